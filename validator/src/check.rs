@@ -1,0 +1,259 @@
+//! The validation pipeline for one payload: parse once, validate with the
+//! compiled schema, run the rules, and only if anything was found, resolve
+//! pointers to positions with a span-preserving parse.
+
+use crate::annotate::Annotations;
+use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::endpoint::{Endpoint, Registry};
+use crate::error::Error;
+use crate::parse;
+use crate::rules::{self, RuleContext};
+use crate::span::{string_range_in_literal, LineIndex, SpanTree};
+use crate::translate;
+use crate::{Level, Options};
+use serde_json::Value;
+
+/// Validates a parsed payload: schema keywords and rules, no positions.
+pub fn check_value(endpoint: &Endpoint, value: &Value, options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    let registry = Registry::get()?;
+    let validator = endpoint.validator()?;
+    let annotations = Annotations::collect(registry, endpoint, value);
+    let secrets = annotations.secret_pointers();
+    let mut out = Vec::new();
+    if !validator.is_valid(value) {
+        let cx = translate::Context {
+            endpoint,
+            registry,
+            payload: value,
+            secret_pointers: &secrets,
+        };
+        let errors: Vec<_> = validator.iter_errors(value).collect();
+        translate::translate_all(&cx, errors.iter(), &mut out);
+    }
+    let cx = RuleContext {
+        endpoint,
+        payload: value,
+        annotations: &annotations,
+        options,
+    };
+    for rule in rules::RULES {
+        let info = rule.info();
+        if options.level(info.name) == Some(Level::Off) || !rules::applies(info, endpoint) {
+            continue;
+        }
+        rule.check(&cx, &mut out);
+    }
+    supersede_placeholders(&mut out);
+    apply_levels(&mut out, options);
+    dedupe(&mut out);
+    Ok(out)
+}
+
+/// A value still holding a doc placeholder fails its pattern, format or enum
+/// only because it was never filled in: one mistake, one finding, so the
+/// placeholder finding stands and the keyword findings at the same place go.
+fn supersede_placeholders(out: &mut Vec<Diagnostic>) {
+    let placeholders: Vec<String> = out
+        .iter()
+        .filter(|d| d.rule == "unfilled-placeholder")
+        .map(|d| d.pointer.clone())
+        .collect();
+    if placeholders.is_empty() {
+        return;
+    }
+    const CONSEQUENCES: &[&str] = &[
+        "pattern", "format", "enum", "const", "type", "min-length", "max-length", "surrounding-whitespace",
+    ];
+    out.retain(|d| !(CONSEQUENCES.contains(&d.rule.as_str()) && placeholders.contains(&d.pointer)));
+}
+
+/// Applies configured severities (`off` drops the finding).
+pub fn apply_levels(out: &mut Vec<Diagnostic>, options: &Options) {
+    out.retain_mut(|d| match options.level(&d.rule) {
+        Some(Level::Off) => false,
+        Some(Level::Error) => {
+            d.severity = Severity::Error;
+            true
+        }
+        Some(Level::Warning) => {
+            d.severity = Severity::Warning;
+            true
+        }
+        None => true,
+    });
+}
+
+fn dedupe(out: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|d| seen.insert((d.rule.clone(), d.pointer.clone(), d.message.clone())));
+}
+
+/// A payload's text within a larger file (NDJSON line, file after a BOM).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin {
+    /// Byte offset of the payload text in the file.
+    pub offset: usize,
+    /// 1-based line of the payload's first line in the file.
+    pub line: usize,
+}
+
+/// The outcome of checking one payload's text.
+#[derive(Debug, Clone)]
+pub struct TextOutcome {
+    /// The findings, positioned and sorted.
+    pub report: Report,
+    /// Byte ranges (in the payload text) of secret values, to mask when printing.
+    pub secret_spans: Vec<std::ops::Range<usize>>,
+    /// The parsed value, when the text parsed.
+    pub value: Option<Value>,
+    /// The endpoint the payload was checked as.
+    pub endpoint: Option<&'static Endpoint>,
+}
+
+/// Parses `text` and reports everything about it. `endpoint` is `None` when the
+/// caller has already decided to report only parse findings (e.g. unknown
+/// endpoint: the caller adds its own finding).
+pub fn check_text(
+    endpoint: Option<&'static Endpoint>,
+    text: &str,
+    options: &Options,
+    resolve: impl FnOnce(&Value) -> Result<Option<&'static Endpoint>, Diagnostic>,
+) -> Result<TextOutcome, Error> {
+    let parsed = match parse::parse_text(text) {
+        Ok(p) => p,
+        Err(failure) => {
+            let mut d = failure.diagnostic;
+            d.span = Some(failure.offset..failure.offset);
+            let mut diagnostics = vec![d];
+            apply_levels(&mut diagnostics, options);
+            position(text, &mut diagnostics);
+            return Ok(TextOutcome {
+                report: Report { diagnostics },
+                secret_spans: Vec::new(),
+                value: None,
+                endpoint,
+            });
+        }
+    };
+    let mut diagnostics = Vec::new();
+    let chosen: Option<&'static Endpoint> = match endpoint {
+        Some(e) => Some(e),
+        None => match resolve(&parsed.value) {
+            Ok(e) => e,
+            Err(d) => {
+                diagnostics.push(d);
+                None
+            }
+        },
+    };
+    let mut secret_pointers = Vec::new();
+    if let Some(endpoint) = chosen {
+        diagnostics.extend(check_value(endpoint, &parsed.value, options)?);
+        if !diagnostics.is_empty() {
+            let registry = Registry::get()?;
+            secret_pointers = Annotations::collect(registry, endpoint, &parsed.value).secret_pointers();
+        }
+    }
+    for dup in &parsed.duplicates {
+        let mut d = Diagnostic::error(
+            "duplicate-key",
+            dup.clone(),
+            format!(
+                "`{}` appears more than once in {}; parsers disagree on which value wins",
+                crate::pointer::last(dup).unwrap_or_default(),
+                match crate::pointer::parent(dup) {
+                    Some("") | None => "the payload".to_string(),
+                    Some(p) => format!("`{}`", crate::pointer::display_path(p)),
+                }
+            ),
+        )
+        .with_help("keep one occurrence: serde_json and most clients send the last value, some providers read the first");
+        d.source = Some(crate::diagnostic::Source::Provider);
+        diagnostics.push(d);
+    }
+    apply_levels(&mut diagnostics, options);
+    let mut secret_spans = Vec::new();
+    if !diagnostics.is_empty() {
+        let tree = SpanTree::parse(text);
+        for d in &mut diagnostics {
+            if d.span.is_some() {
+                continue;
+            }
+            let Some(found) = tree.locate(&d.pointer) else {
+                d.span = Some(0..0);
+                continue;
+            };
+            let key_rules = ["additional-properties", "unevaluated-properties"];
+            d.span = Some(if found.ancestor {
+                found.value.start..found.value.start + 1
+            } else if d.rule == "duplicate-key" {
+                let parent = crate::pointer::parent(&d.pointer).unwrap_or("");
+                let name = crate::pointer::last(&d.pointer).unwrap_or_default();
+                let occurrences = tree.key_occurrences(parent, &name);
+                if let (Some(first), Some(last)) = (occurrences.first(), occurrences.last()) {
+                    let index = LineIndex::new(text);
+                    let at = index.position(text, first.start);
+                    d.note = Some(format!("first occurrence at line {}, column {}", at.line, at.column));
+                    last.clone()
+                } else {
+                    found.key.clone().unwrap_or(found.value.clone())
+                }
+            } else if key_rules.contains(&d.rule.as_str()) {
+                found.key.clone().unwrap_or(found.value.clone())
+            } else if let Some(chars) = d.value_range.clone() {
+                string_range_in_literal(text, found.value.clone(), chars)
+            } else {
+                found.value.clone()
+            });
+        }
+        position(text, &mut diagnostics);
+        secret_spans = tree.string_values_of_keys(&|ptr, name| {
+            secret_pointers.iter().any(|s| s == ptr) || crate::secrets::is_secret_key(name)
+        });
+    }
+    sort(&mut diagnostics);
+    Ok(TextOutcome {
+        report: Report { diagnostics },
+        secret_spans,
+        value: Some(parsed.value),
+        endpoint: chosen,
+    })
+}
+
+fn position(text: &str, diagnostics: &mut [Diagnostic]) {
+    let index = LineIndex::new(text);
+    for d in diagnostics {
+        if let Some(span) = d.span.clone() {
+            d.start = Some(index.position(text, span.start));
+            d.end = Some(index.position(text, span.end));
+        }
+    }
+}
+
+/// Sorts findings by position, then rule, then pointer.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let pa = a.span.as_ref().map(|s| s.start);
+        let pb = b.span.as_ref().map(|s| s.start);
+        pa.cmp(&pb)
+            .then_with(|| a.pointer.cmp(&b.pointer))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+}
+
+/// Shifts positions of a payload found at `origin` in a larger file.
+pub fn shift(report: &mut Report, spans: &mut [std::ops::Range<usize>], origin: Origin) {
+    for d in &mut report.diagnostics {
+        if let Some(span) = d.span.as_mut() {
+            span.start += origin.offset;
+            span.end += origin.offset;
+        }
+        for pos in [d.start.as_mut(), d.end.as_mut()].into_iter().flatten() {
+            pos.line += origin.line.saturating_sub(1);
+        }
+    }
+    for s in spans {
+        s.start += origin.offset;
+        s.end += origin.offset;
+    }
+}

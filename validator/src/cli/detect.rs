@@ -1,0 +1,170 @@
+//! Which endpoint a payload is for, when neither `--endpoint` nor the config
+//! says: the path (two consecutive segments that spell an id), then the
+//! payload's shape.
+
+use preflight::{Diagnostic, Endpoint, Registry};
+use serde_json::Value;
+use std::path::Path;
+
+/// The endpoint whose id two consecutive path segments spell (the file stem
+/// counts as a segment): `examples/sandeza/send/mpm.json`, `fixtures/chatbot/sendwa.json`.
+/// The match closest to the file wins.
+pub fn from_path(path: &Path, registry: &'static Registry) -> Option<&'static Endpoint> {
+    let mut segments: Vec<String> = path
+        .parent()
+        .map(|p| {
+            p.components()
+                .filter_map(|c| c.as_os_str().to_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+        segments.push(stem.to_string());
+    }
+    segments.windows(2).rev().find_map(|pair| {
+        let id = format!("{}/{}", pair[0], pair[1]);
+        registry.endpoints().iter().find(|e| e.id == id)
+    })
+}
+
+/// The endpoint a payload's shape fits: the only schema it satisfies, else the
+/// only one whose top-level fields it matches best. Otherwise a finding that
+/// names the candidates and how to choose.
+pub fn from_shape(value: &Value, registry: &'static Registry) -> Result<&'static Endpoint, Diagnostic> {
+    let endpoints = registry.endpoints();
+    let valid: Vec<&'static Endpoint> = endpoints
+        .iter()
+        .filter(|e| e.validator().is_ok_and(|v| v.is_valid(value)))
+        .collect();
+    if valid.len() == 1 {
+        return Ok(valid[0]);
+    }
+    let candidates: Vec<&'static Endpoint> = if valid.len() > 1 {
+        valid
+    } else {
+        let scored: Vec<(i64, &'static Endpoint)> = endpoints
+            .iter()
+            .map(|e| (fit(value, registry, e), e))
+            .filter(|(s, _)| *s > 0)
+            .collect();
+        let best = scored.iter().map(|(s, _)| *s).max().unwrap_or(0);
+        let top: Vec<&'static Endpoint> = scored
+            .iter()
+            .filter(|(s, _)| *s == best)
+            .map(|(_, e)| *e)
+            .collect();
+        if top.len() == 1 {
+            return Ok(top[0]);
+        }
+        top
+    };
+    let listed = if candidates.is_empty() {
+        "it fits no endpoint's shape".to_string()
+    } else {
+        format!(
+            "it could be {}",
+            candidates.iter().map(|e| e.id).collect::<Vec<_>>().join(", ")
+        )
+    };
+    Err(Diagnostic::error(
+        "unknown-endpoint",
+        "",
+        format!("cannot tell which endpoint this payload is for: {listed}"),
+    )
+    .with_help(
+        "pass --endpoint ID, map the file in preflight.toml ([[fixtures]] paths/endpoint), \
+         or put it in a folder named after the id (fixtures/sandeza/send/); `preflight endpoints` lists the ids",
+    ))
+}
+
+/// How well a payload's top-level fields match an endpoint's: known fields
+/// count for, unknown fields and missing required fields against. An array
+/// payload is judged by its first item against array endpoints.
+fn fit(value: &Value, registry: &'static Registry, endpoint: &Endpoint) -> i64 {
+    let root = root_shape(registry, &format!("{}#", endpoint.uri), 0);
+    match (value, root) {
+        (Value::Object(map), Some(Shape::Object { known, required })) => {
+            let matched = map.keys().filter(|k| known.contains(k)).count() as i64;
+            if matched == 0 {
+                return 0;
+            }
+            let unknown = map.len() as i64 - matched;
+            let missing = required.iter().filter(|r| !map.contains_key(*r)).count() as i64;
+            matched * 3 - unknown * 2 - missing
+        }
+        (Value::Array(items), Some(Shape::Array { item })) => match (items.first(), item) {
+            (Some(first), Some(item)) => match (first, item.as_ref()) {
+                (Value::Object(_), Shape::Object { .. }) => {
+                    // Reuse the object scoring against the item shape.
+                    score_object(first, &item) + 1
+                }
+                (Value::String(_), Shape::Scalar) => 2,
+                _ => 0,
+            },
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+fn score_object(value: &Value, shape: &Shape) -> i64 {
+    match (value, shape) {
+        (Value::Object(map), Shape::Object { known, required }) => {
+            let matched = map.keys().filter(|k| known.contains(k)).count() as i64;
+            let unknown = map.len() as i64 - matched;
+            let missing = required.iter().filter(|r| !map.contains_key(*r)).count() as i64;
+            (matched * 3 - unknown * 2 - missing).max(0)
+        }
+        _ => 0,
+    }
+}
+
+enum Shape {
+    Object { known: Vec<String>, required: Vec<String> },
+    Array { item: Option<Box<Shape>> },
+    Scalar,
+}
+
+fn root_shape(registry: &'static Registry, uri: &str, depth: usize) -> Option<Shape> {
+    if depth > 8 {
+        return None;
+    }
+    let node = registry.node(uri)?;
+    if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+        return root_shape(registry, &preflight::endpoint::resolve_ref(uri, r), depth + 1);
+    }
+    let ty = node.get("type").and_then(Value::as_str);
+    if ty == Some("array") || node.get("items").is_some() {
+        let item = node
+            .get("items")
+            .and_then(|_| root_shape(registry, &format!("{uri}/items"), depth + 1))
+            .map(Box::new);
+        return Some(Shape::Array { item });
+    }
+    if ty == Some("object") || node.get("properties").is_some() {
+        let mut known: Vec<String> = node
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        let required: Vec<String> = node
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default();
+        // Fields declared in allOf/oneOf branches count as known too.
+        for keyword in ["allOf", "oneOf", "anyOf"] {
+            if let Some(branches) = node.get(keyword).and_then(Value::as_array) {
+                for i in 0..branches.len() {
+                    if let Some(Shape::Object { known: more, .. }) =
+                        root_shape(registry, &format!("{uri}/{keyword}/{i}"), depth + 1)
+                    {
+                        known.extend(more);
+                    }
+                }
+            }
+        }
+        return Some(Shape::Object { known, required });
+    }
+    Some(Shape::Scalar)
+}

@@ -1,0 +1,195 @@
+//! The command line: arguments (clap derive; the doc comments are the help
+//! text) and the four subcommands.
+
+mod config;
+mod detect;
+mod validate;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Check WhatsApp and multichannel provider payloads (Sandeza, OCA, Qiscus,
+/// 3Dolphins, chatbot gateways) before they are sent.
+#[derive(Debug, Parser)]
+#[command(name = "preflight", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate payload files, directories or stdin.
+    Validate(ValidateArgs),
+    /// List endpoint ids with one-line descriptions.
+    Endpoints,
+    /// Print an endpoint's JSON Schema.
+    Schema {
+        /// The endpoint id, e.g. sandeza/send.
+        id: String,
+    },
+    /// List rules, or explain one with an example.
+    Rules {
+        /// A rule name, e.g. unfilled-placeholder.
+        name: Option<String>,
+    },
+    /// Print the JSON Schema of preflight.toml (for editor completion).
+    #[command(hide = true)]
+    ConfigSchema,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Compiler-style text with the source line and a caret.
+    Text,
+    /// One JSON document with every finding.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+struct ValidateArgs {
+    /// Files, directories (searched for *.json, *.ndjson, *.jsonl) or - for
+    /// stdin. In .ndjson/.jsonl files every line is one payload. Defaults to
+    /// the current directory.
+    paths: Vec<PathBuf>,
+    /// The endpoint id every payload is for (see `preflight endpoints`).
+    /// Without it: the config file's mapping, then the path, then the
+    /// payload's shape.
+    #[arg(long, short = 'e', value_name = "ID")]
+    endpoint: Option<String>,
+    /// The config file (default: preflight.toml in the current directory or a
+    /// parent).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// The Sandeza account password. With it, each Sandeza `signature` is
+    /// checked to equal sha256(username + password + time). Never printed.
+    #[arg(long, env = "PREFLIGHT_SANDEZA_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    sandeza_password: Option<String>,
+}
+
+/// Parses arguments and runs; returns the exit status.
+pub fn run() -> Result<u8> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return Ok(code);
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        Command::Validate(args) => validate::run(args, &mut stdout),
+        Command::Endpoints => {
+            for e in preflight::endpoints()? {
+                writeln!(stdout, "{:<30} {}", e.id, e.title)?;
+            }
+            Ok(0)
+        }
+        Command::Schema { id } => {
+            let registry = preflight::Registry::get()?;
+            match registry.endpoint(&id) {
+                Ok(e) => {
+                    stdout.write_all(e.schema_text.as_bytes())?;
+                    if !e.schema_text.ends_with('\n') {
+                        writeln!(stdout)?;
+                    }
+                    Ok(0)
+                }
+                Err(err) => {
+                    eprintln!("preflight: error: {err}");
+                    Ok(2)
+                }
+            }
+        }
+        Command::Rules { name } => rules(name.as_deref(), &mut stdout),
+        Command::ConfigSchema => {
+            stdout.write_all(config::json_schema().as_bytes())?;
+            Ok(0)
+        }
+    }
+}
+
+fn rules(name: Option<&str>, out: &mut impl Write) -> Result<u8> {
+    use preflight::rules;
+    match name {
+        None => {
+            writeln!(out, "preflight rules (preflight rules NAME explains one):\n")?;
+            for info in rules::all_infos() {
+                let scope = if info.providers.is_empty() {
+                    "all providers".to_string()
+                } else {
+                    info.providers.iter().map(|p| p.trim_end_matches('/')).collect::<Vec<_>>().join(", ")
+                };
+                writeln!(
+                    out,
+                    "  {:<32} {:<8} {:<9} {:<22} {}",
+                    info.name,
+                    info.default_severity.as_str(),
+                    info.source.as_str(),
+                    scope,
+                    info.summary
+                )?;
+            }
+            writeln!(out, "\nJSON Schema keywords (severity and source come from the schema):\n")?;
+            for (name, summary) in rules::KEYWORD_RULES {
+                writeln!(out, "  {name:<32} {summary}")?;
+            }
+            Ok(0)
+        }
+        Some(name) => {
+            if let Some(info) = rules::info(name) {
+                writeln!(out, "# {}\n", info.name)?;
+                writeln!(
+                    out,
+                    "{}\n\nDefault severity: {}. Source: {}.\n",
+                    info.summary,
+                    info.default_severity.as_str(),
+                    info.source.as_str()
+                )?;
+                out.write_all(info.docs.as_bytes())?;
+                if !info.docs.ends_with('\n') {
+                    writeln!(out)?;
+                }
+                Ok(0)
+            } else if let Some((name, summary)) = rules::KEYWORD_RULES.iter().find(|(n, _)| *n == name) {
+                writeln!(out, "# {name}\n\n{summary}\n\nA JSON Schema keyword: the limit, its severity and whose rule it is (provider or WhatsApp platform) come from the endpoint's schema; `preflight schema ID` prints it.")?;
+                Ok(0)
+            } else {
+                let known: Vec<&str> = rules::all_infos()
+                    .map(|i| i.name)
+                    .chain(rules::KEYWORD_RULES.iter().map(|(n, _)| *n))
+                    .collect();
+                let hint = preflight::suggest::closest(name, known)
+                    .map(|s| format!(" (did you mean '{s}'?)"))
+                    .unwrap_or_default();
+                eprintln!("preflight: error: unknown rule '{name}'{hint}; `preflight rules` lists them");
+                Ok(2)
+            }
+        }
+    }
+}

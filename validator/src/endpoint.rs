@@ -1,0 +1,280 @@
+//! The endpoint registry: every endpoint id preflight knows, built from the
+//! embedded schemas, and the schema documents themselves for lookups by URI.
+//!
+//! Compiling a schema is the expensive part of start-up, so validators are
+//! compiled lazily, once per endpoint per process, on first use.
+
+use crate::error::Error;
+use crate::schemas::{COMMON_SCHEMAS, ENDPOINT_SCHEMAS};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The base every schema `$id` lives under; never fetched (`.invalid` is a
+/// reserved top-level domain).
+pub const SCHEMA_BASE: &str = "https://preflight.invalid/schemas/";
+
+/// One endpoint: a request body preflight can check.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The public id, `<provider>/<endpoint>` (`sandeza/send`).
+    pub id: &'static str,
+    /// The provider part of the id (`sandeza`).
+    pub provider: &'static str,
+    /// The endpoint part of the id (`send`).
+    pub name: &'static str,
+    /// The schema's `title`.
+    pub title: String,
+    /// The schema's `description`.
+    pub description: String,
+    /// The schema's `$id`.
+    pub uri: String,
+    /// The schema text as embedded.
+    pub schema_text: &'static str,
+    /// The parsed schema.
+    pub schema: Arc<Value>,
+    index: usize,
+}
+
+impl Endpoint {
+    /// How messages name the provider whose rule a limit is ("Sandeza allows at most 50").
+    pub fn provider_display(&self) -> &'static str {
+        provider_display(self.provider)
+    }
+
+    /// True for providers that forward to Meta's WhatsApp Business Platform, so
+    /// WhatsApp's template and media limits apply.
+    pub fn forwards_to_whatsapp_platform(&self) -> bool {
+        self.provider != "chatbot"
+    }
+
+    /// The compiled validator for this endpoint (compiled on first use).
+    pub fn validator(&self) -> Result<&jsonschema::Validator, Error> {
+        let registry = Registry::get()?;
+        let slot = &registry.validators[self.index];
+        let compiled = slot.get_or_init(|| registry.compile(&self.uri).map_err(|e| e.to_string()));
+        compiled.as_ref().map_err(|reason| Error::Schema {
+            endpoint: self.id.to_string(),
+            reason: reason.clone(),
+        })
+    }
+}
+
+/// How messages name a provider.
+pub fn provider_display(provider: &str) -> &'static str {
+    match provider {
+        "sandeza" => "Sandeza",
+        "oca" => "OCA",
+        "qiscus" => "Qiscus",
+        "3dolphins" => "3Dolphins",
+        "chatbot" => "the chatbot gateway",
+        _ => "the provider",
+    }
+}
+
+/// All endpoints and schema documents.
+pub struct Registry {
+    endpoints: Vec<Endpoint>,
+    documents: HashMap<String, Arc<Value>>,
+    resources: jsonschema::Registry<'static>,
+    validators: Vec<OnceLock<Result<jsonschema::Validator, String>>>,
+    fragments: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
+}
+
+static REGISTRY: OnceLock<Result<Registry, String>> = OnceLock::new();
+
+impl Registry {
+    /// The process-wide registry, built on first use from the embedded schemas.
+    pub fn get() -> Result<&'static Registry, Error> {
+        REGISTRY
+            .get_or_init(Registry::build)
+            .as_ref()
+            .map_err(|reason| Error::Schema {
+                endpoint: "(registry)".to_string(),
+                reason: reason.clone(),
+            })
+    }
+
+    fn build() -> Result<Registry, String> {
+        let mut documents = HashMap::new();
+        let mut endpoints = Vec::new();
+        let mut pairs = Vec::new();
+        for (index, embedded) in ENDPOINT_SCHEMAS.iter().chain(COMMON_SCHEMAS).enumerate() {
+            let value: Value = serde_json::from_str(embedded.text)
+                .map_err(|e| format!("schemas/{}.json is not valid JSON: {e}", embedded.path))?;
+            let uri = format!("{SCHEMA_BASE}{}.json", embedded.path);
+            if value.get("$id").and_then(Value::as_str) != Some(uri.as_str()) {
+                return Err(format!("schemas/{}.json must have \"$id\": \"{uri}\"", embedded.path));
+            }
+            let value = Arc::new(value);
+            pairs.push((uri.clone(), (*value).clone()));
+            if index < ENDPOINT_SCHEMAS.len() {
+                let (provider, name) = embedded
+                    .path
+                    .split_once('/')
+                    .ok_or_else(|| format!("bad endpoint path {}", embedded.path))?;
+                endpoints.push(Endpoint {
+                    id: embedded.path,
+                    provider,
+                    name,
+                    title: text_of(&value, "title"),
+                    description: text_of(&value, "description"),
+                    uri: uri.clone(),
+                    schema_text: embedded.text,
+                    schema: Arc::clone(&value),
+                    index,
+                });
+            }
+            documents.insert(uri, value);
+        }
+        let resources = jsonschema::Registry::new()
+            .extend(pairs)
+            .and_then(|b| b.prepare())
+            .map_err(|e| format!("building the schema registry: {e}"))?;
+        let validators = endpoints.iter().map(|_| OnceLock::new()).collect();
+        Ok(Registry {
+            endpoints,
+            documents,
+            resources,
+            validators,
+            fragments: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Every endpoint, in listing order.
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.endpoints
+    }
+
+    /// The endpoint with this id.
+    pub fn endpoint(&self, id: &str) -> Result<&Endpoint, Error> {
+        self.endpoints
+            .iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| Error::UnknownEndpoint {
+                id: id.to_string(),
+                suggestion: crate::suggest::closest(id, self.endpoints.iter().map(|e| e.id)),
+            })
+    }
+
+    /// A schema document by its `$id`.
+    pub fn document(&self, uri: &str) -> Option<&Arc<Value>> {
+        self.documents.get(uri)
+    }
+
+    /// The schema node at an absolute URI with a JSON-pointer fragment.
+    pub fn node(&self, uri: &str) -> Option<&Value> {
+        let (base, fragment) = uri.split_once('#').unwrap_or((uri, ""));
+        let doc = self.documents.get(base)?;
+        doc.pointer(&percent_decode(fragment))
+    }
+
+    fn compile(&self, uri: &str) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
+        jsonschema::options()
+            .with_registry(&self.resources)
+            .should_validate_formats(true)
+            .build(&serde_json::json!({ "$ref": uri }))
+    }
+
+    /// A validator for any schema node by absolute URI (a `oneOf` variant, an
+    /// `if` branch), compiled once and cached.
+    pub fn fragment_validator(&self, uri: &str) -> Option<Arc<jsonschema::Validator>> {
+        if let Ok(cache) = self.fragments.lock() {
+            if let Some(v) = cache.get(uri) {
+                return Some(Arc::clone(v));
+            }
+        }
+        let compiled = Arc::new(self.compile(uri).ok()?);
+        if let Ok(mut cache) = self.fragments.lock() {
+            cache.insert(uri.to_string(), Arc::clone(&compiled));
+        }
+        Some(compiled)
+    }
+}
+
+fn text_of(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Decodes `%XX` escapes in a URI fragment (schema pointers to keys with
+/// spaces or non-ASCII characters).
+pub fn percent_decode(fragment: &str) -> String {
+    if !fragment.contains('%') {
+        return fragment.to_string();
+    }
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(b) = fragment
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolves a `$ref` value against the URI of the document it appears in.
+pub fn resolve_ref(base: &str, reference: &str) -> String {
+    let base_doc = base.split('#').next().unwrap_or(base);
+    if let Some(fragment) = reference.strip_prefix('#') {
+        return format!("{base_doc}#{fragment}");
+    }
+    if reference.contains("://") {
+        return if reference.contains('#') {
+            reference.to_string()
+        } else {
+            format!("{reference}#")
+        };
+    }
+    let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let dir = match base_doc.rfind('/') {
+        Some(i) => &base_doc[..=i],
+        None => "",
+    };
+    let mut segments: Vec<&str> = dir.trim_end_matches('/').split('/').collect();
+    for part in path.split('/') {
+        match part {
+            ".." => {
+                segments.pop();
+            }
+            "." | "" => {}
+            other => segments.push(other),
+        }
+    }
+    format!("{}#{fragment}", segments.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refs_resolve_like_uris() {
+        let base = "https://preflight.invalid/schemas/sandeza/send.json#/properties/a";
+        assert_eq!(
+            resolve_ref(base, "../common/whatsapp.json#/$defs/Caption"),
+            "https://preflight.invalid/schemas/common/whatsapp.json#/$defs/Caption"
+        );
+        assert_eq!(
+            resolve_ref(base, "#/$defs/X"),
+            "https://preflight.invalid/schemas/sandeza/send.json#/$defs/X"
+        );
+        assert_eq!(
+            resolve_ref(base, "broadcast.json"),
+            "https://preflight.invalid/schemas/sandeza/broadcast.json#"
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! RFC 6901 JSON pointers: building, splitting and looking up, in one place so
+//! every module escapes `~` and `/` the same way.
+
+use serde_json::Value;
+
+/// Escapes one reference token (`~` → `~0`, `/` → `~1`).
+pub fn escape(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        std::borrow::Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
+}
+
+/// Unescapes one reference token.
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Appends a token to a pointer.
+pub fn join(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    out.push_str(&escape(token));
+    out
+}
+
+/// Appends an array index to a pointer.
+pub fn join_index(pointer: &str, index: usize) -> String {
+    format!("{pointer}/{index}")
+}
+
+/// The unescaped tokens of a pointer (`""` has none).
+pub fn tokens(pointer: &str) -> Vec<String> {
+    if pointer.is_empty() {
+        return Vec::new();
+    }
+    pointer
+        .strip_prefix('/')
+        .unwrap_or(pointer)
+        .split('/')
+        .map(unescape)
+        .collect()
+}
+
+/// The parent pointer, or `None` for the root.
+pub fn parent(pointer: &str) -> Option<&str> {
+    pointer.rfind('/').map(|i| &pointer[..i])
+}
+
+/// The last token, unescaped, or `None` for the root.
+pub fn last(pointer: &str) -> Option<String> {
+    pointer.rfind('/').map(|i| unescape(&pointer[i + 1..]))
+}
+
+/// Looks a pointer up in a value (same as `Value::pointer`, kept here so every
+/// caller shares one escaping rule).
+pub fn get<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    value.pointer(pointer)
+}
+
+/// A readable name for the value at a pointer: the field path without the root
+/// slash, array indices in brackets (`channel.whatsapp.message.parameters[0].text`).
+pub fn display_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in tokens(pointer) {
+        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('[');
+            out.push_str(&token);
+            out.push(']');
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    if out.is_empty() {
+        "the payload".to_string()
+    } else {
+        out
+    }
+}
+
+/// The field name a message should use for the value at a pointer: the last
+/// property name with any trailing array indices (`parameters[0]`).
+pub fn field_name(pointer: &str) -> String {
+    let toks = tokens(pointer);
+    let mut suffix = String::new();
+    for token in toks.iter().rev() {
+        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+            suffix.insert_str(0, &format!("[{token}]"));
+        } else {
+            return format!("{token}{suffix}");
+        }
+    }
+    if suffix.is_empty() {
+        "the payload".to_string()
+    } else {
+        format!("item{suffix}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_round_trips() {
+        let p = join("", "a/b~c");
+        assert_eq!(p, "/a~1b~0c");
+        assert_eq!(tokens(&p), vec!["a/b~c".to_string()]);
+    }
+
+    #[test]
+    fn names_read_like_code() {
+        assert_eq!(
+            display_path("/channel/whatsapp/message/parameters/0/text"),
+            "channel.whatsapp.message.parameters[0].text"
+        );
+        assert_eq!(field_name("/message/parameters/0"), "parameters[0]");
+        assert_eq!(field_name(""), "the payload");
+        assert_eq!(field_name("/0"), "item[0]");
+    }
+}

@@ -1,0 +1,88 @@
+//! `surrounding-whitespace`: leading or trailing spaces in ids, numbers,
+//! template ids and URLs.
+
+use super::{Rule, RuleContext, RuleInfo};
+use crate::diagnostic::{Diagnostic, Severity, Source};
+use serde_json::Value;
+
+/// The rule.
+pub struct SurroundingWhitespace;
+
+static INFO: RuleInfo = RuleInfo {
+    name: "surrounding-whitespace",
+    default_severity: Severity::Warning,
+    source: Source::Provider,
+    providers: &[],
+    summary: "An id, number, template id or URL has leading or trailing whitespace.",
+    docs: "## What it does\nReports leading or trailing whitespace in values that are identifiers rather than prose: phone numbers, ids, template names and codes, URLs, enum-like values. A value counts as an identifier when its schema node has `x-phone`, `x-media`, a `format`, an `enum`/`const` or a `pattern`, or its field name ends in `id`, `_code`, `msisdn`, `phone`, `nohp`, `url`, `template`, `name` of a template, `namespace` or `language`. Message texts are left alone.\n\n## Why is this bad?\nProviders compare ids and template names exactly: `\" thankyou_video\"` is not the template `thankyou_video`, and `\"62858… \"` is not a valid number. The docs' own samples contain both mistakes.\n\n## Source\nSandeza and 3Dolphins doc samples.\n\n## Example\n```json\n{\"template_id\": \" thankyou_video\"}\n```\nUse instead:\n```json\n{\"template_id\": \"thankyou_video\"}\n```\n",
+};
+
+const ID_SUFFIXES: &[&str] = &[
+    "id", "_code", "code_id", "msisdn", "phone", "phone_number", "nohp", "url", "link", "template",
+    "template_name", "namespace", "language", "recipient", "groupid", "email", "sender_id", "channel",
+];
+
+impl Rule for SurroundingWhitespace {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        for (ptr, text) in cx.strings() {
+            if text.trim() == text || text.trim().is_empty() {
+                continue;
+            }
+            if !is_identifier(cx, &ptr) {
+                continue;
+            }
+            let field = crate::pointer::field_name(&ptr);
+            let len = text.chars().count();
+            let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+            let trail = text.chars().rev().take_while(|c| c.is_whitespace()).count();
+            let (range, where_) = match (lead > 0, trail > 0) {
+                (true, true) => (0..len, "leading and trailing"),
+                (true, false) => (0..lead, "leading"),
+                _ => (len - trail..len, "trailing"),
+            };
+            let fixed = if cx.is_secret(&ptr) {
+                String::new()
+            } else {
+                format!(": \"{}\"", text.trim())
+            };
+            out.push(
+                Diagnostic::warning(
+                    INFO.name,
+                    ptr.clone(),
+                    format!("`{field}` has {where_} whitespace; the provider compares it exactly"),
+                )
+                .with_help(format!("remove the whitespace{fixed}"))
+                .with_source(Source::Provider)
+                .with_value_range(range),
+            );
+        }
+    }
+}
+
+fn is_identifier(cx: &RuleContext<'_>, ptr: &str) -> bool {
+    let schema_says = cx.annotations.at(ptr).any(|a| {
+        ["x-phone", "x-media", "format", "enum", "const", "pattern"]
+            .iter()
+            .any(|k| a.node.get(*k).is_some_and(|v| !v.is_null()))
+            || a.node.get("x-format").and_then(Value::as_str).is_some()
+    });
+    if schema_says {
+        return true;
+    }
+    let Some(name) = crate::pointer::last(ptr) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    if lower.bytes().all(|b| b.is_ascii_digit()) {
+        // An array item: judge by the array's field name.
+        return crate::pointer::parent(ptr).and_then(crate::pointer::last).is_some_and(|p| {
+            let p = p.to_ascii_lowercase();
+            ID_SUFFIXES.iter().any(|s| p.ends_with(s)) || p.ends_with("numbers") || p.ends_with("recipients")
+        });
+    }
+    ID_SUFFIXES.iter().any(|s| lower.ends_with(s)) || lower.ends_with("templateid")
+}

@@ -1,0 +1,1 @@
+//! Typed request structs generated from the schemas (see `build.rs`).
