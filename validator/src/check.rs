@@ -36,7 +36,7 @@ pub fn check_value(endpoint: &Endpoint, value: &Value, options: &Options) -> Res
         annotations: &annotations,
         options,
     };
-    for rule in rules::RULES {
+    for rule in rules::all() {
         let info = rule.info();
         if options.level(info.name) == Some(Level::Off) || !rules::applies(info, endpoint) {
             continue;

@@ -69,8 +69,9 @@ pub fn render(files: &[FileResult], color: bool) -> String {
             }
             if let (Some(start), Some(line)) = (d.start, finding.line_text.as_ref()) {
                 let end_col = match d.end {
-                    Some(e) if e.line == start.line && e.column > start.column => e.column,
-                    _ => line.chars().count().max(start.column) + 1,
+                    Some(e) if e.line == start.line => e.column.max(start.column + 1),
+                    Some(_) => line.chars().count().max(start.column) + 1,
+                    None => start.column + 1,
                 };
                 let width = end_col.saturating_sub(start.column).max(1);
                 let line_shown: String = line.replace('\t', " ");

@@ -1,7 +1,7 @@
 //! preflight's own rules: what the providers' docs and WhatsApp require that
 //! JSON Schema cannot say.
 //!
-//! One rule per file, registered once in [`RULES`]. A rule reads the payload
+//! One rule per file, registered once in [`all`] (each group's `RULES` list). A rule reads the payload
 //! and the schema nodes that apply to it ([`crate::annotate`]) and reports
 //! findings by JSON pointer; the engine resolves positions, applies severity
 //! overrides and sorts. A limit a schema keyword already states is never
@@ -18,6 +18,9 @@ use crate::endpoint::Endpoint;
 use crate::Options;
 use serde_json::Value;
 
+mod common;
+mod providers;
+mod sandeza;
 mod surrounding_whitespace;
 mod unfilled_placeholder;
 
@@ -90,11 +93,27 @@ fn collect_strings<'v>(value: &'v Value, ptr: String, out: &mut Vec<(String, &'v
     }
 }
 
-/// Every rule that checks payload values, in the order `preflight rules` lists them.
-pub static RULES: &[&dyn Rule] = &[
+/// Rules for every provider's payloads (hygiene).
+static HYGIENE: &[&dyn Rule] = &[
     &unfilled_placeholder::UnfilledPlaceholder,
     &surrounding_whitespace::SurroundingWhitespace,
 ];
+
+/// Every rule that checks payload values, in the order `preflight rules` lists
+/// them: payload hygiene, then rules shared across providers (media, phone
+/// numbers, WhatsApp template text), then Sandeza's, then the other providers'.
+pub fn all() -> &'static [&'static dyn Rule] {
+    static ALL: std::sync::OnceLock<Vec<&'static dyn Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        HYGIENE
+            .iter()
+            .chain(common::RULES)
+            .chain(sandeza::RULES)
+            .chain(providers::RULES)
+            .copied()
+            .collect()
+    })
+}
 
 /// Rules the engine implements while reading text.
 pub static ENGINE_RULES: &[RuleInfo] = &[
@@ -167,7 +186,7 @@ pub static KEYWORD_RULES: &[(&str, &str)] = &[
 
 /// The info of a value rule or engine rule by name.
 pub fn info(name: &str) -> Option<&'static RuleInfo> {
-    RULES
+    all()
         .iter()
         .map(|r| r.info())
         .chain(ENGINE_RULES.iter())
@@ -176,7 +195,7 @@ pub fn info(name: &str) -> Option<&'static RuleInfo> {
 
 /// Every documented rule (value rules, then engine rules).
 pub fn all_infos() -> impl Iterator<Item = &'static RuleInfo> {
-    RULES.iter().map(|r| r.info()).chain(ENGINE_RULES.iter())
+    all().iter().map(|r| r.info()).chain(ENGINE_RULES.iter())
 }
 
 /// True when the rule concerns this endpoint.

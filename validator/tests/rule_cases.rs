@@ -1,0 +1,143 @@
+//! Rule cases: `tests/cases/<rule>/{valid,invalid}/<provider>/<endpoint>/*.json`.
+//!
+//! A `valid/` payload gets no finding at all (no rule, no keyword): a rule's
+//! passing case proves it does not fire on a real payload. An `invalid/`
+//! payload gets at least one finding, every one of them from this rule, and
+//! its rendered text output is snapshotted beside the input. The rule name may
+//! be a preflight rule or a schema keyword (`max-length`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use preflight::render::{self, FileResult, Finding};
+use preflight::span::LineIndex;
+use std::path::{Path, PathBuf};
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases")
+}
+
+/// (rule, endpoint id) of a case file.
+fn case_parts(path: &Path) -> (String, String, bool) {
+    let rel = path.strip_prefix(cases_dir()).unwrap();
+    let parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    assert!(parts.len() == 5, "case path must be <rule>/<valid|invalid>/<provider>/<endpoint>/<name>.json: {}", rel.display());
+    (parts[0].clone(), format!("{}/{}", parts[2], parts[3]), parts[1] == "valid")
+}
+
+fn check(path: &Path) -> (preflight::Report, String) {
+    let (_, endpoint, _) = case_parts(path);
+    let bytes = std::fs::read(path).unwrap();
+    let options = preflight::Options {
+        // Cases for the signature rule use this password.
+        sandeza_password: Some("rahasia123".to_string()),
+        ..Default::default()
+    };
+    let report = preflight::validate_with(&endpoint, &bytes, &options)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    (report, text)
+}
+
+fn rendered(path: &Path, report: &preflight::Report, text: &str) -> String {
+    let index = LineIndex::new(text);
+    let rel = path.strip_prefix(cases_dir()).unwrap().display().to_string();
+    let findings = report
+        .diagnostics
+        .iter()
+        .map(|d| Finding {
+            diagnostic: d.clone(),
+            line_text: d.start.map(|p| preflight::secrets::mask_line(index.line_text(text, p.line))),
+        })
+        .collect();
+    let file = FileResult {
+        path: rel,
+        endpoint: None,
+        payloads: 1,
+        findings,
+    };
+    render::text::render(&[file], false)
+}
+
+#[test]
+fn invalid_cases_fire_only_their_rule() {
+    insta::glob!("cases/*/invalid/**/*.json", |path| {
+        let (rule, _, _) = case_parts(path);
+        let (report, text) = check(path);
+        assert!(
+            report.diagnostics.iter().any(|d| d.rule == rule),
+            "{}: expected a `{rule}` finding, got {:#?}",
+            path.display(),
+            report.diagnostics
+        );
+        let others: Vec<_> = report.diagnostics.iter().filter(|d| d.rule != rule).collect();
+        assert!(others.is_empty(), "{}: findings of other rules: {others:#?}", path.display());
+        let out = rendered(path, &report, &text);
+        insta::assert_snapshot!(format!("{text}\n----\n{out}"));
+    });
+}
+
+#[test]
+fn valid_cases_have_no_finding() {
+    let mut count = 0;
+    for rule_dir in std::fs::read_dir(cases_dir()).unwrap() {
+        let valid = rule_dir.unwrap().path().join("valid");
+        for entry in walk(&valid) {
+            count += 1;
+            let (report, _) = check(&entry);
+            assert!(report.diagnostics.is_empty(), "{}: {:#?}", entry.display(), report.diagnostics);
+        }
+    }
+    assert!(count > 0);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_rule_is_documented_and_has_both_kinds_of_case() {
+    let mut names = std::collections::HashSet::new();
+    for info in preflight::rules::all_infos() {
+        assert!(names.insert(info.name), "duplicate rule name {}", info.name);
+        assert!(
+            info.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{} is not kebab-case",
+            info.name
+        );
+        for heading in ["## What it does", "## Why is this bad?", "## Source", "## Example"] {
+            assert!(info.docs.contains(heading), "{}: docs lack {heading:?}", info.name);
+        }
+        // Rules about the run rather than one payload are covered by the CLI tests.
+        if ["unknown-endpoint", "payload-too-large"].contains(&info.name) {
+            continue;
+        }
+        let dir = cases_dir().join(info.name);
+        assert!(!walk(&dir.join("invalid")).is_empty(), "{}: no invalid case", info.name);
+        // Engine rules about text rather than values have no valid *payload* case of their own
+        // beyond "any valid payload", which every valid case already is.
+        let text_rules = ["parse-error", "byte-order-mark", "payload-too-large", "unknown-endpoint"];
+        if !text_rules.contains(&info.name) {
+            assert!(!walk(&dir.join("valid")).is_empty(), "{}: no valid case", info.name);
+        }
+    }
+    let keywords: Vec<&str> = preflight::rules::KEYWORD_RULES.iter().map(|(n, _)| *n).collect();
+    for entry in std::fs::read_dir(cases_dir()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            names.contains(name.as_str()) || keywords.contains(&name.as_str()),
+            "case folder {name} belongs to no rule"
+        );
+    }
+}
