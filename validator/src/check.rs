@@ -15,6 +15,15 @@ use serde_json::Value;
 
 /// Validates a parsed payload: schema keywords and rules, no positions.
 pub fn check_value(endpoint: &Endpoint, value: &Value, options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    check_value_annotated(endpoint, value, options).map(|(d, _)| d)
+}
+
+/// [`check_value`], also returning the pointers of secret values.
+fn check_value_annotated(
+    endpoint: &Endpoint,
+    value: &Value,
+    options: &Options,
+) -> Result<(Vec<Diagnostic>, Vec<String>), Error> {
     let registry = Registry::get()?;
     let validator = endpoint.validator()?;
     let annotations = Annotations::collect(registry, endpoint, value);
@@ -46,7 +55,7 @@ pub fn check_value(endpoint: &Endpoint, value: &Value, options: &Options) -> Res
     supersede_placeholders(&mut out);
     apply_levels(&mut out, options);
     dedupe(&mut out);
-    Ok(out)
+    Ok((out, secrets))
 }
 
 /// A value still holding a doc placeholder fails its pattern, format or enum
@@ -148,11 +157,9 @@ pub fn check_text(
     };
     let mut secret_pointers = Vec::new();
     if let Some(endpoint) = chosen {
-        diagnostics.extend(check_value(endpoint, &parsed.value, options)?);
-        if !diagnostics.is_empty() {
-            let registry = Registry::get()?;
-            secret_pointers = Annotations::collect(registry, endpoint, &parsed.value).secret_pointers();
-        }
+        let (found, secrets) = check_value_annotated(endpoint, &parsed.value, options)?;
+        diagnostics.extend(found);
+        secret_pointers = secrets;
     }
     for dup in &parsed.duplicates {
         let mut d = Diagnostic::error(

@@ -40,7 +40,20 @@ pub fn from_shape(value: &Value, registry: &'static Registry) -> Result<&'static
         return Ok(valid[0]);
     }
     let candidates: Vec<&'static Endpoint> = if valid.len() > 1 {
-        valid
+        // Several schemas accept it: the one whose fields it uses most fully
+        // (a broadcast without `whatsappRecipient` is a plain broadcast).
+        let coverage: Vec<(f64, &'static Endpoint)> =
+            valid.iter().map(|e| (coverage(value, registry, e), *e)).collect();
+        let best = coverage.iter().map(|(c, _)| *c).fold(0.0_f64, f64::max);
+        let top: Vec<&'static Endpoint> = coverage
+            .iter()
+            .filter(|(c, _)| (best - *c).abs() < 1e-9)
+            .map(|(_, e)| *e)
+            .collect();
+        if top.len() == 1 {
+            return Ok(top[0]);
+        }
+        top
     } else {
         let scored: Vec<(i64, &'static Endpoint)> = endpoints
             .iter()
@@ -75,6 +88,26 @@ pub fn from_shape(value: &Value, registry: &'static Registry) -> Result<&'static
         "pass --endpoint ID, map the file in preflight.toml ([[fixtures]] paths/endpoint), \
          or put it in a folder named after the id (fixtures/sandeza/send/); `preflight endpoints` lists the ids",
     ))
+}
+
+/// The share of an endpoint's top-level fields that the payload uses.
+fn coverage(value: &Value, registry: &'static Registry, endpoint: &Endpoint) -> f64 {
+    let shape = root_shape(registry, &format!("{}#", endpoint.uri), 0);
+    let (object, known) = match (value, shape) {
+        (Value::Object(map), Some(Shape::Object { known, .. })) => (map, known),
+        (Value::Array(items), Some(Shape::Array { item: Some(item) })) => match (items.first(), *item) {
+            (Some(Value::Object(map)), Shape::Object { known, .. }) => (map, known),
+            _ => return 0.0,
+        },
+        _ => return 0.0,
+    };
+    let mut fields = known;
+    fields.sort();
+    fields.dedup();
+    if fields.is_empty() {
+        return 0.0;
+    }
+    object.keys().filter(|k| fields.contains(k)).count() as f64 / fields.len() as f64
 }
 
 /// How well a payload's top-level fields match an endpoint's: known fields
