@@ -12,10 +12,12 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::Options;
 use crate::case::{field_ident, type_ident};
 use crate::error::{CodegenError, ErrorKind};
-use crate::ir::{Field, Ir, Kind, NumberSpec, Shape, StringSpec, StructDef, TaggedDef, TypeDef, TypeId};
-use crate::Options;
+use crate::ir::{
+    Field, Ir, Kind, NumberSpec, Shape, StringSpec, StructDef, TaggedDef, TypeDef, TypeId,
+};
 
 pub(crate) struct Emitter<'a> {
     ir: &'a Ir,
@@ -33,7 +35,9 @@ pub(crate) struct Emitter<'a> {
 }
 
 fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text else { return TokenStream::new() };
+    let Some(text) = text else {
+        return TokenStream::new();
+    };
     let lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim())).collect();
     quote! { #( #[doc = #lines] )* }
 }
@@ -43,7 +47,12 @@ fn join_docs(parts: &[Option<String>]) -> Option<String> {
     if v.is_empty() {
         None
     } else {
-        Some(v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n\n"))
+        Some(
+            v.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        )
     }
 }
 
@@ -94,7 +103,10 @@ fn type_edges(t: &TypeDef) -> Vec<(TypeId, bool)> {
                 edges(e, false, &mut out);
             }
         }
-        Kind::Tagged(d) => d.variants.iter().for_each(|v| edges(&v.shape, true, &mut out)),
+        Kind::Tagged(d) => d
+            .variants
+            .iter()
+            .for_each(|v| edges(&v.shape, true, &mut out)),
         Kind::Untagged(vs) => vs.iter().for_each(|v| edges(&v.shape, true, &mut out)),
         _ => {}
     }
@@ -170,7 +182,12 @@ fn sccs(n: usize, adj: &[Vec<TypeId>]) -> Vec<usize> {
 impl<'a> Emitter<'a> {
     pub(crate) fn new(ir: &'a Ir, opts: &'a Options) -> Result<Self, CodegenError> {
         let rt: TokenStream = opts.runtime.parse().map_err(|_| {
-            CodegenError::new(ErrorKind::Unsupported, "", "", format!("runtime path {:?} is not a Rust path", opts.runtime))
+            CodegenError::new(
+                ErrorKind::Unsupported,
+                "",
+                "",
+                format!("runtime path {:?} is not a Rust path", opts.runtime),
+            )
         })?;
         let n = ir.types.len();
         let mut adj_value = vec![Vec::new(); n];
@@ -220,20 +237,36 @@ impl<'a> Emitter<'a> {
 
     fn recursive_value(&self, from: TypeId, to: TypeId) -> bool {
         let (a, b) = (self.by_value_scc.get(from), self.by_value_scc.get(to));
-        a.is_some() && a == b && (from != to || self.self_loops_value.contains(&from))
-            && (self.scc_sizes_value.get(a.unwrap_or(&0)).copied().unwrap_or(0) > 1 || self.self_loops_value.contains(&from))
+        a.is_some()
+            && a == b
+            && (from != to || self.self_loops_value.contains(&from))
+            && (self
+                .scc_sizes_value
+                .get(a.unwrap_or(&0))
+                .copied()
+                .unwrap_or(0)
+                > 1
+                || self.self_loops_value.contains(&from))
     }
 
     fn recursive_any(&self, from: TypeId, to: TypeId) -> bool {
         let (a, b) = (self.any_scc.get(from), self.any_scc.get(to));
-        a.is_some() && a == b
-            && (self.scc_sizes_any.get(a.unwrap_or(&0)).copied().unwrap_or(0) > 1 || self.self_loops_any.contains(&from))
+        a.is_some()
+            && a == b
+            && (self
+                .scc_sizes_any
+                .get(a.unwrap_or(&0))
+                .copied()
+                .unwrap_or(0)
+                > 1
+                || self.self_loops_any.contains(&from))
     }
 
     fn needs_box(&self, owner: TypeId, shape: &Shape) -> bool {
         let mut e = Vec::new();
         edges(shape, true, &mut e);
-        e.iter().any(|(to, by_value)| *by_value && self.recursive_value(owner, *to))
+        e.iter()
+            .any(|(to, by_value)| *by_value && self.recursive_value(owner, *to))
     }
 
     fn cuts_recursion(&self, owner: TypeId, shape: &Shape) -> bool {
@@ -252,7 +285,9 @@ impl<'a> Emitter<'a> {
 
     /// The path of a type, seen from module `from` (`None`: the top level).
     fn path(&self, id: TypeId, from: Option<&str>) -> TokenStream {
-        let Some(t) = self.ty(id) else { return quote!(()) };
+        let Some(t) = self.ty(id) else {
+            return quote!(());
+        };
         let name = type_ident(&t.name);
         let module = type_ident(&t.module);
         match from {
@@ -280,7 +315,9 @@ impl<'a> Emitter<'a> {
             Shape::Null => quote!(()),
             Shape::Any => quote!(::serde_json::Value),
             Shape::Object => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-            Shape::Array { items, min, max, .. } => {
+            Shape::Array {
+                items, min, max, ..
+            } => {
                 let inner = self.rust_type(items, from);
                 if *min == 0 && max.is_none() {
                     quote!(::std::vec::Vec<#inner>)
@@ -350,14 +387,20 @@ impl<'a> Emitter<'a> {
                 .filter(|e| e.module == *module)
                 .map(|e| {
                     let root = self.ty(e.root).map(|t| t.name.clone()).unwrap_or_default();
-                    let title = self.ty(e.root).and_then(|t| t.title.clone()).unwrap_or_default();
+                    let title = self
+                        .ty(e.root)
+                        .and_then(|t| t.title.clone())
+                        .unwrap_or_default();
                     format!(" - `{}`: [`{root}`] — {title}", e.id)
                 })
                 .collect();
             let mut doc_lines = vec![if module == "common" {
-                " Shared pieces referenced by several providers' schemas (`schemas/common/`).".to_string()
+                " Shared pieces referenced by several providers' schemas (`schemas/common/`)."
+                    .to_string()
             } else {
-                format!(" Request types of the `{provider}` endpoints, generated from `schemas/{provider}/`.")
+                format!(
+                    " Request types of the `{provider}` endpoints, generated from `schemas/{provider}/`."
+                )
             }];
             if !endpoints.is_empty() {
                 doc_lines.push(String::new());
@@ -381,17 +424,30 @@ impl<'a> Emitter<'a> {
         Ok(out)
     }
 
-    fn emit_type(&self, id: TypeId, t: &TypeDef) -> Result<(TokenStream, TokenStream), CodegenError> {
+    fn emit_type(
+        &self,
+        id: TypeId,
+        t: &TypeDef,
+    ) -> Result<(TokenStream, TokenStream), CodegenError> {
         let name = type_ident(&t.name);
         let rt = &self.rt;
         let module = t.module.as_str();
         let origin = format!(" Schema: `{}#{}`.", t.file, t.pointer);
         match &t.kind {
-            Kind::Placeholder => Err(CodegenError::new(ErrorKind::Unsupported, &t.file, &t.pointer, "type was never defined (circular reference)")),
+            Kind::Placeholder => Err(CodegenError::new(
+                ErrorKind::Unsupported,
+                &t.file,
+                &t.pointer,
+                "type was never defined (circular reference)",
+            )),
             Kind::Alias(shape) => {
-                let doc = doc_attrs(join_docs(&[t.doc.clone()]).as_deref());
+                let doc = doc_attrs(t.doc.as_deref());
                 let ty = self.rust_type(shape, Some(module));
-                Ok((quote! { #doc #[doc = ""] #[doc = #origin] pub type #name = #ty; }, TokenStream::new()))
+                let arb = self.arbitrary_alias(id, t, shape);
+                Ok((
+                    quote! { #doc #[doc = ""] #[doc = #origin] pub type #name = #ty; #arb },
+                    TokenStream::new(),
+                ))
             }
             Kind::Struct(s) => Ok((self.emit_struct(id, t, s), TokenStream::new())),
             Kind::Tagged(d) => Ok((self.emit_tagged(id, t, d), TokenStream::new())),
@@ -401,10 +457,13 @@ impl<'a> Emitter<'a> {
                 let variants = vs.iter().map(|v| {
                     let vn = type_ident(&v.name);
                     let ty = self.field_type(id, &v.shape, module);
-                    let d = doc_attrs(Some(v.doc.as_deref().unwrap_or("One of the accepted forms.")));
+                    let d = doc_attrs(Some(
+                        v.doc.as_deref().unwrap_or("One of the accepted forms."),
+                    ));
                     quote!(#d #vn(#ty))
                 });
-                let arb = self.arbitrary_union(id, t, vs.iter().map(|v| (&v.name, &v.shape)).collect());
+                let arb =
+                    self.arbitrary_union(id, t, vs.iter().map(|v| (&v.name, &v.shape)).collect());
                 Ok((
                     quote! {
                         #doc #[doc = ""] #[doc = #origin]
@@ -426,24 +485,25 @@ impl<'a> Emitter<'a> {
                 let _ = schemars;
                 let mut variants = Vec::new();
                 let mut table = Vec::new();
+                let single = vs.len() == 1;
                 for v in vs {
                     let vn = type_ident(&v.name);
                     let shown: Vec<String> = v.spellings.iter().map(|s| format!("`{s}`")).collect();
                     let d = format!(" {}", shown.join(", "));
-                    variants.push(quote!(#[doc = #d] #vn));
+                    let default = if single {
+                        quote!(#[default])
+                    } else {
+                        TokenStream::new()
+                    };
+                    variants.push(quote!(#[doc = #d] #default #vn));
                     for s in &v.spellings {
                         let lit = self.lit(s);
                         table.push(quote!((#lit, Self::#vn)));
                     }
                 }
                 let tname = t.name.clone();
-                let default = if vs.len() == 1 {
-                    let vn = type_ident(&vs.first().map(|v| v.name.clone()).unwrap_or_default());
-                    quote! {
-                        impl ::std::default::Default for #name {
-                            fn default() -> Self { Self::#vn }
-                        }
-                    }
+                let derive_default = if single {
+                    quote!(#[derive(::std::default::Default)])
                 } else {
                     TokenStream::new()
                 };
@@ -468,6 +528,7 @@ impl<'a> Emitter<'a> {
                     quote! {
                         #doc #[doc = ""] #[doc = #origin]
                         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+                        #derive_default
                         pub enum #name { #(#variants,)* }
                         impl #rt::Literal for #name {
                             const NAME: &'static str = #tname;
@@ -483,7 +544,6 @@ impl<'a> Emitter<'a> {
                                 #rt::deserialize_literal(deserializer)
                             }
                         }
-                        #default
                         #arb
                     },
                     TokenStream::new(),
@@ -501,7 +561,11 @@ impl<'a> Emitter<'a> {
             Kind::Integer(spec) | Kind::Number(spec) => {
                 let summary = number_summary(spec);
                 let doc = doc_attrs(join_docs(&[t.doc.clone(), Some(summary)]).as_deref());
-                let wrapper = if matches!(t.kind, Kind::Integer(_)) { quote!(BoundedInteger) } else { quote!(BoundedNumber) };
+                let wrapper = if matches!(t.kind, Kind::Integer(_)) {
+                    quote!(BoundedInteger)
+                } else {
+                    quote!(BoundedNumber)
+                };
                 let spec_tokens = self.number_spec(&t.name, spec);
                 Ok((
                     quote! { #doc #[doc = ""] #[doc = #origin] pub type #name = #rt::#wrapper<self::specs::#name>; },
@@ -511,7 +575,11 @@ impl<'a> Emitter<'a> {
             Kind::IntegerOrString(n, s) | Kind::NumberOrString(n, s) => {
                 let summary = format!("{} {}", number_summary(n), string_summary(s));
                 let doc = doc_attrs(join_docs(&[t.doc.clone(), Some(summary)]).as_deref());
-                let wrapper = if matches!(t.kind, Kind::IntegerOrString(..)) { quote!(IntegerOrString) } else { quote!(NumberOrString) };
+                let wrapper = if matches!(t.kind, Kind::IntegerOrString(..)) {
+                    quote!(IntegerOrString)
+                } else {
+                    quote!(NumberOrString)
+                };
                 let mut spec_tokens = self.string_spec(&t.name, s);
                 spec_tokens.extend(self.number_spec_impl(&t.name, n));
                 Ok((
@@ -613,7 +681,11 @@ impl<'a> Emitter<'a> {
         let origin = format!(" Schema: `{}#{}`.", t.file, t.pointer);
         let doc = doc_attrs(t.doc.as_deref());
         let derives = self.derives();
-        let deny = if s.deny_unknown { quote!(#[serde(deny_unknown_fields)]) } else { TokenStream::new() };
+        let deny = if s.deny_unknown {
+            quote!(#[serde(deny_unknown_fields)])
+        } else {
+            TokenStream::new()
+        };
         let deser_some = format!("{rt_str}::deserialize_some");
         let mut fields = Vec::new();
         let mut params = Vec::new();
@@ -623,7 +695,8 @@ impl<'a> Emitter<'a> {
             let ident = field_ident(&f.name);
             let ty = self.field_type(id, &f.shape, module);
             let d = doc_attrs(Some(&self.field_doc(f)));
-            let rename = if f.raw != f.name {
+            let ident_text = ident.to_string();
+            let rename = if f.raw != ident_text.trim_start_matches("r#") {
                 let raw = &f.raw;
                 quote!(#[serde(rename = #raw)])
             } else {
@@ -648,9 +721,16 @@ impl<'a> Emitter<'a> {
                 });
                 inits.push(quote!(#ident: ::std::option::Option::None));
                 let with = format_ident!("with_{}", f.name);
-                let wd = format!(" Sets `{}`: {}", f.raw, self.field_doc(f).lines().next().unwrap_or(""));
+                let wd = format!(
+                    " Sets `{}`: {}",
+                    f.raw,
+                    self.field_doc(f).lines().next().unwrap_or("")
+                );
                 let (pty, conv) = if f.shape == Shape::String {
-                    (quote!(impl ::std::convert::Into<::std::string::String>), quote!(#ident.into()))
+                    (
+                        quote!(impl ::std::convert::Into<::std::string::String>),
+                        quote!(#ident.into()),
+                    )
                 } else {
                     (ty.clone(), quote!(#ident))
                 };
@@ -680,7 +760,10 @@ impl<'a> Emitter<'a> {
             });
             inits.push(quote!(#ident: ::std::default::Default::default()));
         }
-        let new_doc = format!(" Builds a `{}` from its required fields; optional fields start absent.", t.name);
+        let new_doc = format!(
+            " Builds a `{}` from its required fields; optional fields start absent.",
+            t.name
+        );
         let arb = self.arbitrary_struct(id, t, s);
         let _ = rt;
         quote! {
@@ -731,11 +814,15 @@ impl<'a> Emitter<'a> {
             }));
             arms.push(quote! {
                 if #rt::Lit::any_matches(&[#(#lits),*], tag) {
-                    return ::serde_json::from_value(value).map(Self::#vn).map_err(::serde::de::Error::custom);
+                    ::serde_json::from_value(value).map(Self::#vn).map_err(::serde::de::Error::custom)
                 }
             });
         }
-        let arb = self.arbitrary_union(id, t, d.variants.iter().map(|v| (&v.name, &v.shape)).collect());
+        let arb = self.arbitrary_union(
+            id,
+            t,
+            d.variants.iter().map(|v| (&v.name, &v.shape)).collect(),
+        );
         quote! {
             #doc #[doc = ""] #[doc = #origin]
             #derives
@@ -746,8 +833,9 @@ impl<'a> Emitter<'a> {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                     let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                     let tag = #rt::tag_of(&value, #tag, &[#(#expected),*]).map_err(::serde::de::Error::custom)?;
-                    #(#arms)*
-                    ::std::result::Result::Err(::serde::de::Error::custom(#rt::unknown_tag(#tag, tag, &[#(#expected),*])))
+                    #(#arms)else* else {
+                        ::std::result::Result::Err(::serde::de::Error::custom(#rt::unknown_tag(#tag, tag, &[#(#expected),*])))
+                    }
                 }
             }
             #arb
@@ -758,7 +846,13 @@ impl<'a> Emitter<'a> {
         let rt = &self.rt;
         let ty = self.rust_type(shape, Some(module));
         let base = match shape {
-            Shape::Named(_) => quote!(::proptest::arbitrary::any::<#ty>().boxed()),
+            Shape::Named(id) => match self.ty(*id).map(|t| &t.kind) {
+                Some(Kind::Alias(_)) => {
+                    let f = self.arbitrary_fn_path(*id, Some(module));
+                    quote!(#f())
+                }
+                _ => quote!(::proptest::arbitrary::any::<#ty>().boxed()),
+            },
             Shape::String => quote!(#rt::strategies::text(0, 40)),
             Shape::Bool => quote!(::proptest::arbitrary::any::<bool>().boxed()),
             Shape::Integer => quote!((0i64..10_000).boxed()),
@@ -766,22 +860,34 @@ impl<'a> Emitter<'a> {
             Shape::Null => quote!(::proptest::strategy::Just(()).boxed()),
             Shape::Any => quote!(#rt::strategies::any_json()),
             Shape::Object => quote!(::proptest::strategy::Just(::serde_json::Map::new()).boxed()),
-            Shape::Array { items, min, max, advisory } => {
+            Shape::Array {
+                items,
+                min,
+                max,
+                advisory,
+            } => {
                 let inner = if self.cuts_recursion(owner, items) && *min == 0 {
-                    return quote!(::proptest::strategy::Just(::std::default::Default::default()).boxed());
+                    return quote!(
+                        ::proptest::strategy::Just(::std::default::Default::default()).boxed()
+                    );
                 } else {
                     self.strategy(owner, items, module)
                 };
                 let lo = Literal::usize_unsuffixed(advisory.0.map_or(*min, |a| a.max(*min)));
                 let cap = max.map_or(usize::MAX, |m| m.min(advisory.1.unwrap_or(m)));
-                let hi = Literal::usize_unsuffixed(cap.min(advisory.1.unwrap_or(cap)).min(advisory.0.unwrap_or(*min).max(*min) + 3));
+                let hi = Literal::usize_unsuffixed(
+                    cap.min(advisory.1.unwrap_or(cap))
+                        .min(advisory.0.unwrap_or(*min).max(*min) + 3),
+                );
                 if *min == 0 && max.is_none() {
                     quote!(::proptest::collection::vec(#inner, #lo..=#hi).boxed())
                 } else {
                     quote!(::proptest::collection::vec(#inner, #lo..=#hi).prop_filter_map("bounds", |v| ::std::convert::TryFrom::try_from(v).ok()).boxed())
                 }
             }
-            Shape::Map(_) => quote!(::proptest::strategy::Just(::std::collections::BTreeMap::new()).boxed()),
+            Shape::Map(_) => {
+                quote!(::proptest::strategy::Just(::std::collections::BTreeMap::new()).boxed())
+            }
             Shape::Nullable(inner) => {
                 let s = self.strategy(owner, inner, module);
                 quote!(::proptest::prop_oneof![::proptest::strategy::Just(#rt::Nullable::Null), #s.prop_map(#rt::Nullable::Value)].boxed())
@@ -794,8 +900,58 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    fn arbitrary_fn_path(&self, id: TypeId, from: Option<&str>) -> TokenStream {
+        let Some(t) = self.ty(id) else {
+            return quote!(());
+        };
+        let f = format_ident!("arbitrary_{}", t.name);
+        let module = type_ident(&t.module);
+        match from {
+            Some(m) if m == t.module => quote!(#f),
+            Some(_) => quote!(super::#module::#f),
+            None => quote!(self::#module::#f),
+        }
+    }
+
+    fn residual_filter(&self, t: &TypeDef) -> TokenStream {
+        let rt = &self.rt;
+        match &t.residual {
+            Some(r) => {
+                quote!(.prop_filter("schema keywords the type cannot hold", |v| #rt::strategies::satisfies(v, #r)))
+            }
+            None => TokenStream::new(),
+        }
+    }
+
+    fn arbitrary_alias(&self, id: TypeId, t: &TypeDef, shape: &Shape) -> TokenStream {
+        let Some(feature) = &self.opts.proptest_feature else {
+            return TokenStream::new();
+        };
+        let name = type_ident(&t.name);
+        let f = format_ident!("arbitrary_{}", t.name);
+        let strat = if self.recursive_any(id, id) {
+            quote!(::proptest::strategy::Just(::std::default::Default::default()).boxed())
+        } else {
+            self.strategy(id, shape, &t.module)
+        };
+        let filter = self.residual_filter(t);
+        let doc = format!(" Values of [`{}`] valid under the schema.", t.name);
+        quote! {
+            #[cfg(feature = #feature)]
+            #[doc = #doc]
+            #[allow(non_snake_case)]
+            #[must_use]
+            pub fn #f() -> ::proptest::strategy::BoxedStrategy<#name> {
+                use ::proptest::strategy::Strategy as _;
+                #strat #filter .boxed()
+            }
+        }
+    }
+
     fn arbitrary_struct(&self, id: TypeId, t: &TypeDef, s: &StructDef) -> TokenStream {
-        let Some(feature) = &self.opts.proptest_feature else { return TokenStream::new() };
+        let Some(feature) = &self.opts.proptest_feature else {
+            return TokenStream::new();
+        };
         let rt = &self.rt;
         let name = type_ident(&t.name);
         let module = t.module.as_str();
@@ -822,12 +978,13 @@ impl<'a> Emitter<'a> {
             inits.push(quote!(#ident: ::std::default::Default::default()));
         }
         let (pat, expr) = nest(&pats, &strats);
-        let filter = if s.min_properties > 0 {
+        let mut filter = if s.min_properties > 0 {
             let n = Literal::usize_unsuffixed(s.min_properties);
             quote!(.prop_filter("minProperties", |v| #rt::strategies::property_count(v) >= #n))
         } else {
             TokenStream::new()
         };
+        filter.extend(self.residual_filter(t));
         quote! {
             #[cfg(feature = #feature)]
             impl ::proptest::arbitrary::Arbitrary for #name {
@@ -843,8 +1000,15 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    fn arbitrary_union(&self, id: TypeId, t: &TypeDef, variants: Vec<(&String, &Shape)>) -> TokenStream {
-        let Some(feature) = &self.opts.proptest_feature else { return TokenStream::new() };
+    fn arbitrary_union(
+        &self,
+        id: TypeId,
+        t: &TypeDef,
+        variants: Vec<(&String, &Shape)>,
+    ) -> TokenStream {
+        let Some(feature) = &self.opts.proptest_feature else {
+            return TokenStream::new();
+        };
         let name = type_ident(&t.name);
         let module = t.module.as_str();
         let mut arms: Vec<TokenStream> = variants
@@ -866,6 +1030,7 @@ impl<'a> Emitter<'a> {
                 })
                 .collect();
         }
+        let filter = self.residual_filter(t);
         quote! {
             #[cfg(feature = #feature)]
             impl ::proptest::arbitrary::Arbitrary for #name {
@@ -873,7 +1038,7 @@ impl<'a> Emitter<'a> {
                 type Strategy = ::proptest::strategy::BoxedStrategy<Self>;
                 fn arbitrary_with(_: Self::Parameters) -> Self::Strategy {
                     use ::proptest::strategy::Strategy as _;
-                    ::proptest::strategy::Union::new(::std::vec![#(#arms),*]).boxed()
+                    ::proptest::strategy::Union::new(::std::vec![#(#arms),*]) #filter .boxed()
                 }
             }
         }
@@ -895,10 +1060,14 @@ impl<'a> Emitter<'a> {
             let vn = type_ident(&e.variant);
             let path = self.path(e.root, None);
             let id = &e.id;
-            let title = self.ty(e.root).and_then(|t| t.title.clone()).unwrap_or_default();
+            let title = self
+                .ty(e.root)
+                .and_then(|t| t.title.clone())
+                .unwrap_or_default();
             let d = format!(" `{id}`: {title}");
             variants.push(quote!(#[doc = #d] #vn(#path)));
-            parse_arms.push(quote!(#id => #rt::from_value::<#path>(endpoint_id, value).map(Self::#vn)));
+            parse_arms
+                .push(quote!(#id => #rt::from_value::<#path>(endpoint_id, value).map(Self::#vn)));
             id_arms.push(quote!(Self::#vn(_) => #id));
             validate_arms.push(quote!(Self::#vn(r) => #rt::Endpoint::validate(r)));
             ids.push(id.clone());
@@ -924,12 +1093,45 @@ impl<'a> Emitter<'a> {
         };
         let arb = match &self.opts.proptest_feature {
             Some(f) => {
+                let root_strategy = |e: &crate::ir::Endpoint| {
+                    let path = self.path(e.root, None);
+                    if matches!(self.ty(e.root).map(|t| &t.kind), Some(Kind::Alias(_))) {
+                        let f = self.arbitrary_fn_path(e.root, None);
+                        quote!(#f())
+                    } else {
+                        quote!(::proptest::arbitrary::any::<#path>())
+                    }
+                };
                 let arms = self.ir.endpoints.iter().map(|e| {
                     let vn = type_ident(&e.variant);
-                    let path = self.path(e.root, None);
-                    quote!(::proptest::arbitrary::any::<#path>().prop_map(Self::#vn).boxed())
+                    let s = root_strategy(e);
+                    quote!(#s.prop_map(Self::#vn).boxed())
                 });
+                let ids_arms: Vec<TokenStream> = self
+                    .ir
+                    .endpoints
+                    .iter()
+                    .map(|e| {
+                        let vn = type_ident(&e.variant);
+                        let s = root_strategy(e);
+                        let id = &e.id;
+                        quote!(#id => ::std::option::Option::Some(#s.prop_map(Self::#vn).boxed()))
+                    })
+                    .collect();
+                let arms: Vec<TokenStream> = arms.collect();
                 quote! {
+                    #[cfg(feature = #f)]
+                    impl Request {
+                        /// Valid requests to one endpoint (`None` for an unknown id).
+                        #[must_use]
+                        pub fn arbitrary_for(endpoint_id: &str) -> ::std::option::Option<::proptest::strategy::BoxedStrategy<Self>> {
+                            use ::proptest::strategy::Strategy as _;
+                            match endpoint_id {
+                                #(#ids_arms,)*
+                                _ => ::std::option::Option::None,
+                            }
+                        }
+                    }
                     #[cfg(feature = #f)]
                     impl ::proptest::arbitrary::Arbitrary for Request {
                         type Parameters = ();
@@ -1016,7 +1218,10 @@ fn string_summary(s: &StringSpec) -> String {
         (n, Some(m)) if n == m => parts.push(format!("exactly {n} characters")),
         (n, Some(m)) => parts.push(format!("{n} to {m} characters")),
         (0, None) => {}
-        (n, None) => parts.push(format!("at least {n} character{}", if n == 1 { "" } else { "s" })),
+        (n, None) => parts.push(format!(
+            "at least {n} character{}",
+            if n == 1 { "" } else { "s" }
+        )),
     }
     for p in &s.patterns {
         parts.push(format!("matches `{p}`"));
@@ -1024,13 +1229,21 @@ fn string_summary(s: &StringSpec) -> String {
     if let Some(f) = &s.format {
         parts.push(format!("format `{f}`"));
     }
-    if s.advisory_max_length.is_some() || s.advisory_min_length.is_some() || !s.advisory_patterns.is_empty() {
-        parts.push("advisory limits are reported by `validate()` as warnings, not enforced here".into());
+    if s.advisory_max_length.is_some()
+        || s.advisory_min_length.is_some()
+        || !s.advisory_patterns.is_empty()
+    {
+        parts.push(
+            "advisory limits are reported by `validate()` as warnings, not enforced here".into(),
+        );
     }
     if parts.is_empty() {
         "A string.".into()
     } else {
-        format!("Checked on construction and deserialization: {}.", parts.join("; "))
+        format!(
+            "Checked on construction and deserialization: {}.",
+            parts.join("; ")
+        )
     }
 }
 
@@ -1057,6 +1270,9 @@ fn number_summary(n: &NumberSpec) -> String {
     if parts.is_empty() {
         "A number.".into()
     } else {
-        format!("Checked on construction and deserialization: {}.", parts.join("; "))
+        format!(
+            "Checked on construction and deserialization: {}.",
+            parts.join("; ")
+        )
     }
 }

@@ -52,6 +52,9 @@ pub enum NameHint {
         suffix: String,
         /// The node's `title`, tried first when short.
         title: Option<String>,
+        /// A suffix that tells apart properties whose names differ only in
+        /// case or separators (from the field's Rust name).
+        alt: Option<String>,
     },
 }
 
@@ -74,6 +77,9 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// What it is.
     pub kind: Kind,
+    /// Keywords of its node the type cannot hold (`not`, `contains`,
+    /// `uniqueItems`, …) as a JSON schema: value strategies filter on it.
+    pub residual: Option<String>,
 }
 
 /// What a type is.
@@ -170,8 +176,6 @@ pub struct Field {
     pub required: bool,
     /// A required single-valued literal: the constructor fills it in.
     pub literal: bool,
-    /// The value type of the field uses `Spelled` (several accepted spellings).
-    pub spelled: bool,
 }
 
 /// A discriminated `oneOf`.

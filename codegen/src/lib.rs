@@ -127,7 +127,12 @@ impl Generated {
     /// Only if the generator produced tokens that are not a Rust file (a bug).
     pub fn to_source(&self) -> Result<String, CodegenError> {
         let file: syn::File = syn::parse2(self.tokens.clone()).map_err(|e| {
-            CodegenError::new(ErrorKind::Unsupported, "", "", format!("generated code does not parse: {e}"))
+            CodegenError::new(
+                ErrorKind::Unsupported,
+                "",
+                "",
+                format!("generated code does not parse: {e}"),
+            )
         })?;
         Ok(prettyplease::unparse(&file))
     }
@@ -152,7 +157,11 @@ pub fn generate(set: &SchemaSet, options: &Options) -> Result<Generated, Codegen
         .map(|e| EndpointInfo {
             id: e.id.clone(),
             module: e.module.clone(),
-            type_name: ir.types.get(e.root).map(|t| t.name.clone()).unwrap_or_default(),
+            type_name: ir
+                .types
+                .get(e.root)
+                .map(|t| t.name.clone())
+                .unwrap_or_default(),
         })
         .collect();
     Ok(Generated { tokens, endpoints })

@@ -66,7 +66,10 @@ pub(crate) fn assign(ir: &mut Ir) -> Result<(), CodegenError> {
 fn resolve(cands: &[Vec<String>], file: &str, pointer: &str) -> Result<Vec<String>, CodegenError> {
     let mut idx = vec![0usize; cands.len()];
     let pick = |i: usize, idx: &[usize]| -> Option<String> {
-        cands.get(i).and_then(|c| c.get(idx.get(i).copied().unwrap_or(0))).cloned()
+        cands
+            .get(i)
+            .and_then(|c| c.get(idx.get(i).copied().unwrap_or(0)))
+            .cloned()
     };
     loop {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
@@ -99,7 +102,9 @@ fn resolve(cands: &[Vec<String>], file: &str, pointer: &str) -> Result<Vec<Strin
             ));
         }
     }
-    Ok((0..cands.len()).map(|i| pick(i, &idx).unwrap_or_default()).collect())
+    Ok((0..cands.len())
+        .map(|i| pick(i, &idx).unwrap_or_default())
+        .collect())
 }
 
 /// Field names for one struct's properties, in order.
@@ -138,7 +143,9 @@ pub(crate) fn field_names(raws: &[String]) -> Vec<String> {
 }
 
 fn candidates(ir: &Ir, id: TypeId, names: &HashMap<TypeId, String>) -> Vec<String> {
-    let Some(t) = ir.types.get(id) else { return vec![] };
+    let Some(t) = ir.types.get(id) else {
+        return vec![];
+    };
     let mut out = Vec::new();
     match &t.hint {
         NameHint::Fixed(n) => return vec![n.clone()],
@@ -149,7 +156,12 @@ fn candidates(ir: &Ir, id: TypeId, names: &HashMap<TypeId, String>) -> Vec<Strin
             out.push(all.clone());
             out.push(format!("{}{all}", case::pascal(file)));
         }
-        NameHint::Child { parent, suffix, title } => {
+        NameHint::Child {
+            parent,
+            suffix,
+            title,
+            alt,
+        } => {
             let parent_name = names.get(parent).cloned().unwrap_or_default();
             if let Some(title) = title {
                 let p = case::pascal(title);
@@ -158,6 +170,9 @@ fn candidates(ir: &Ir, id: TypeId, names: &HashMap<TypeId, String>) -> Vec<Strin
                 }
             }
             out.push(format!("{parent_name}{suffix}"));
+            if let Some(alt) = alt {
+                out.push(format!("{parent_name}{alt}"));
+            }
         }
     }
     // Injective last resort: the file and pointer, spelled out.
@@ -205,8 +220,16 @@ fn name_types(ir: &mut Ir) -> Result<(), CodegenError> {
         loop {
             let mut groups: HashMap<(String, String), Vec<usize>> = HashMap::new();
             for (i, id) in ids.iter().enumerate() {
-                let module = ir.types.get(*id).map(|t| t.module.clone()).unwrap_or_default();
-                let name = cands.get(i).and_then(|c| c.get(idx.get(i).copied().unwrap_or(0))).cloned().unwrap_or_default();
+                let module = ir
+                    .types
+                    .get(*id)
+                    .map(|t| t.module.clone())
+                    .unwrap_or_default();
+                let name = cands
+                    .get(i)
+                    .and_then(|c| c.get(idx.get(i).copied().unwrap_or(0)))
+                    .cloned()
+                    .unwrap_or_default();
                 groups.entry((module, name)).or_default().push(i);
             }
             let mut moved = false;
@@ -216,9 +239,47 @@ fn name_types(ir: &mut Ir) -> Result<(), CodegenError> {
                 if !clash {
                     continue;
                 }
+                // Where names differ only in case (`Item`, `item`), the one
+                // spelled exactly so keeps the name; the others move on.
+                let exact: Vec<usize> = members
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        let t = ids.get(i).and_then(|id| ir.types.get(*id));
+                        match t.map(|t| &t.hint) {
+                            Some(NameHint::Def { keys, .. }) => {
+                                keys.last().map(String::as_str) == Some(key.1.as_str())
+                            }
+                            // The property whose Rust field kept the plain name.
+                            Some(NameHint::Child {
+                                suffix,
+                                alt: Some(alt),
+                                parent,
+                                ..
+                            }) => {
+                                alt == suffix
+                                    && names
+                                        .get(parent)
+                                        .is_some_and(|p| format!("{p}{suffix}") == key.1)
+                            }
+                            _ => false,
+                        }
+                    })
+                    .collect();
+                let keeper = if exact.len() == 1 && !taken.contains_key(key) {
+                    exact.first().copied()
+                } else {
+                    None
+                };
                 for &i in members {
+                    if Some(i) == keeper {
+                        continue;
+                    }
                     let len = cands.get(i).map_or(0, Vec::len);
-                    let fixed = ids.get(i).and_then(|id| ir.types.get(*id)).is_some_and(|t| matches!(t.hint, NameHint::Fixed(_)));
+                    let fixed = ids
+                        .get(i)
+                        .and_then(|id| ir.types.get(*id))
+                        .is_some_and(|t| matches!(t.hint, NameHint::Fixed(_)));
                     if fixed && members.len() == 1 {
                         continue;
                     }
@@ -238,15 +299,25 @@ fn name_types(ir: &mut Ir) -> Result<(), CodegenError> {
                         ErrorKind::Naming,
                         t.map(|t| t.file.clone()).unwrap_or_default(),
                         t.map(|t| t.pointer.clone()).unwrap_or_default(),
-                        format!("no free name for this type: `{name}` is taken; give it a `title` or move it to `$defs` under another key"),
+                        format!(
+                            "no free name for this type: `{name}` is taken; give it a `title` or move it to `$defs` under another key"
+                        ),
                     ));
                 }
                 break;
             }
         }
         for (i, id) in ids.iter().enumerate() {
-            let module = ir.types.get(*id).map(|t| t.module.clone()).unwrap_or_default();
-            let name = cands.get(i).and_then(|c| c.get(idx.get(i).copied().unwrap_or(0))).cloned().unwrap_or_default();
+            let module = ir
+                .types
+                .get(*id)
+                .map(|t| t.module.clone())
+                .unwrap_or_default();
+            let name = cands
+                .get(i)
+                .and_then(|c| c.get(idx.get(i).copied().unwrap_or(0)))
+                .cloned()
+                .unwrap_or_default();
             taken.insert((module, name.clone()), *id);
             names.insert(*id, name);
         }

@@ -21,19 +21,38 @@ use crate::ir::{
     Endpoint, Field, Ir, Kind, NameHint, NumberSpec, Shape, StringSpec, StructDef, TaggedDef,
     TaggedVariant, TypeDef, TypeId, ValueVariant, Variant,
 };
-use crate::schema_set::{escape, DocId, Location, SchemaSet};
+use crate::schema_set::{DocId, Location, SchemaSet, escape};
 
 /// Keywords that describe a node without constraining it.
 const ANNOTATIONS: &[&str] = &[
-    "description", "title", "$comment", "examples", "default", "deprecated", "readOnly",
-    "writeOnly", "$schema", "$id", "$anchor", "$defs", "definitions", "$vocabulary",
-    "contentMediaType", "contentEncoding",
+    "description",
+    "title",
+    "$comment",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$schema",
+    "$id",
+    "$anchor",
+    "$defs",
+    "definitions",
+    "$vocabulary",
+    "contentMediaType",
+    "contentEncoding",
 ];
 
 /// Keywords whose shape we cannot express; rejected with a reason.
 const UNSUPPORTED: &[(&str, &str)] = &[
-    ("prefixItems", "tuple arrays (`prefixItems`) are not supported"),
-    ("patternProperties", "`patternProperties` is not supported; use `additionalProperties`"),
+    (
+        "prefixItems",
+        "tuple arrays (`prefixItems`) are not supported",
+    ),
+    (
+        "patternProperties",
+        "`patternProperties` is not supported; use `additionalProperties`",
+    ),
     ("$dynamicRef", "`$dynamicRef` is not supported"),
     ("$recursiveRef", "`$recursiveRef` is not supported"),
     ("dependentSchemas", "`dependentSchemas` is not supported"),
@@ -60,6 +79,9 @@ pub(crate) struct Parser<'a> {
     set: &'a SchemaSet,
     ir: Ir,
     memo: HashMap<Location, TypeId>,
+    /// Identical `$defs` entries of one module (the same key and content in
+    /// several files of a provider) share one type.
+    by_content: HashMap<(String, String, String), TypeId>,
     depth: usize,
 }
 
@@ -68,7 +90,9 @@ fn is_annotation(k: &str) -> bool {
 }
 
 fn desc(map: &Map<String, Value>) -> Option<String> {
-    map.get("description").and_then(Value::as_str).map(str::to_string)
+    map.get("description")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 fn title(map: &Map<String, Value>) -> Option<String> {
@@ -86,10 +110,7 @@ fn as_usize(v: Option<&Value>) -> Option<usize> {
 pub(crate) fn file_parts(path: &str) -> (String, Option<String>) {
     let trimmed = path.strip_suffix(".json").unwrap_or(path);
     match trimmed.split_once('/') {
-        Some((provider, rest)) if provider == "common" => ("common".into(), {
-            let _ = rest;
-            None
-        }),
+        Some(("common", _)) => ("common".into(), None),
         Some((provider, rest)) => (provider.to_string(), Some(rest.to_string())),
         None => (trimmed.to_string(), Some(trimmed.to_string())),
     }
@@ -111,15 +132,25 @@ impl<'a> Parser<'a> {
             set,
             ir: Ir::default(),
             memo: HashMap::new(),
+            by_content: HashMap::new(),
             depth: 0,
         }
     }
 
     fn file(&self, doc: DocId) -> String {
-        self.set.doc(doc).map(|d| d.path.clone()).unwrap_or_default()
+        self.set
+            .doc(doc)
+            .map(|d| d.path.clone())
+            .unwrap_or_default()
     }
 
-    fn err(&self, kind: ErrorKind, doc: DocId, ptr: &str, reason: impl Into<String>) -> CodegenError {
+    fn err(
+        &self,
+        kind: ErrorKind,
+        doc: DocId,
+        ptr: &str,
+        reason: impl Into<String>,
+    ) -> CodegenError {
         CodegenError::new(kind, self.file(doc), ptr, reason)
     }
 
@@ -139,7 +170,10 @@ impl<'a> Parser<'a> {
                 modules.push((module.clone(), provider.clone()));
             }
             if let Some(endpoint) = endpoint {
-                let loc = Location { doc, pointer: String::new() };
+                let loc = Location {
+                    doc,
+                    pointer: String::new(),
+                };
                 let name = format!("{}Request", case::pascal(&endpoint));
                 let id = self.reserve(&loc, module.clone(), NameHint::Fixed(name))?;
                 self.ir.endpoints.push(Endpoint {
@@ -151,7 +185,9 @@ impl<'a> Parser<'a> {
             }
         }
         for ep in self.ir.endpoints.clone() {
-            let Some(def) = self.ir.types.get(ep.root) else { continue };
+            let Some(def) = self.ir.types.get(ep.root) else {
+                continue;
+            };
             let (file, pointer) = (def.file.clone(), def.pointer.clone());
             let doc = docs.iter().position(|d| d.path == file).unwrap_or(0);
             self.fill(&Location { doc, pointer }, ep.root)?;
@@ -193,8 +229,16 @@ impl<'a> Parser<'a> {
     fn child_node(&self, parent: &Node, value: &Value, seg: &str) -> Result<Node, CodegenError> {
         let ptr = format!("{}/{}", parent.ptr, seg);
         match value {
-            Value::Object(map) => Ok(Node { doc: parent.doc, ptr, map: map.clone() }),
-            Value::Bool(true) => Ok(Node { doc: parent.doc, ptr, map: Map::new() }),
+            Value::Object(map) => Ok(Node {
+                doc: parent.doc,
+                ptr,
+                map: map.clone(),
+            }),
+            Value::Bool(true) => Ok(Node {
+                doc: parent.doc,
+                ptr,
+                map: Map::new(),
+            }),
             Value::Bool(false) => Err(self.err(
                 ErrorKind::Unsupported,
                 parent.doc,
@@ -210,7 +254,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn reserve(&mut self, loc: &Location, module: String, hint: NameHint) -> Result<TypeId, CodegenError> {
+    fn reserve(
+        &mut self,
+        loc: &Location,
+        module: String,
+        hint: NameHint,
+    ) -> Result<TypeId, CodegenError> {
         let node = self.node_at(loc)?;
         let id = self.ir.types.len();
         self.ir.types.push(TypeDef {
@@ -222,6 +271,7 @@ impl<'a> Parser<'a> {
             title: title(&node.map),
             doc: desc(&node.map),
             kind: Kind::Placeholder,
+            residual: residual(&node.map),
         });
         self.memo.insert(loc.clone(), id);
         Ok(id)
@@ -267,7 +317,24 @@ impl<'a> Parser<'a> {
             keys.push(case::pascal(&file));
         }
         let module = self.module_of(loc.doc);
+        let content = self.set.node(loc).map(|v| {
+            let mut v = v.clone();
+            absolutize(self.set, loc.doc, &mut v);
+            v.to_string()
+        });
+        let content_key = content.map(|c| (module.clone(), keys.join("/"), c));
+        if let Some(id) = content_key
+            .as_ref()
+            .and_then(|k| self.by_content.get(k))
+            .copied()
+        {
+            self.memo.insert(loc.clone(), id);
+            return Ok(Shape::Named(id));
+        }
         let id = self.reserve(loc, module, NameHint::Def { keys, file })?;
+        if let Some(k) = content_key {
+            self.by_content.insert(k, id);
+        }
         self.fill(loc, id)?;
         Ok(Shape::Named(id))
     }
@@ -275,10 +342,16 @@ impl<'a> Parser<'a> {
     fn new_type(&mut self, node: &Node, ctx: &Ctx) -> TypeId {
         let id = self.ir.types.len();
         let hint = match &ctx.hint {
-            NameHint::Child { parent, suffix, .. } => NameHint::Child {
+            NameHint::Child {
+                parent,
+                suffix,
+                alt,
+                ..
+            } => NameHint::Child {
                 parent: *parent,
                 suffix: suffix.clone(),
                 title: title(&node.map),
+                alt: alt.clone(),
             },
             h => h.clone(),
         };
@@ -291,6 +364,7 @@ impl<'a> Parser<'a> {
             title: title(&node.map),
             doc: desc(&node.map),
             kind: Kind::Placeholder,
+            residual: residual(&node.map),
         });
         id
     }
@@ -308,6 +382,7 @@ impl<'a> Parser<'a> {
                 parent,
                 suffix: suffix.to_string(),
                 title: None,
+                alt: None,
             },
         }
     }
@@ -315,7 +390,12 @@ impl<'a> Parser<'a> {
     fn check_keywords(&self, node: &Node) -> Result<(), CodegenError> {
         for (k, reason) in UNSUPPORTED {
             if node.map.contains_key(*k) {
-                return Err(self.err(ErrorKind::Unsupported, node.doc, &format!("{}/{}", node.ptr, k), *reason));
+                return Err(self.err(
+                    ErrorKind::Unsupported,
+                    node.doc,
+                    &format!("{}/{}", node.ptr, k),
+                    *reason,
+                ));
             }
         }
         Ok(())
@@ -327,7 +407,12 @@ impl<'a> Parser<'a> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
-            return Err(self.err(ErrorKind::Unsupported, node.doc, &node.ptr, "schema nested too deeply"));
+            return Err(self.err(
+                ErrorKind::Unsupported,
+                node.doc,
+                &node.ptr,
+                "schema nested too deeply",
+            ));
         }
         let r = self.shape_inner(node, ctx);
         self.depth -= 1;
@@ -335,14 +420,24 @@ impl<'a> Parser<'a> {
     }
 
     fn shape_inner(&mut self, node: Node, ctx: &Ctx) -> Result<Shape, CodegenError> {
-        let node = Node { map: soften(node.map), ..node };
+        let node = Node {
+            map: soften(node.map),
+            ..node
+        };
         self.check_keywords(&node)?;
         if let Some(r) = node.map.get("$ref") {
             let r = r.as_str().ok_or_else(|| {
-                self.err(ErrorKind::Json, node.doc, &node.ptr, "`$ref` must be a string")
+                self.err(
+                    ErrorKind::Json,
+                    node.doc,
+                    &node.ptr,
+                    "`$ref` must be a string",
+                )
             })?;
             if node.map.keys().all(|k| k == "$ref" || is_annotation(k)) {
-                let loc = self.set.resolve(node.doc, &format!("{}/$ref", node.ptr), r)?;
+                let loc = self
+                    .set
+                    .resolve(node.doc, &format!("{}/$ref", node.ptr), r)?;
                 return self.named(&loc);
             }
             let merged = self.merge(&node)?;
@@ -387,14 +482,26 @@ impl<'a> Parser<'a> {
             return Ok(Shape::Number);
         }
         if only("object") {
-            let has_props = node.map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
-                || node.map.get("required").and_then(Value::as_array).is_some_and(|r| !r.is_empty());
+            let has_props = node
+                .map
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| !p.is_empty())
+                || node
+                    .map
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| !r.is_empty());
             let ap = node.map.get("additionalProperties");
             if !has_props {
                 match ap {
                     None | Some(Value::Bool(true)) => return Ok(Shape::Object),
                     Some(Value::Object(_)) => {
-                        let sub = self.child_node(&node, ap.unwrap_or(&Value::Bool(true)), "additionalProperties")?;
+                        let sub = self.child_node(
+                            &node,
+                            ap.unwrap_or(&Value::Bool(true)),
+                            "additionalProperties",
+                        )?;
                         let inner = self.shape(sub, ctx)?;
                         return Ok(Shape::Map(Box::new(inner)));
                     }
@@ -409,6 +516,12 @@ impl<'a> Parser<'a> {
     }
 
     fn new_named(&mut self, node: Node, ctx: &Ctx) -> Result<Shape, CodegenError> {
+        let mut node = node;
+        if residual(&node.map).is_some()
+            && (node.map.contains_key("allOf") || node.map.contains_key("$ref"))
+        {
+            node = self.merge(&node)?;
+        }
         let id = self.new_type(&node, ctx);
         let kind = self.kind(node, id)?;
         if let Some(t) = self.ir.types.get_mut(id) {
@@ -428,31 +541,67 @@ impl<'a> Parser<'a> {
                         Some(s) if !out.iter().any(|o: &String| o == s) => out.push(s.to_string()),
                         Some(_) => {}
                         None => {
-                            return Err(self.err(ErrorKind::Json, node.doc, &format!("{}/type", node.ptr), "`type` entries must be strings"))
+                            return Err(self.err(
+                                ErrorKind::Json,
+                                node.doc,
+                                &format!("{}/type", node.ptr),
+                                "`type` entries must be strings",
+                            ));
                         }
                     }
                 }
                 if out.is_empty() {
-                    return Err(self.err(ErrorKind::Contradiction, node.doc, &format!("{}/type", node.ptr), "`type` is an empty list: nothing is valid"));
+                    return Err(self.err(
+                        ErrorKind::Contradiction,
+                        node.doc,
+                        &format!("{}/type", node.ptr),
+                        "`type` is an empty list: nothing is valid",
+                    ));
                 }
                 for t in &out {
-                    if !["string", "integer", "number", "boolean", "null", "array", "object"].contains(&t.as_str()) {
-                        return Err(self.err(ErrorKind::Json, node.doc, &format!("{}/type", node.ptr), format!("unknown type {t:?}")));
+                    if ![
+                        "string", "integer", "number", "boolean", "null", "array", "object",
+                    ]
+                    .contains(&t.as_str())
+                    {
+                        return Err(self.err(
+                            ErrorKind::Json,
+                            node.doc,
+                            &format!("{}/type", node.ptr),
+                            format!("unknown type {t:?}"),
+                        ));
                     }
                 }
                 Ok(out)
             }
-            Some(_) => Err(self.err(ErrorKind::Json, node.doc, &format!("{}/type", node.ptr), "`type` must be a string or a list of strings")),
+            Some(_) => Err(self.err(
+                ErrorKind::Json,
+                node.doc,
+                &format!("{}/type", node.ptr),
+                "`type` must be a string or a list of strings",
+            )),
             None => {
                 let m = &node.map;
                 let has = |ks: &[&str]| ks.iter().any(|k| m.contains_key(*k));
-                if has(&["properties", "required", "additionalProperties", "minProperties", "maxProperties"]) {
+                if has(&[
+                    "properties",
+                    "required",
+                    "additionalProperties",
+                    "minProperties",
+                    "maxProperties",
+                ]) {
                     Ok(vec!["object".into()])
                 } else if has(&["items", "minItems", "maxItems"]) {
                     Ok(vec!["array".into()])
                 } else if has(&["minLength", "maxLength", "pattern", "format"]) {
                     Ok(vec!["string".into()])
-                } else if has(&["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]) {
+                } else if has(&[
+                    "minimum",
+                    "maximum",
+                    "exclusiveMinimum",
+                    "exclusiveMaximum",
+                    "multipleOf",
+                ]) {
                     Ok(vec!["number".into()])
                 } else {
                     Ok(vec![])
@@ -470,20 +619,41 @@ impl<'a> Parser<'a> {
                 let mut map = node.map.clone();
                 map.insert(
                     "type".into(),
-                    if rest.len() == 1 { rest.into_iter().next().unwrap_or(Value::Null) } else { Value::Array(rest) },
+                    if rest.len() == 1 {
+                        rest.into_iter().next().unwrap_or(Value::Null)
+                    } else {
+                        Value::Array(rest)
+                    },
                 );
                 if let Some(Value::Array(e)) = map.get("enum").cloned() {
-                    map.insert("enum".into(), Value::Array(e.into_iter().filter(|v| !v.is_null()).collect()));
+                    map.insert(
+                        "enum".into(),
+                        Value::Array(e.into_iter().filter(|v| !v.is_null()).collect()),
+                    );
                 }
-                return Ok(Some(Node { doc: node.doc, ptr: node.ptr.clone(), map }));
+                return Ok(Some(Node {
+                    doc: node.doc,
+                    ptr: node.ptr.clone(),
+                    map,
+                }));
             }
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(bs)) = node.map.get(key) {
                 if bs.len() == 2 && node.map.keys().all(|k| k == key || is_annotation(k)) {
-                    let is_null = |b: &Value| b.get("type").is_some_and(|t| t == "null") && b.as_object().is_some_and(|m| m.keys().all(|k| k == "type" || is_annotation(k)));
+                    let is_null = |b: &Value| {
+                        b.get("type").is_some_and(|t| t == "null")
+                            && b.as_object()
+                                .is_some_and(|m| m.keys().all(|k| k == "type" || is_annotation(k)))
+                    };
                     if let (Some(a), Some(b)) = (bs.first(), bs.get(1)) {
-                        let (other, idx) = if is_null(a) { (b, 1) } else if is_null(b) { (a, 0) } else { continue };
+                        let (other, idx) = if is_null(a) {
+                            (b, 1)
+                        } else if is_null(b) {
+                            (a, 0)
+                        } else {
+                            continue;
+                        };
                         let mut n = self.child_node(node, other, &format!("{key}/{idx}"))?;
                         if !n.map.contains_key("description") {
                             if let Some(d) = node.map.get("description") {
@@ -504,18 +674,37 @@ impl<'a> Parser<'a> {
             Some(v) => {
                 let sub = self.child_node(node, v, "items")?;
                 let item_ctx = match &ctx.hint {
-                    NameHint::Child { parent, suffix, .. } => Ctx {
+                    NameHint::Child {
+                        parent,
+                        suffix,
+                        alt,
+                        ..
+                    } => Ctx {
                         module: ctx.module.clone(),
-                        hint: NameHint::Child { parent: *parent, suffix: format!("{suffix}Item"), title: None },
+                        hint: NameHint::Child {
+                            parent: *parent,
+                            suffix: format!("{suffix}Item"),
+                            title: None,
+                            alt: alt.as_ref().map(|a| format!("{a}Item")),
+                        },
                     },
                     NameHint::Def { keys, file } => {
                         let mut keys = keys.clone();
                         if let Some(last) = keys.last_mut() {
                             last.push_str("Item");
                         }
-                        Ctx { module: ctx.module.clone(), hint: NameHint::Def { keys, file: file.clone() } }
+                        Ctx {
+                            module: ctx.module.clone(),
+                            hint: NameHint::Def {
+                                keys,
+                                file: file.clone(),
+                            },
+                        }
                     }
-                    NameHint::Fixed(n) => Ctx { module: ctx.module.clone(), hint: NameHint::Fixed(format!("{n}Item")) },
+                    NameHint::Fixed(n) => Ctx {
+                        module: ctx.module.clone(),
+                        hint: NameHint::Fixed(format!("{n}Item")),
+                    },
                 };
                 self.shape(sub, &item_ctx)?
             }
@@ -524,19 +713,36 @@ impl<'a> Parser<'a> {
         let max = as_usize(node.map.get("maxItems"));
         if let Some(max) = max {
             if max < min {
-                return Err(self.err(ErrorKind::Contradiction, node.doc, &node.ptr, format!("maxItems {max} is below minItems {min}")));
+                return Err(self.err(
+                    ErrorKind::Contradiction,
+                    node.doc,
+                    &node.ptr,
+                    format!("maxItems {max} is below minItems {min}"),
+                ));
             }
         }
         let advisory_max = as_usize(node.map.get("x-soft-maxItems"));
         let advisory_min = as_usize(node.map.get("x-soft-minItems"));
-        Ok(Shape::Array { items: Box::new(items), min, max, advisory: (advisory_min, advisory_max) })
+        Ok(Shape::Array {
+            items: Box::new(items),
+            min,
+            max,
+            advisory: (advisory_min, advisory_max),
+        })
     }
 
     fn string_spec(&self, node: &Node) -> Result<StringSpec, CodegenError> {
         let m = &node.map;
         let mut patterns = Vec::new();
         if let Some(p) = m.get("pattern") {
-            let p = p.as_str().ok_or_else(|| self.err(ErrorKind::Json, node.doc, &format!("{}/pattern", node.ptr), "`pattern` must be a string"))?;
+            let p = p.as_str().ok_or_else(|| {
+                self.err(
+                    ErrorKind::Json,
+                    node.doc,
+                    &format!("{}/pattern", node.ptr),
+                    "`pattern` must be a string",
+                )
+            })?;
             patterns.push(p.to_string());
         }
         if let Some(Value::Array(extra)) = m.get("x-preflight-patterns") {
@@ -556,11 +762,21 @@ impl<'a> Parser<'a> {
             advisory_patterns: m
                 .get("x-soft-patterns")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
         };
         if spec.max_length.is_some_and(|max| max < spec.min_length) {
-            return Err(self.err(ErrorKind::Contradiction, node.doc, &node.ptr, "maxLength is below minLength"));
+            return Err(self.err(
+                ErrorKind::Contradiction,
+                node.doc,
+                &node.ptr,
+                "maxLength is below minLength",
+            ));
         }
         Ok(spec)
     }
@@ -570,7 +786,14 @@ impl<'a> Parser<'a> {
         let num = |k: &str| -> Result<Option<f64>, CodegenError> {
             match m.get(k) {
                 None => Ok(None),
-                Some(v) => v.as_f64().map(Some).ok_or_else(|| self.err(ErrorKind::Json, node.doc, &format!("{}/{k}", node.ptr), format!("`{k}` must be a number"))),
+                Some(v) => v.as_f64().map(Some).ok_or_else(|| {
+                    self.err(
+                        ErrorKind::Json,
+                        node.doc,
+                        &format!("{}/{k}", node.ptr),
+                        format!("`{k}` must be a number"),
+                    )
+                }),
             }
         };
         let spec = NumberSpec {
@@ -584,7 +807,12 @@ impl<'a> Parser<'a> {
         };
         if let (Some(a), Some(b)) = (spec.minimum, spec.maximum) {
             if b < a {
-                return Err(self.err(ErrorKind::Contradiction, node.doc, &node.ptr, "maximum is below minimum"));
+                return Err(self.err(
+                    ErrorKind::Contradiction,
+                    node.doc,
+                    &node.ptr,
+                    "maximum is below minimum",
+                ));
             }
         }
         Ok(spec)
@@ -594,7 +822,9 @@ impl<'a> Parser<'a> {
     /// multi-type node: that is exactly "the string form must also match".
     fn string_conditionals(&self, node: &Node, spec: &mut StringSpec) {
         for c in conditionals(&node.map) {
-            let Some(iff) = c.get("if").and_then(Value::as_object) else { continue };
+            let Some(iff) = c.get("if").and_then(Value::as_object) else {
+                continue;
+            };
             if iff.get("type").is_some_and(|t| t == "string") {
                 if let Some(then) = c.get("then").and_then(Value::as_object) {
                     if let Some(p) = then.get("pattern").and_then(Value::as_str) {
@@ -615,17 +845,34 @@ impl<'a> Parser<'a> {
 
     /// What a named type is.
     fn kind(&mut self, node: Node, id: TypeId) -> Result<Kind, CodegenError> {
-        let node = Node { map: soften(node.map), ..node };
+        let node = Node {
+            map: soften(node.map),
+            ..node
+        };
         self.check_keywords(&node)?;
         if let Some(r) = node.map.get("$ref") {
             if node.map.keys().all(|k| k == "$ref" || is_annotation(k)) {
-                let r = r.as_str().ok_or_else(|| self.err(ErrorKind::Json, node.doc, &node.ptr, "`$ref` must be a string"))?;
-                let loc = self.set.resolve(node.doc, &format!("{}/$ref", node.ptr), r)?;
+                let r = r.as_str().ok_or_else(|| {
+                    self.err(
+                        ErrorKind::Json,
+                        node.doc,
+                        &node.ptr,
+                        "`$ref` must be a string",
+                    )
+                })?;
+                let loc = self
+                    .set
+                    .resolve(node.doc, &format!("{}/$ref", node.ptr), r)?;
                 return Ok(Kind::Alias(self.named(&loc)?));
             }
         }
         if node.map.contains_key("$ref") || node.map.contains_key("allOf") {
             let merged = self.merge(&node)?;
+            if let Some(r) = residual(&merged.map) {
+                if let Some(t) = self.ir.types.get_mut(id) {
+                    t.residual = Some(r);
+                }
+            }
             return self.kind(merged, id);
         }
         if self.nullable_branch(&node)?.is_some() {
@@ -644,17 +891,31 @@ impl<'a> Parser<'a> {
             ["object"] => self.object(&node, id),
             ["string"] => {
                 let spec = self.string_spec(&node)?;
-                Ok(if spec.is_empty() { Kind::Alias(Shape::String) } else { Kind::String(spec) })
+                Ok(if spec.is_empty() {
+                    Kind::Alias(Shape::String)
+                } else {
+                    Kind::String(spec)
+                })
             }
             ["integer"] => {
                 let spec = self.number_spec(&node)?;
-                Ok(if spec.is_empty() { Kind::Alias(Shape::Integer) } else { Kind::Integer(spec) })
+                Ok(if spec.is_empty() {
+                    Kind::Alias(Shape::Integer)
+                } else {
+                    Kind::Integer(spec)
+                })
             }
             ["number"] => {
                 let spec = self.number_spec(&node)?;
-                Ok(if spec.is_empty() { Kind::Alias(Shape::Number) } else { Kind::Number(spec) })
+                Ok(if spec.is_empty() {
+                    Kind::Alias(Shape::Number)
+                } else {
+                    Kind::Number(spec)
+                })
             }
-            [a, b] if (*a == "integer" && *b == "string") || (*a == "string" && *b == "integer") => {
+            [a, b]
+                if (*a == "integer" && *b == "string") || (*a == "string" && *b == "integer") =>
+            {
                 let mut s = self.string_spec(&node)?;
                 self.string_conditionals(&node, &mut s);
                 Ok(Kind::IntegerOrString(self.number_spec(&node)?, s))
@@ -674,11 +935,20 @@ impl<'a> Parser<'a> {
                     for k in ["title", "description"] {
                         map.remove(k);
                     }
-                    let sub = Node { doc: node.doc, ptr: node.ptr.clone(), map };
+                    let sub = Node {
+                        doc: node.doc,
+                        ptr: node.ptr.clone(),
+                        map,
+                    };
                     let name = case::pascal(t);
                     let ctx = self.child_ctx(id, &name);
                     let shape = self.shape(sub, &ctx)?;
-                    variants.push(Variant { candidates: vec![name], name: String::new(), shape, doc: None });
+                    variants.push(Variant {
+                        candidates: vec![name],
+                        name: String::new(),
+                        shape,
+                        doc: None,
+                    });
                 }
                 Ok(Kind::Untagged(variants))
             }
@@ -693,28 +963,55 @@ impl<'a> Parser<'a> {
         let props = match node.map.get("properties") {
             None => Map::new(),
             Some(Value::Object(p)) => p.clone(),
-            Some(_) => return Err(self.err(ErrorKind::Json, node.doc, &format!("{}/properties", node.ptr), "`properties` must be an object")),
+            Some(_) => {
+                return Err(self.err(
+                    ErrorKind::Json,
+                    node.doc,
+                    &format!("{}/properties", node.ptr),
+                    "`properties` must be an object",
+                ));
+            }
         };
         let required: Vec<String> = match node.map.get("required") {
             None => Vec::new(),
-            Some(Value::Array(r)) => r.iter().filter_map(Value::as_str).map(str::to_string).collect(),
-            Some(_) => return Err(self.err(ErrorKind::Json, node.doc, &format!("{}/required", node.ptr), "`required` must be a list of strings")),
+            Some(Value::Array(r)) => r
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            Some(_) => {
+                return Err(self.err(
+                    ErrorKind::Json,
+                    node.doc,
+                    &format!("{}/required", node.ptr),
+                    "`required` must be a list of strings",
+                ));
+            }
         };
         let mut def = StructDef {
             min_properties: as_usize(node.map.get("minProperties")).unwrap_or(0),
             ..StructDef::default()
         };
-        for (raw, sub) in &props {
+        let raws: Vec<String> = props.keys().cloned().collect();
+        let field_names = crate::names::field_names(&raws);
+        for (i, (raw, sub)) in props.iter().enumerate() {
             let child = self.child_node(node, sub, &format!("properties/{}", escape(raw)))?;
             let mut doc = desc(&child.map);
             if doc.is_none() {
                 if let Some(r) = child.map.get("$ref").and_then(Value::as_str) {
                     if let Ok(loc) = self.set.resolve(child.doc, &child.ptr, r) {
-                        doc = self.set.node(&loc).and_then(Value::as_object).and_then(desc);
+                        doc = self
+                            .set
+                            .node(&loc)
+                            .and_then(Value::as_object)
+                            .and_then(desc);
                     }
                 }
             }
-            let ctx = self.child_ctx(id, &case::pascal(raw));
+            let mut ctx = self.child_ctx(id, &case::pascal(raw));
+            if let NameHint::Child { alt, .. } = &mut ctx.hint {
+                *alt = field_names.get(i).map(|f| case::pascal(f));
+            }
             let shape = self.shape(child, &ctx)?;
             let is_required = required.iter().any(|r| r == raw);
             def.fields.push(Field {
@@ -722,7 +1019,6 @@ impl<'a> Parser<'a> {
                 name: String::new(),
                 doc,
                 literal: is_required && self.is_literal(&shape),
-                spelled: false,
                 shape,
                 required: is_required,
             });
@@ -736,13 +1032,14 @@ impl<'a> Parser<'a> {
                     shape: Shape::Any,
                     required: true,
                     literal: false,
-                    spelled: false,
                 });
             }
         }
         let closed = |v: Option<&Value>| v.is_some_and(|v| *v == Value::Bool(false));
         match node.map.get("additionalProperties") {
-            _ if closed(node.map.get("additionalProperties")) || closed(node.map.get("unevaluatedProperties")) => {
+            _ if closed(node.map.get("additionalProperties"))
+                || closed(node.map.get("unevaluatedProperties")) =>
+            {
                 def.deny_unknown = true;
             }
             Some(v @ Value::Object(_)) => {
@@ -774,10 +1071,22 @@ impl<'a> Parser<'a> {
         let values: Vec<Value> = match (node.map.get("enum"), node.map.get("const")) {
             (_, Some(c)) => vec![c.clone()],
             (Some(Value::Array(e)), None) => e.clone(),
-            _ => return Err(self.err(ErrorKind::Json, node.doc, &format!("{}/enum", node.ptr), "`enum` must be an array")),
+            _ => {
+                return Err(self.err(
+                    ErrorKind::Json,
+                    node.doc,
+                    &format!("{}/enum", node.ptr),
+                    "`enum` must be an array",
+                ));
+            }
         };
         if values.is_empty() {
-            return Err(self.err(ErrorKind::Contradiction, node.doc, &format!("{}/enum", node.ptr), "empty `enum`: nothing is valid"));
+            return Err(self.err(
+                ErrorKind::Contradiction,
+                node.doc,
+                &format!("{}/enum", node.ptr),
+                "empty `enum`: nothing is valid",
+            ));
         }
         let names = node.map.get("x-enum-names").and_then(Value::as_object);
         let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
@@ -809,7 +1118,11 @@ impl<'a> Parser<'a> {
                 candidates.push(case::pascal(&text));
             }
             candidates.push(case::spelled_out(&text));
-            out.push(ValueVariant { candidates, name: String::new(), spellings });
+            out.push(ValueVariant {
+                candidates,
+                name: String::new(),
+                spellings,
+            });
         }
         Ok(Kind::Values(out))
     }
@@ -834,10 +1147,21 @@ impl<'a> Parser<'a> {
     }
 
     fn one_of(&mut self, node: &Node, id: TypeId) -> Result<Kind, CodegenError> {
-        let key = if node.map.contains_key("oneOf") { "oneOf" } else { "anyOf" };
+        let key = if node.map.contains_key("oneOf") {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
         let branches = match node.map.get(key) {
             Some(Value::Array(b)) if !b.is_empty() => b.clone(),
-            _ => return Err(self.err(ErrorKind::Json, node.doc, &format!("{}/{key}", node.ptr), format!("`{key}` must be a non-empty array"))),
+            _ => {
+                return Err(self.err(
+                    ErrorKind::Json,
+                    node.doc,
+                    &format!("{}/{key}", node.ptr),
+                    format!("`{key}` must be a non-empty array"),
+                ));
+            }
         };
         // Properties beside the oneOf apply to every branch.
         let mut base = node.map.clone();
@@ -853,16 +1177,29 @@ impl<'a> Parser<'a> {
             let n = self.child_node(node, b, &format!("{key}/{i}"))?;
             if distribute {
                 let mut map = Map::new();
-                map.insert("allOf".into(), Value::Array(vec![Value::Object(base.clone()), b.clone()]));
+                map.insert(
+                    "allOf".into(),
+                    Value::Array(vec![Value::Object(base.clone()), b.clone()]),
+                );
                 if let Some(d) = desc(&n.map) {
                     map.insert("description".into(), Value::String(d));
                 }
-                nodes.push((Node { doc: n.doc, ptr: n.ptr.clone(), map }, n));
+                nodes.push((
+                    Node {
+                        doc: n.doc,
+                        ptr: n.ptr.clone(),
+                        map,
+                    },
+                    n,
+                ));
             } else {
                 nodes.push((n.clone(), n));
             }
         }
-        let views: Vec<Node> = nodes.iter().map(|(n, _)| self.view(n)).collect::<Result<_, _>>()?;
+        let views: Vec<Node> = nodes
+            .iter()
+            .map(|(n, _)| self.view(n))
+            .collect::<Result<_, _>>()?;
         // Def keys of ref branches, for names.
         let def_keys: Vec<Option<String>> = nodes
             .iter()
@@ -911,11 +1248,25 @@ impl<'a> Parser<'a> {
                 candidates.extend(stripped.get(i).cloned().flatten());
                 candidates.extend(def_keys.get(i).cloned().flatten());
                 candidates.extend(title(&view.map).map(|t| case::pascal(&t)));
-                candidates.push(case::spelled_out(&tags.first().map(value_text).unwrap_or_default()));
-                let suffix = candidates.first().cloned().unwrap_or_else(|| "Variant".into());
+                candidates.push(case::spelled_out(
+                    &tags.first().map(value_text).unwrap_or_default(),
+                ));
+                let suffix = candidates
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "Variant".into());
                 let ctx = self.child_ctx(id, &suffix);
-                let shape = if distribute { self.shape(n, &ctx)? } else { self.shape(orig, &ctx)? };
-                variants.push(TaggedVariant { candidates, name: String::new(), tags, shape });
+                let shape = if distribute {
+                    self.shape(n, &ctx)?
+                } else {
+                    self.shape(orig, &ctx)?
+                };
+                variants.push(TaggedVariant {
+                    candidates,
+                    name: String::new(),
+                    tags,
+                    shape,
+                });
             }
             return Ok(Kind::Tagged(TaggedDef { tag, variants }));
         }
@@ -930,12 +1281,27 @@ impl<'a> Parser<'a> {
             candidates.extend(stripped.get(i).cloned().flatten());
             candidates.extend(def_keys.get(i).cloned().flatten());
             candidates.extend(title(&view.map).map(|t| case::pascal(&t)));
-            candidates.push(format!("{}Branch", case::pascal(&case::number_words(i as u64 + 1))));
-            let suffix = candidates.first().cloned().unwrap_or_else(|| "Variant".into());
+            candidates.push(format!(
+                "{}Branch",
+                case::pascal(&case::number_words(i as u64 + 1))
+            ));
+            let suffix = candidates
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "Variant".into());
             let ctx = self.child_ctx(id, &suffix);
             let doc = desc(&orig.map).or_else(|| desc(&view.map));
-            let shape = if distribute { self.shape(n, &ctx)? } else { self.shape(orig, &ctx)? };
-            variants.push(Variant { candidates, name: String::new(), shape, doc });
+            let shape = if distribute {
+                self.shape(n, &ctx)?
+            } else {
+                self.shape(orig, &ctx)?
+            };
+            variants.push(Variant {
+                candidates,
+                name: String::new(),
+                shape,
+                doc,
+            });
         }
         Ok(Kind::Untagged(variants))
     }
@@ -969,9 +1335,15 @@ impl<'a> Parser<'a> {
                 if !required.is_some_and(|r| r.iter().any(|x| x == name)) {
                     continue 'cand;
                 }
-                let Some(p) = v.map.get("properties").and_then(|p| p.get(name)) else { continue 'cand };
-                let Ok(pn) = self.child_node(v, p, "x") else { continue 'cand };
-                let Some(vals) = self.literal_values(&pn) else { continue 'cand };
+                let Some(p) = v.map.get("properties").and_then(|p| p.get(name)) else {
+                    continue 'cand;
+                };
+                let Ok(pn) = self.child_node(v, p, "x") else {
+                    continue 'cand;
+                };
+                let Some(vals) = self.literal_values(&pn) else {
+                    continue 'cand;
+                };
                 if vals.is_empty() {
                     continue 'cand;
                 }
@@ -997,12 +1369,28 @@ impl<'a> Parser<'a> {
         for part in parts {
             self.merge_into(&mut acc, part, node)?;
         }
-        Ok(Node { doc: node.doc, ptr: node.ptr.clone(), map: acc })
+        Ok(Node {
+            doc: node.doc,
+            ptr: node.ptr.clone(),
+            map: acc,
+        })
     }
 
-    fn flatten(&self, doc: DocId, ptr: &str, map: &Map<String, Value>, depth: usize, out: &mut Vec<Map<String, Value>>) -> Result<(), CodegenError> {
+    fn flatten(
+        &self,
+        doc: DocId,
+        ptr: &str,
+        map: &Map<String, Value>,
+        depth: usize,
+        out: &mut Vec<Map<String, Value>>,
+    ) -> Result<(), CodegenError> {
         if depth > 32 {
-            return Err(self.err(ErrorKind::Unsupported, doc, ptr, "`allOf`/`$ref` chain too deep (recursive `allOf`?)"));
+            return Err(self.err(
+                ErrorKind::Unsupported,
+                doc,
+                ptr,
+                "`allOf`/`$ref` chain too deep (recursive `allOf`?)",
+            ));
         }
         let mut own = soften(map.clone());
         let r = own.remove("$ref");
@@ -1013,7 +1401,9 @@ impl<'a> Parser<'a> {
             out.push(m);
         }
         if let Some(r) = r {
-            let r = r.as_str().ok_or_else(|| self.err(ErrorKind::Json, doc, ptr, "`$ref` must be a string"))?;
+            let r = r
+                .as_str()
+                .ok_or_else(|| self.err(ErrorKind::Json, doc, ptr, "`$ref` must be a string"))?;
             let loc = self.set.resolve(doc, &format!("{ptr}/$ref"), r)?;
             match self.set.node(&loc) {
                 Some(Value::Object(m)) => {
@@ -1024,7 +1414,14 @@ impl<'a> Parser<'a> {
                     self.flatten(loc.doc, &loc.pointer, &m, depth + 1, out)?
                 }
                 Some(Value::Bool(true)) => {}
-                _ => return Err(self.err(ErrorKind::Unsupported, doc, ptr, "`$ref` to a non-object schema")),
+                _ => {
+                    return Err(self.err(
+                        ErrorKind::Unsupported,
+                        doc,
+                        ptr,
+                        "`$ref` to a non-object schema",
+                    ));
+                }
             }
         }
         if let Some(all) = all {
@@ -1033,17 +1430,32 @@ impl<'a> Parser<'a> {
             };
             for (i, b) in all.iter().enumerate() {
                 match b {
-                    Value::Object(m) => self.flatten(doc, &format!("{ptr}/allOf/{i}"), m, depth + 1, out)?,
+                    Value::Object(m) => {
+                        self.flatten(doc, &format!("{ptr}/allOf/{i}"), m, depth + 1, out)?
+                    }
                     Value::Bool(true) => {}
-                    _ => return Err(self.err(ErrorKind::Unsupported, doc, &format!("{ptr}/allOf/{i}"), "`allOf` branch is not an object schema")),
+                    _ => {
+                        return Err(self.err(
+                            ErrorKind::Unsupported,
+                            doc,
+                            &format!("{ptr}/allOf/{i}"),
+                            "`allOf` branch is not an object schema",
+                        ));
+                    }
                 }
             }
         }
         Ok(())
     }
 
-    fn merge_into(&self, acc: &mut Map<String, Value>, part: Map<String, Value>, node: &Node) -> Result<(), CodegenError> {
-        let contradiction = |reason: String| self.err(ErrorKind::Contradiction, node.doc, &node.ptr, reason);
+    fn merge_into(
+        &self,
+        acc: &mut Map<String, Value>,
+        part: Map<String, Value>,
+        node: &Node,
+    ) -> Result<(), CodegenError> {
+        let contradiction =
+            |reason: String| self.err(ErrorKind::Contradiction, node.doc, &node.ptr, reason);
         let mut part = part;
         if part.contains_key("if") {
             let mut c = Map::new();
@@ -1052,7 +1464,9 @@ impl<'a> Parser<'a> {
                     c.insert(k.into(), v);
                 }
             }
-            let entry = acc.entry("x-preflight-conditionals").or_insert_with(|| Value::Array(vec![]));
+            let entry = acc
+                .entry("x-preflight-conditionals")
+                .or_insert_with(|| Value::Array(vec![]));
             if let Value::Array(a) = entry {
                 a.push(Value::Object(c));
             }
@@ -1061,7 +1475,9 @@ impl<'a> Parser<'a> {
             match k.as_str() {
                 "properties" => {
                     let Value::Object(props) = v else { continue };
-                    let entry = acc.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+                    let entry = acc
+                        .entry("properties")
+                        .or_insert_with(|| Value::Object(Map::new()));
                     if let Value::Object(target) = entry {
                         for (pk, pv) in props {
                             match target.get_mut(&pk) {
@@ -1077,7 +1493,9 @@ impl<'a> Parser<'a> {
                     }
                 }
                 "required" => {
-                    let entry = acc.entry("required").or_insert_with(|| Value::Array(vec![]));
+                    let entry = acc
+                        .entry("required")
+                        .or_insert_with(|| Value::Array(vec![]));
                     if let (Value::Array(target), Value::Array(new)) = (entry, v) {
                         for r in new {
                             if !target.contains(&r) {
@@ -1096,14 +1514,18 @@ impl<'a> Parser<'a> {
                             let old = type_set(old);
                             let mut both: Vec<String> = Vec::new();
                             for t in &old {
-                                if new.contains(t) || (t == "integer" && new.iter().any(|n| n == "number")) {
+                                if new.contains(t)
+                                    || (t == "integer" && new.iter().any(|n| n == "number"))
+                                {
                                     both.push(t.clone());
                                 } else if t == "number" && new.iter().any(|n| n == "integer") {
                                     both.push("integer".into());
                                 }
                             }
                             if both.is_empty() {
-                                return Err(contradiction(format!("`allOf` requires types {old:?} and {new:?} at once")));
+                                return Err(contradiction(format!(
+                                    "`allOf` requires types {old:?} and {new:?} at once"
+                                )));
                             }
                             let value = if both.len() == 1 {
                                 Value::String(both.into_iter().next().unwrap_or_default())
@@ -1114,8 +1536,16 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                "minLength" | "minItems" | "minProperties" | "minimum" | "exclusiveMinimum" | "minContains"
-                | "x-soft-minLength" | "x-soft-minItems" | "x-soft-minimum" | "x-soft-exclusiveMinimum" => {
+                "minLength"
+                | "minItems"
+                | "minProperties"
+                | "minimum"
+                | "exclusiveMinimum"
+                | "minContains"
+                | "x-soft-minLength"
+                | "x-soft-minItems"
+                | "x-soft-minimum"
+                | "x-soft-exclusiveMinimum" => {
                     let keep = match (acc.get(&k).and_then(Value::as_f64), v.as_f64()) {
                         (Some(a), Some(b)) => b > a,
                         _ => true,
@@ -1124,8 +1554,16 @@ impl<'a> Parser<'a> {
                         acc.insert(k, v);
                     }
                 }
-                "maxLength" | "maxItems" | "maxProperties" | "maximum" | "exclusiveMaximum" | "maxContains"
-                | "x-soft-maxLength" | "x-soft-maxItems" | "x-soft-maximum" | "x-soft-exclusiveMaximum" => {
+                "maxLength"
+                | "maxItems"
+                | "maxProperties"
+                | "maximum"
+                | "exclusiveMaximum"
+                | "maxContains"
+                | "x-soft-maxLength"
+                | "x-soft-maxItems"
+                | "x-soft-maximum"
+                | "x-soft-exclusiveMaximum" => {
                     let keep = match (acc.get(&k).and_then(Value::as_f64), v.as_f64()) {
                         (Some(a), Some(b)) => b < a,
                         _ => true,
@@ -1140,7 +1578,9 @@ impl<'a> Parser<'a> {
                     }
                     Some(old) if *old == v => {}
                     Some(_) => {
-                        let entry = acc.entry("x-preflight-patterns").or_insert_with(|| Value::Array(vec![]));
+                        let entry = acc
+                            .entry("x-preflight-patterns")
+                            .or_insert_with(|| Value::Array(vec![]));
                         if let Value::Array(a) = entry {
                             a.push(v);
                         }
@@ -1152,16 +1592,21 @@ impl<'a> Parser<'a> {
                     }
                     Some(old) => {
                         let new = v.as_array().cloned().unwrap_or_default();
-                        let both: Vec<Value> = old.iter().filter(|x| new.contains(x)).cloned().collect();
+                        let both: Vec<Value> =
+                            old.iter().filter(|x| new.contains(x)).cloned().collect();
                         if both.is_empty() {
-                            return Err(contradiction("`allOf` of enums with no value in common".into()));
+                            return Err(contradiction(
+                                "`allOf` of enums with no value in common".into(),
+                            ));
                         }
                         acc.insert(k, Value::Array(both));
                     }
                 },
                 "const" => match acc.get("const") {
                     Some(old) if *old != v => {
-                        return Err(contradiction("`allOf` of two different `const` values".into()));
+                        return Err(contradiction(
+                            "`allOf` of two different `const` values".into(),
+                        ));
                     }
                     _ => {
                         acc.insert(k, v);
@@ -1183,14 +1628,21 @@ impl<'a> Parser<'a> {
                 },
                 "if" | "then" | "else" => {}
                 "x-preflight-conditionals" | "x-preflight-patterns" | "x-soft-patterns" => {
-                    let entry = acc.entry(k.as_str()).or_insert_with(|| Value::Array(vec![]));
+                    let entry = acc
+                        .entry(k.as_str())
+                        .or_insert_with(|| Value::Array(vec![]));
                     if let (Value::Array(a), Value::Array(new)) = (entry, v) {
                         a.extend(new);
                     }
                 }
                 "oneOf" | "anyOf" => {
                     if acc.contains_key("oneOf") || acc.contains_key("anyOf") {
-                        return Err(self.err(ErrorKind::Unsupported, node.doc, &node.ptr, "`allOf` of several `oneOf`/`anyOf` is not supported"));
+                        return Err(self.err(
+                            ErrorKind::Unsupported,
+                            node.doc,
+                            &node.ptr,
+                            "`allOf` of several `oneOf`/`anyOf` is not supported",
+                        ));
                     }
                     acc.insert(k, v);
                 }
@@ -1214,7 +1666,12 @@ impl<'a> Parser<'a> {
             while let Some(Kind::Alias(s)) = self.ir.types.get(cur).map(|t| &t.kind) {
                 let Some(next) = first_named(s) else { break };
                 if next == start {
-                    return Err(CodegenError::new(ErrorKind::Unsupported, &t.file, &t.pointer, "circular `$ref` through plain aliases has no Rust type"));
+                    return Err(CodegenError::new(
+                        ErrorKind::Unsupported,
+                        &t.file,
+                        &t.pointer,
+                        "circular `$ref` through plain aliases has no Rust type",
+                    ));
                 }
                 cur = next;
                 steps += 1;
@@ -1223,7 +1680,12 @@ impl<'a> Parser<'a> {
                 }
             }
             if matches!(t.kind, Kind::Placeholder) {
-                return Err(CodegenError::new(ErrorKind::Unsupported, &t.file, &t.pointer, "circular `$ref` without an object in between"));
+                return Err(CodegenError::new(
+                    ErrorKind::Unsupported,
+                    &t.file,
+                    &t.pointer,
+                    "circular `$ref` without an object in between",
+                ));
             }
         }
         Ok(())
@@ -1239,7 +1701,16 @@ fn soften(mut map: Map<String, Value>) -> Map<String, Value> {
         return map;
     }
     map.remove("x-severity");
-    for k in ["minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
+    for k in [
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+    ] {
         if let Some(v) = map.remove(k) {
             map.insert(format!("x-soft-{k}"), v);
         }
@@ -1255,6 +1726,31 @@ fn soften(mut map: Map<String, Value>) -> Map<String, Value> {
         map.insert("x-soft-patterns".into(), Value::Array(soft_patterns));
     }
     map
+}
+
+/// The keywords of a node that no Rust type holds, as a schema of their own.
+fn residual(map: &Map<String, Value>) -> Option<String> {
+    const KEYS: &[&str] = &[
+        "not",
+        "contains",
+        "minContains",
+        "maxContains",
+        "uniqueItems",
+        "dependentRequired",
+        "propertyNames",
+        "maxProperties",
+    ];
+    let mut out = Map::new();
+    for k in KEYS {
+        if let Some(v) = map.get(*k) {
+            out.insert((*k).to_string(), v.clone());
+        }
+    }
+    if out.is_empty() {
+        None
+    } else {
+        Some(Value::Object(out).to_string())
+    }
 }
 
 fn first_named(s: &Shape) -> Option<TypeId> {
@@ -1286,7 +1782,11 @@ fn conditionals(map: &Map<String, Value>) -> Vec<Map<String, Value>> {
 fn type_set(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Value::Array(a) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
         _ => vec![],
     }
 }
@@ -1310,25 +1810,37 @@ fn value_text(v: &Value) -> String {
 /// Strips the words all sibling `$defs` keys share at the start and end
 /// (`SessionTextMessage`, `SessionAudioMessage` → `Text`, `Audio`).
 fn strip_common_words(keys: &[Option<String>]) -> Vec<Option<String>> {
-    let words: Vec<Option<Vec<String>>> = keys.iter().map(|k| k.as_ref().map(|k| split_pascal(k))).collect();
+    let words: Vec<Option<Vec<String>>> = keys
+        .iter()
+        .map(|k| k.as_ref().map(|k| split_pascal(k)))
+        .collect();
     if words.len() < 2 || words.iter().any(Option::is_none) {
         return vec![None; keys.len()];
     }
     let ws: Vec<&Vec<String>> = words.iter().flatten().collect();
     let min_len = ws.iter().map(|w| w.len()).min().unwrap_or(0);
     let mut prefix = 0;
-    while prefix < min_len && ws.iter().all(|w| w.get(prefix) == ws.first().and_then(|f| f.get(prefix))) {
+    while prefix < min_len
+        && ws
+            .iter()
+            .all(|w| w.get(prefix) == ws.first().and_then(|f| f.get(prefix)))
+    {
         prefix += 1;
     }
     let mut suffix = 0;
     while suffix < min_len - prefix
-        && ws.iter().all(|w| w.get(w.len() - 1 - suffix) == ws.first().and_then(|f| f.get(f.len() - 1 - suffix)))
+        && ws.iter().all(|w| {
+            w.get(w.len() - 1 - suffix) == ws.first().and_then(|f| f.get(f.len() - 1 - suffix))
+        })
     {
         suffix += 1;
     }
     ws.iter()
         .map(|w| {
-            let mid = w.get(prefix..w.len() - suffix).map(|s| s.concat()).unwrap_or_default();
+            let mid = w
+                .get(prefix..w.len() - suffix)
+                .map(|s| s.concat())
+                .unwrap_or_default();
             if mid.is_empty() { None } else { Some(mid) }
         })
         .collect()
@@ -1340,7 +1852,10 @@ fn split_pascal(s: &str) -> Vec<String> {
     let mut cur = String::new();
     for (i, &c) in chars.iter().enumerate() {
         let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
-        let prev_lower = i > 0 && chars.get(i - 1).is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+        let prev_lower = i > 0
+            && chars
+                .get(i - 1)
+                .is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
         if c.is_ascii_uppercase() && !cur.is_empty() && (prev_lower || next_lower) {
             out.push(std::mem::take(&mut cur));
         }

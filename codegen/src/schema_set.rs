@@ -147,8 +147,17 @@ impl SchemaSet {
     }
 
     /// Resolves `reference`, written at `at` in document `from`.
-    pub fn resolve(&self, from: DocId, at: &str, reference: &str) -> Result<Location, CodegenError> {
-        let file = self.docs.get(from).map(|d| d.path.clone()).unwrap_or_default();
+    pub fn resolve(
+        &self,
+        from: DocId,
+        at: &str,
+        reference: &str,
+    ) -> Result<Location, CodegenError> {
+        let file = self
+            .docs
+            .get(from)
+            .map(|d| d.path.clone())
+            .unwrap_or_default();
         let err = |reason: String| CodegenError::new(ErrorKind::Reference, &file, at, reason);
         let absolute = self.absolute(from, reference);
         let (uri, fragment) = split_fragment(&absolute);
@@ -156,7 +165,11 @@ impl SchemaSet {
             .docs
             .iter()
             .position(|d| d.base == uri)
-            .ok_or_else(|| err(format!("`$ref` {reference:?}: no schema file has the id {uri}")))?;
+            .ok_or_else(|| {
+                err(format!(
+                    "`$ref` {reference:?}: no schema file has the id {uri}"
+                ))
+            })?;
         let pointer = match fragment {
             None | Some("") => String::new(),
             Some(f) if f.starts_with('/') => percent_decode(f),
@@ -186,11 +199,21 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), CodegenErr
             .replace('\\', "/")
     };
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        CodegenError::new(ErrorKind::Io, rel_of(dir), "", format!("cannot list: {e}"))
+        CodegenError::new(
+            ErrorKind::Io,
+            dir.display().to_string(),
+            "",
+            format!("cannot list: {e}"),
+        )
     })?;
     for entry in entries {
         let entry = entry.map_err(|e| {
-            CodegenError::new(ErrorKind::Io, rel_of(dir), "", format!("cannot list: {e}"))
+            CodegenError::new(
+                ErrorKind::Io,
+                dir.display().to_string(),
+                "",
+                format!("cannot list: {e}"),
+            )
         })?;
         let path = entry.path();
         if path.is_dir() {
@@ -247,7 +270,9 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         let b = bytes.get(i).copied().unwrap_or(0);
         if b == b'%' {
-            let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(h) = hex {
                 out.push(h);
                 i += 3;
@@ -309,7 +334,10 @@ mod tests {
     #[test]
     fn joins() {
         assert_eq!(
-            join("https://x.invalid/schemas/sandeza/send.json", "../common/whatsapp.json"),
+            join(
+                "https://x.invalid/schemas/sandeza/send.json",
+                "../common/whatsapp.json"
+            ),
             "https://x.invalid/schemas/common/whatsapp.json"
         );
         assert_eq!(join("file:///a/b.json", "c.json"), "file:///a/c.json");

@@ -169,7 +169,7 @@ fn a_required_field(registry: &'static Registry, endpoint: &preflight::Endpoint,
             continue;
         };
         if let Some(field) = required.iter().filter_map(Value::as_str).find(|f| target.contains_key(*f)) {
-            return Some((applied.pointer.clone(), field.to_string()));
+            return Some((applied.pointer.to_string(), field.to_string()));
         }
     }
     None
@@ -181,7 +181,7 @@ fn a_limited_string(registry: &'static Registry, endpoint: &preflight::Endpoint,
     annotations.iter().find_map(|a| {
         let limit = a.node.get("maxLength")?.as_u64()?;
         value.pointer(&a.pointer)?.as_str()?;
-        Some((a.pointer.clone(), limit as usize))
+        Some((a.pointer.to_string(), limit as usize))
     })
 }
 
@@ -189,7 +189,7 @@ fn a_limited_string(registry: &'static Registry, endpoint: &preflight::Endpoint,
 fn a_plain_string(registry: &'static Registry, endpoint: &preflight::Endpoint, value: &Value) -> Option<String> {
     let annotations = Annotations::collect(registry, endpoint, value);
     annotations.iter().find_map(|a| {
-        (a.node.get("type")? == "string" && value.pointer(&a.pointer)?.is_string()).then(|| a.pointer.clone())
+        (a.node.get("type")? == "string" && value.pointer(&a.pointer)?.is_string()).then(|| a.pointer.to_string())
     })
 }
 

@@ -9,28 +9,105 @@
 //! discriminator (or, lacking one, by which branches the value satisfies) and
 //! an `if` by evaluating it, and records every node that applies.
 
-use crate::endpoint::{resolve_ref, Endpoint, Registry};
+use crate::endpoint::{Endpoint, Registry};
+use crate::graph::{Branch, Graph, NodeInfo, Variant};
 use crate::pointer;
 use serde_json::Value;
+use std::sync::Arc;
+
+/// A JSON pointer shared by every schema node that applies at one place.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedPointer(Arc<str>);
+
+impl SharedPointer {
+    fn new(pointer: &str) -> Self {
+        SharedPointer(Arc::from(pointer))
+    }
+
+    /// The pointer text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for SharedPointer {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SharedPointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for SharedPointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for SharedPointer {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SharedPointer {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for SharedPointer {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
 
 /// One schema node that applies to one place in the payload.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Applied {
     /// Pointer into the payload.
-    pub pointer: String,
+    pub pointer: SharedPointer,
     /// Absolute URI of the schema node (document `$id` plus `#` pointer).
-    pub uri: String,
+    pub uri: std::sync::Arc<str>,
     /// The schema node.
     pub node: &'static Value,
+    info: &'static NodeInfo,
+}
+
+impl std::fmt::Debug for Applied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Applied")
+            .field("pointer", &self.pointer)
+            .field("uri", &self.uri)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Applied {
     /// The `$defs` name of the node, when it is a named definition
     /// (`…#/$defs/WhatsAppHeaderImage` → `WhatsAppHeaderImage`).
-    pub fn def_name(&self) -> Option<&str> {
-        let fragment = self.uri.split_once('#')?.1;
-        let (parent, name) = fragment.rsplit_once('/')?;
-        parent.ends_with("/$defs").then_some(name)
+    pub fn def_name(&self) -> Option<&'static str> {
+        self.info.def_name
+    }
+
+    /// The node's `x-` annotations.
+    pub fn annotations(&self) -> &'static [(&'static str, &'static Value)] {
+        &self.info.annotations
+    }
+
+    /// The value of one `x-` annotation on the node (no hashing: nodes carry few).
+    pub fn annotation(&self, key: &str) -> Option<&'static Value> {
+        self.info.annotations.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    /// The node's `format`, if any.
+    pub fn format(&self) -> Option<&'static str> {
+        self.info.format
     }
 }
 
@@ -38,19 +115,33 @@ impl Applied {
 #[derive(Debug, Clone, Default)]
 pub struct Annotations {
     entries: Vec<Applied>,
+    /// For each `x-` annotation key present, the entries that carry it, in order.
+    by_annotation: Vec<(&'static str, Vec<u32>)>,
 }
 
 impl Annotations {
     /// Walks `payload` against the endpoint's schema.
     pub fn collect(registry: &'static Registry, endpoint: &Endpoint, payload: &Value) -> Self {
         let mut out = Annotations::default();
+        let graph = registry.graph();
         if let Some(root) = registry.node(&format!("{}#", endpoint.uri)) {
             let mut walker = Walker {
                 registry,
-                endpoint,
+                graph,
                 out: &mut out.entries,
             };
-            walker.walk(format!("{}#", endpoint.uri), root, payload, "", 0);
+            walker.walk(root, payload, &SharedPointer::new(""), 0);
+        }
+        // Grouped by pointer (walk order kept within a pointer) so `at` can
+        // binary-search instead of scanning.
+        out.entries.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        for (i, a) in out.entries.iter().enumerate() {
+            for (key, _) in &a.info.annotations {
+                match out.by_annotation.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, list)) => list.push(i as u32),
+                    None => out.by_annotation.push((key, vec![i as u32])),
+                }
+            }
         }
         out
     }
@@ -62,19 +153,33 @@ impl Annotations {
 
     /// The nodes that apply at `pointer`.
     pub fn at<'a>(&'a self, pointer: &'a str) -> impl Iterator<Item = &'a Applied> + 'a {
-        self.entries.iter().filter(move |a| a.pointer == pointer)
+        let start = self.entries.partition_point(|a| a.pointer.as_str() < pointer);
+        self.entries[start..].iter().take_while(move |a| a.pointer == pointer)
     }
 
     /// Every place where an applied node has `key`, with the key's value; one
     /// entry per place (the first node that has it).
     pub fn with_key<'a>(&'a self, key: &'a str) -> Vec<(&'a str, &'static Value)> {
-        let mut seen: Vec<&str> = Vec::new();
-        let mut out = Vec::new();
-        for a in &self.entries {
-            if let Some(v) = a.node.get(key) {
-                if !seen.contains(&a.pointer.as_str()) {
-                    seen.push(&a.pointer);
-                    out.push((a.pointer.as_str(), v));
+        let mut out: Vec<(&'a str, &'static Value)> = Vec::new();
+        // Entries are grouped by pointer, so "first per place" is "differs from the last kept".
+        let mut keep = |a: &'a Applied, v: &'static Value| {
+            if out.last().is_none_or(|(p, _)| *p != a.pointer.as_str()) {
+                out.push((a.pointer.as_str(), v));
+            }
+        };
+        if key.starts_with("x-") {
+            if let Some((_, list)) = self.by_annotation.iter().find(|(k, _)| *k == key) {
+                for &i in list {
+                    let a = &self.entries[i as usize];
+                    if let Some(v) = a.annotation(key) {
+                        keep(a, v);
+                    }
+                }
+            }
+        } else {
+            for a in &self.entries {
+                if let Some(v) = a.node.get(key) {
+                    keep(a, v);
                 }
             }
         }
@@ -84,7 +189,7 @@ impl Annotations {
     /// True when some node at `pointer` has `key: true`.
     pub fn flag(&self, pointer: &str, key: &str) -> bool {
         self.at(pointer)
-            .any(|a| a.node.get(key).and_then(Value::as_bool) == Some(true))
+            .any(|a| a.info.annotations.iter().any(|(k, v)| *k == key && v.as_bool() == Some(true)))
     }
 
     /// The value of `key` on the first node at `pointer` that has it.
@@ -94,7 +199,7 @@ impl Annotations {
 
     /// The `$defs` names of the nodes at `pointer`.
     pub fn def_names<'a>(&'a self, pointer: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.at(pointer).filter_map(Applied::def_name)
+        self.at(pointer).filter_map(|a| a.def_name())
     }
 
     /// Pointers of values marked `x-secret`.
@@ -102,8 +207,8 @@ impl Annotations {
         let mut out: Vec<String> = self
             .entries
             .iter()
-            .filter(|a| a.node.get("x-secret").and_then(Value::as_bool) == Some(true))
-            .map(|a| a.pointer.clone())
+            .filter(|a| a.info.annotations.iter().any(|(k, v)| *k == "x-secret" && v.as_bool() == Some(true)))
+            .map(|a| a.pointer.to_string())
             .collect();
         out.dedup();
         out
@@ -112,78 +217,62 @@ impl Annotations {
 
 struct Walker<'w> {
     registry: &'static Registry,
-    endpoint: &'w Endpoint,
+    graph: &'static Graph,
     out: &'w mut Vec<Applied>,
 }
 
 const MAX_DEPTH: usize = 96;
 
 impl Walker<'_> {
-    fn is_valid(&self, uri: &str, instance: &Value) -> bool {
-        self.registry
-            .fragment_validator(uri)
-            .is_some_and(|v| v.is_valid(instance))
-    }
-
-    fn walk(&mut self, uri: String, node: &'static Value, instance: &Value, ptr: &str, depth: usize) {
+    fn walk(&mut self, node: &'static Value, instance: &Value, ptr: &SharedPointer, depth: usize) {
         if depth > MAX_DEPTH || !node.is_object() {
             return;
         }
+        let Some(info) = self.graph.info(node) else {
+            return;
+        };
         self.out.push(Applied {
-            pointer: ptr.to_string(),
-            uri: uri.clone(),
+            pointer: ptr.clone(),
+            uri: Arc::clone(&info.uri),
             node,
+            info,
         });
-        if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-            let target = resolve_ref(&uri, r);
-            if let Some(n) = self.registry.node(&target) {
-                self.walk(target, n, instance, ptr, depth + 1);
-            }
+        if let Some(target) = info.ref_target {
+            self.walk(target, instance, ptr, depth + 1);
         }
-        if let Some(all) = node.get("allOf").and_then(Value::as_array) {
-            for (i, sub) in all.iter().enumerate() {
-                self.walk(format!("{uri}/allOf/{i}"), sub, instance, ptr, depth + 1);
-            }
+        for sub in info.all_of {
+            self.walk(sub, instance, ptr, depth + 1);
         }
-        for keyword in ["oneOf", "anyOf"] {
-            if let Some(variants) = node.get(keyword) {
-                self.branch(&uri, keyword, variants, instance, ptr, depth);
-            }
+        for branch in &info.branches {
+            self.branch(branch, instance, ptr, depth);
         }
-        if node.get("if").is_some() {
-            let cond_uri = format!("{uri}/if");
-            let (key, sub) = if self.is_valid(&cond_uri, instance) {
-                ("then", node.get("then"))
+        if let Some(cond) = &info.if_validator {
+            let sub = if cond.is_valid(self.registry, instance) {
+                info.then_else.0
             } else {
-                ("else", node.get("else"))
+                info.then_else.1
             };
             if let Some(sub) = sub {
-                self.walk(format!("{uri}/{key}"), sub, instance, ptr, depth + 1);
+                self.walk(sub, instance, ptr, depth + 1);
             }
         }
         match instance {
             Value::Object(map) => {
-                let props = node.get("properties").and_then(Value::as_object);
-                let additional = node.get("additionalProperties").filter(|a| a.is_object());
+                if info.properties.is_empty() && info.additional.is_none() {
+                    return;
+                }
                 for (key, value) in map {
-                    let child = pointer::join(ptr, key);
-                    if let Some(sub) = props.and_then(|p| p.get(key)) {
-                        let sub_uri = format!("{uri}/properties/{}", pointer::escape(key));
-                        self.walk(sub_uri, sub, value, &child, depth + 1);
-                    } else if let Some(sub) = additional {
-                        self.walk(format!("{uri}/additionalProperties"), sub, value, &child, depth + 1);
+                    if let Some(sub) = info.property(key).or(info.additional) {
+                        let child = SharedPointer::new(&pointer::join(ptr, key));
+                        self.walk(sub, value, &child, depth + 1);
                     }
                 }
             }
             Value::Array(items) => {
-                let prefix = node.get("prefixItems").and_then(Value::as_array);
-                let rest = node.get("items").filter(|i| i.is_object());
                 for (i, value) in items.iter().enumerate() {
-                    let child = pointer::join_index(ptr, i);
-                    if let Some(sub) = prefix.and_then(|p| p.get(i)) {
-                        self.walk(format!("{uri}/prefixItems/{i}"), sub, value, &child, depth + 1);
-                    } else if let Some(sub) = rest {
-                        self.walk(format!("{uri}/items"), sub, value, &child, depth + 1);
+                    if let Some(sub) = info.prefix_items.get(i).or(info.items) {
+                        let child = SharedPointer::new(&pointer::join_index(ptr, i));
+                        self.walk(sub, value, &child, depth + 1);
                     }
                 }
             }
@@ -191,29 +280,45 @@ impl Walker<'_> {
         }
     }
 
-    fn branch(&mut self, uri: &str, keyword: &str, variants: &'static Value, instance: &Value, ptr: &str, depth: usize) {
-        let here = format!("{uri}/{keyword}");
-        if let Some((disc, uris)) = crate::translate::discriminator_for(self.registry, self.endpoint, &here, variants) {
-            if let Some(value) = instance.get(&disc.property) {
-                if let Some(i) = disc.values.iter().position(|vs| vs.contains(value)) {
-                    if let (Some(target), Some(n)) = (uris.get(i), uris.get(i).and_then(|u| self.registry.node(u))) {
-                        self.walk(target.clone(), n, instance, ptr, depth + 1);
+    /// Follows the variant a `oneOf`/`anyOf` applies through: the one its
+    /// discriminator names; else the plausible ones (required fields present,
+    /// no undeclared field) that the value satisfies; else, for a value that
+    /// satisfies none, the single plausible one, so rules still see the
+    /// branch the payload evidently meant.
+    fn branch(&mut self, branch: &'static Branch, instance: &Value, ptr: &SharedPointer, depth: usize) {
+        if let Some((property, values)) = &branch.discriminator {
+            if let Some(value) = instance.get(property) {
+                if let Some(i) = values.iter().position(|vs| vs.contains(value)) {
+                    if let Some(v) = branch.variants.get(i) {
+                        self.walk(v.node, instance, ptr, depth + 1);
                     }
                 }
             }
             return;
         }
-        let uris = crate::translate::variant_uris(self.registry, self.endpoint, &here, variants);
-        let valid: Vec<&String> = uris.iter().filter(|u| self.is_valid(u, instance)).collect();
-        let chosen: Vec<&String> = if keyword == "oneOf" {
-            valid.into_iter().take(1).collect()
-        } else {
-            valid
-        };
-        for u in chosen {
-            if let Some(n) = self.registry.node(u) {
-                self.walk(u.clone(), n, instance, ptr, depth + 1);
+        // Cheapest test first; the shallow value checks only where it leaves a choice.
+        let mut plausible: Vec<&Variant> = branch.variants.iter().filter(|v| v.fields_fit(instance)).collect();
+        if plausible.len() > 1 {
+            plausible.retain(|v| v.values_fit(self.graph, instance));
+        }
+        let chosen: Vec<&Variant> = match plausible.len() {
+            0 => Vec::new(),
+            1 => plausible,
+            _ => {
+                let valid: Vec<&Variant> = plausible
+                    .iter()
+                    .copied()
+                    .filter(|v| v.validator.is_valid(self.registry, instance))
+                    .collect();
+                if branch.keyword == "oneOf" {
+                    valid.into_iter().take(1).collect()
+                } else {
+                    valid
+                }
             }
+        };
+        for v in chosen {
+            self.walk(v.node, instance, ptr, depth + 1);
         }
     }
 }

@@ -44,6 +44,7 @@ fn check_value_annotated(
         payload: value,
         annotations: &annotations,
         options,
+        media: std::sync::OnceLock::new(),
     };
     for rule in rules::all() {
         let info = rule.info();

@@ -79,6 +79,7 @@ pub struct Registry {
     resources: jsonschema::Registry<'static>,
     validators: Vec<OnceLock<Result<jsonschema::Validator, String>>>,
     fragments: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
+    graph: OnceLock<crate::graph::Graph>,
 }
 
 static REGISTRY: OnceLock<Result<Registry, String>> = OnceLock::new();
@@ -138,6 +139,7 @@ impl Registry {
             resources,
             validators,
             fragments: Mutex::new(HashMap::new()),
+            graph: OnceLock::new(),
         })
     }
 
@@ -155,6 +157,16 @@ impl Registry {
                 id: id.to_string(),
                 suggestion: crate::suggest::closest(id, self.endpoints.iter().map(|e| e.id)),
             })
+    }
+
+    /// Every schema document with its `$id`.
+    pub fn documents(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.documents.iter().map(|(k, v)| (k.as_str(), &**v))
+    }
+
+    /// The schema graph (built on first use).
+    pub fn graph(&'static self) -> &'static crate::graph::Graph {
+        self.graph.get_or_init(|| crate::graph::Graph::build(self))
     }
 
     /// A schema document by its `$id`.

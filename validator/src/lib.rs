@@ -39,6 +39,7 @@ pub mod annotate;
 pub mod check;
 pub mod diagnostic;
 pub mod endpoint;
+pub mod graph;
 mod error;
 pub mod parse;
 pub mod pointer;

@@ -86,13 +86,15 @@ pub fn display_path(pointer: &str) -> String {
 /// The field name a message should use for the value at a pointer: the last
 /// property name with any trailing array indices (`parameters[0]`).
 pub fn field_name(pointer: &str) -> String {
-    let toks = tokens(pointer);
     let mut suffix = String::new();
-    for token in toks.iter().rev() {
+    let mut rest = pointer;
+    while let Some(i) = rest.rfind('/') {
+        let token = &rest[i + 1..];
+        rest = &rest[..i];
         if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
             suffix.insert_str(0, &format!("[{token}]"));
         } else {
-            return format!("{token}{suffix}");
+            return format!("{}{suffix}", unescape(token));
         }
     }
     if suffix.is_empty() {
@@ -122,5 +124,6 @@ mod tests {
         assert_eq!(field_name("/message/parameters/0"), "parameters[0]");
         assert_eq!(field_name(""), "the payload");
         assert_eq!(field_name("/0"), "item[0]");
+        assert_eq!(field_name("/a~1b/2/3"), "a/b[2][3]");
     }
 }

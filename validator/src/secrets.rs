@@ -7,17 +7,26 @@
 
 /// True when a key name looks like it holds a secret.
 pub fn is_secret_key(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let squashed: String = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    // Lowercased, separators dropped, in a stack buffer: this runs for many keys.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        if n == buf.len() {
+            break;
+        }
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let squashed = &buf[..n];
     ["signature", "password", "passwd", "secret", "token", "apikey", "webhookkey", "privatekey"]
         .iter()
-        .any(|needle| squashed.contains(needle))
+        .any(|needle| squashed.windows(needle.len()).any(|w| w == needle.as_bytes()))
 }
 
 /// True when the value at `pointer` is secret: listed by the schema, or named so.
 pub fn is_secret_pointer(pointer: &str, schema_secrets: &[String]) -> bool {
     schema_secrets.iter().any(|s| s == pointer)
-        || crate::pointer::last(pointer).is_some_and(|k| is_secret_key(&k))
+        || pointer.rsplit_once('/').is_some_and(|(_, k)| is_secret_key(k))
 }
 
 /// Masks, in one line of source text, every string literal that follows a

@@ -560,6 +560,10 @@ struct Variant<'r> {
 
 /// The variants of a `oneOf`/`anyOf` node, `$ref`s followed.
 fn resolve_variants<'r>(cx: &Context<'r>, uri: &str, variants: &'r Value) -> Vec<Variant<'r>> {
+    resolve_variants_in(cx.registry, uri, variants)
+}
+
+fn resolve_variants_in<'r>(registry: &'r Registry, uri: &str, variants: &'r Value) -> Vec<Variant<'r>> {
     let mut out = Vec::new();
     let Some(items) = variants.as_array() else {
         return out;
@@ -571,7 +575,7 @@ fn resolve_variants<'r>(cx: &Context<'r>, uri: &str, variants: &'r Value) -> Vec
             match node.get("$ref").and_then(Value::as_str) {
                 Some(r) => {
                     let target = resolve_ref(&here, r);
-                    match cx.registry.node(&target) {
+                    match registry.node(&target) {
                         Some(n) => {
                             here = target;
                             node = n;
@@ -626,29 +630,18 @@ fn discriminator(variants: &[Variant<'_>]) -> Option<Discriminator> {
     None
 }
 
-pub(crate) fn discriminator_for(registry: &Registry, endpoint: &Endpoint, uri: &str, variants: &Value) -> Option<(Discriminator, Vec<String>)> {
-    let payload = Value::Null;
-    let cx = Context {
-        endpoint,
-        registry,
-        payload: &payload,
-        secret_pointers: &[],
-    };
-    let resolved = resolve_variants(&cx, uri, variants);
-    let uris = resolved.iter().map(|v| v.uri.clone()).collect();
-    discriminator(&resolved).map(|d| (d, uris))
+/// The discriminator of a `oneOf`/`anyOf` node at `uri`, as (property,
+/// values selecting each variant).
+pub(crate) fn discriminator_of(registry: &Registry, uri: &str, variants: &Value) -> Option<(String, Vec<Vec<Value>>)> {
+    discriminator(&resolve_variants_in(registry, uri, variants)).map(|d| (d.property, d.values))
 }
 
 /// Variant URIs of a `oneOf`/`anyOf` node, `$ref`s followed.
-pub(crate) fn variant_uris(registry: &Registry, endpoint: &Endpoint, uri: &str, variants: &Value) -> Vec<String> {
-    let payload = Value::Null;
-    let cx = Context {
-        endpoint,
-        registry,
-        payload: &payload,
-        secret_pointers: &[],
-    };
-    resolve_variants(&cx, uri, variants).into_iter().map(|v| v.uri).collect()
+pub(crate) fn variant_uris_of(registry: &Registry, uri: &str, variants: &Value) -> Vec<String> {
+    resolve_variants_in(registry, uri, variants)
+        .into_iter()
+        .map(|v| v.uri)
+        .collect()
 }
 
 fn variant_titles(cx: &Context<'_>, uri: &str, variants: &Value) -> Vec<String> {

@@ -40,12 +40,17 @@ fn run() -> Result<(), String> {
     let mut options = Options::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"))
+        };
         match a.as_str() {
             "--out" | "-o" => out = Some(value("--out")?),
             "--root" => root = Some(PathBuf::from(value("--root")?)),
             "--runtime" => options = options.with_runtime(value("--runtime")?),
-            "--proptest-feature" => options = options.with_proptest_feature(Some(value("--proptest-feature")?)),
+            "--proptest-feature" => {
+                options = options.with_proptest_feature(Some(value("--proptest-feature")?))
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -63,7 +68,9 @@ fn run() -> Result<(), String> {
         collect(i, &mut files)?;
     }
     let root = match root {
-        Some(r) => r,
+        Some(r) => r
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", r.display()))?,
         None => common_root(&files),
     };
     let mut set = SchemaSet::new();
@@ -107,7 +114,9 @@ fn run() -> Result<(), String> {
 }
 
 fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let p = p.canonicalize().map_err(|e| format!("{}: {e}", p.display()))?;
+    let p = p
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", p.display()))?;
     if p.is_dir() {
         let entries = std::fs::read_dir(&p).map_err(|e| format!("{}: {e}", p.display()))?;
         for e in entries.flatten() {
@@ -123,7 +132,11 @@ fn common_root(files: &[PathBuf]) -> PathBuf {
     let mut root: Option<PathBuf> = None;
     for f in files {
         // The provider directory's parent: <root>/<provider>/<file>.json.
-        let dir = f.parent().and_then(Path::parent).unwrap_or(Path::new("/")).to_path_buf();
+        let dir = f
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("/"))
+            .to_path_buf();
         root = Some(match root {
             None => dir,
             Some(r) => {

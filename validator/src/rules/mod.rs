@@ -60,14 +60,17 @@ pub struct RuleContext<'a> {
     pub annotations: &'a Annotations,
     /// Run options (e.g. the Sandeza password for signature checks).
     pub options: &'a Options,
+    /// The media fields, computed once for the three media rules.
+    pub(crate) media: std::sync::OnceLock<Vec<common::media::MediaField<'a>>>,
 }
 
-impl RuleContext<'_> {
-    /// Every string in the payload with its pointer, in document order.
-    pub fn strings(&self) -> Vec<(String, &str)> {
-        let mut out = Vec::new();
-        collect_strings(self.payload, String::new(), &mut out);
-        out
+impl<'a> RuleContext<'a> {
+    /// Calls `f(pointer, text)` for every string in the payload, in document
+    /// order. The pointer is built in one reused buffer: a rule allocates only
+    /// for what it reports.
+    pub fn for_each_string(&self, mut f: impl FnMut(&str, &'a str)) {
+        let mut ptr = String::new();
+        visit_strings(self.payload, &mut ptr, &mut f);
     }
 
     /// True when the value at `pointer` is a secret (never quote it).
@@ -76,17 +79,24 @@ impl RuleContext<'_> {
     }
 }
 
-fn collect_strings<'v>(value: &'v Value, ptr: String, out: &mut Vec<(String, &'v str)>) {
+fn visit_strings<'v>(value: &'v Value, ptr: &mut String, f: &mut impl FnMut(&str, &'v str)) {
+    let len = ptr.len();
     match value {
-        Value::String(s) => out.push((ptr, s)),
+        Value::String(s) => f(ptr, s),
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                collect_strings(v, crate::pointer::join_index(&ptr, i), out);
+                use std::fmt::Write;
+                let _ = write!(ptr, "/{i}");
+                visit_strings(v, ptr, f);
+                ptr.truncate(len);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                collect_strings(v, crate::pointer::join(&ptr, k), out);
+                ptr.push('/');
+                ptr.push_str(&crate::pointer::escape(k));
+                visit_strings(v, ptr, f);
+                ptr.truncate(len);
             }
         }
         _ => {}

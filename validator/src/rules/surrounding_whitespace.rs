@@ -28,14 +28,14 @@ impl Rule for SurroundingWhitespace {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, text) in cx.strings() {
+        cx.for_each_string(|ptr, text| {
             if text.trim() == text || text.trim().is_empty() {
-                continue;
+                return;
             }
-            if !is_identifier(cx, &ptr) {
-                continue;
+            if !is_identifier(cx, ptr) {
+                return;
             }
-            let field = crate::pointer::field_name(&ptr);
+            let field = crate::pointer::field_name(ptr);
             let len = text.chars().count();
             let lead = text.chars().take_while(|c| c.is_whitespace()).count();
             let trail = text.chars().rev().take_while(|c| c.is_whitespace()).count();
@@ -44,7 +44,7 @@ impl Rule for SurroundingWhitespace {
                 (true, false) => (0..lead, "leading"),
                 _ => (len - trail..len, "trailing"),
             };
-            let fixed = if cx.is_secret(&ptr) {
+            let fixed = if cx.is_secret(ptr) {
                 String::new()
             } else {
                 format!(": \"{}\"", text.trim())
@@ -52,14 +52,14 @@ impl Rule for SurroundingWhitespace {
             out.push(
                 Diagnostic::warning(
                     INFO.name,
-                    ptr.clone(),
+                    ptr,
                     format!("`{field}` has {where_} whitespace; the provider compares it exactly"),
                 )
                 .with_help(format!("remove the whitespace{fixed}"))
                 .with_source(Source::Provider)
                 .with_value_range(range),
             );
-        }
+        });
     }
 }
 

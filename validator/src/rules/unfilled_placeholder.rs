@@ -21,35 +21,39 @@ impl Rule for UnfilledPlaceholder {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, text) in cx.strings() {
-            if cx.annotations.flag(&ptr, "x-placeholder-exempt") {
-                continue;
-            }
+        cx.for_each_string(|ptr, text| {
             let Some((range, kind)) = find_placeholder(text) else {
-                continue;
+                return;
             };
-            let field = crate::pointer::field_name(&ptr);
-            let shown: String = if cx.is_secret(&ptr) {
+            if cx.annotations.flag(ptr, "x-placeholder-exempt") {
+                return;
+            }
+            let field = crate::pointer::field_name(ptr);
+            let shown: String = if cx.is_secret(ptr) {
                 "[redacted]".to_string()
             } else {
                 text.chars().skip(range.start).take(range.end - range.start).collect()
             };
             let d = Diagnostic::error(
                 INFO.name,
-                ptr.clone(),
+                ptr,
                 format!("`{field}` still holds the doc placeholder `{shown}`"),
             )
             .with_help(format!("replace it with the real {kind}"))
             .with_source(Source::Provider)
             .with_value_range(range);
             out.push(d);
-        }
+        });
     }
 }
 
 /// Finds the first placeholder in `text`: its character range and what the
 /// real value would be.
 pub fn find_placeholder(text: &str) -> Option<(std::ops::Range<usize>, &'static str)> {
+    // Nearly every real value has none of the marker characters: skip it cheaply.
+    if !text.bytes().any(|b| matches!(b, b'{' | b'<' | b'[' | b'x' | b'X')) {
+        return None;
+    }
     let chars: Vec<char> = text.chars().collect();
     // {{ ... }}
     if let Some(start) = find_seq(&chars, &['{', '{'], 0) {

@@ -1,6 +1,30 @@
-//! Rules shared by several providers: media URLs (`x-media`), phone numbers (`x-phone`), WhatsApp template text parameters, dates and time stamps.
+//! Rules shared by several providers, driven by schema annotations: media URLs
+//! (`x-media`), phone numbers (`x-phone`) and WhatsApp template text
+//! parameters (`x-format: whatsapp-template-param`).
+//!
+//! None of them names a field: a schema node carrying the annotation is what
+//! makes a value a media URL or a phone number, so a new endpoint gets these
+//! checks by annotating its schema. Provider-specific string syntaxes
+//! (Sandeza's `x-format`s, the chatbot gateway's coordinates) live with their
+//! provider's rules.
 
 use super::Rule;
 
+mod implausible_phone;
+mod insecure_media_url;
+pub(crate) mod media;
+mod media_extension;
+mod media_url;
+pub(crate) mod phone;
+mod phone_format;
+mod template_param_whitespace;
+
 /// This group's rules, in listing order.
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[
+    &media_url::MediaUrl,
+    &insecure_media_url::InsecureMediaUrl,
+    &media_extension::MediaExtension,
+    &phone_format::PhoneFormat,
+    &implausible_phone::ImplausiblePhone,
+    &template_param_whitespace::TemplateParamWhitespace,
+];

@@ -1,6 +1,205 @@
-//! Rules for OCA, Qiscus, 3Dolphins and the chatbot gateway that span fields.
+//! Rules for OCA, Qiscus, 3Dolphins and the chatbot gateway that span fields:
+//! what the providers' docs (and WhatsApp behind the first three) require of
+//! two or more fields together, which JSON Schema cannot say.
+//!
+//! Limits that live in one place of one schema (lengths, patterns, required
+//! fields, a scheduled broadcast's date, one media per 3Dolphins broadcast) are
+//! the schemas' and are not repeated here. Media URLs, phone numbers and
+//! template text parameters are checked by the shared rules in `rules/common`.
 
-use super::Rule;
+use super::{Rule, RuleContext};
+use serde_json::Value;
 
-/// This group's rules, in listing order.
-pub static RULES: &[&dyn Rule] = &[];
+mod ambiguous_coordinate;
+mod button_index_reused;
+mod button_parameter_type_mismatch;
+mod coordinate_out_of_range;
+mod duplicate_macro_key;
+mod duplicate_template_component;
+mod header_macro_value_too_long;
+mod macro_keys_not_sequential;
+mod missing_or_duplicate_recipients;
+mod scheduled_date_ignored;
+mod unknown_macro_field;
+mod webhook_keyword_data_mismatch;
+mod webhook_reply_success_mismatch;
+
+/// This group's rules, in listing order: OCA, Qiscus, 3Dolphins, chatbot gateway.
+pub static RULES: &[&dyn Rule] = &[
+    &duplicate_template_component::DuplicateTemplateComponent,
+    &button_parameter_type_mismatch::ButtonParameterTypeMismatch,
+    &button_index_reused::ButtonIndexReused,
+    &scheduled_date_ignored::ScheduledDateIgnored,
+    &missing_or_duplicate_recipients::MissingOrDuplicateRecipients,
+    &duplicate_macro_key::DuplicateMacroKey,
+    &macro_keys_not_sequential::MacroKeysNotSequential,
+    &unknown_macro_field::UnknownMacroField,
+    &header_macro_value_too_long::HeaderMacroValueTooLong,
+    &ambiguous_coordinate::AmbiguousCoordinate,
+    &coordinate_out_of_range::CoordinateOutOfRange,
+    &webhook_reply_success_mismatch::WebhookReplySuccessMismatch,
+    &webhook_keyword_data_mismatch::WebhookKeywordDataMismatch,
+];
+
+/// The 3Dolphins broadcast objects of a payload with their pointers: the
+/// payload itself, or each item of a Send Multiple Broadcast array.
+fn broadcasts(payload: &Value) -> Vec<(String, &serde_json::Map<String, Value>)> {
+    match payload {
+        Value::Object(map) => vec![(String::new(), map)],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                v.as_object()
+                    .map(|m| (crate::pointer::join_index("", i), m))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The number `n` of a 3Dolphins macro key written `{{n}}`; `None` for any
+/// other form (the schema's pattern reports those).
+fn macro_number(key: &str) -> Option<u64> {
+    let inner = key.strip_prefix("{{")?.strip_suffix("}}")?;
+    if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    inner.parse().ok()
+}
+
+/// The (pointer, string value) pairs whose schema nodes carry `x-format: format`.
+fn with_format<'a>(cx: &'a RuleContext<'_>, format: &str) -> Vec<(&'a str, &'a str)> {
+    cx.annotations
+        .with_key("x-format")
+        .into_iter()
+        .filter(|(_, v)| v.as_str() == Some(format))
+        .filter_map(|(ptr, _)| {
+            crate::pointer::get(cx.payload, ptr)
+                .and_then(Value::as_str)
+                .map(|s| (ptr, s))
+        })
+        .collect()
+}
+
+/// A chatbot-gateway `coordinate`, `latitude-longitude`, read the way the doc
+/// writes it: an optional minus, the latitude, the `-` separator, an optional
+/// minus, the longitude. Ranges are character ranges of each part, sign included.
+#[derive(Debug, Clone, PartialEq)]
+struct Coordinate {
+    latitude: f64,
+    longitude: f64,
+    latitude_range: std::ops::Range<usize>,
+    longitude_range: std::ops::Range<usize>,
+    /// Character position of the separating `-`.
+    separator: usize,
+}
+
+/// Parses a coordinate; `None` when it does not have the documented form
+/// (the schema's pattern reports that).
+fn parse_coordinate(text: &str) -> Option<Coordinate> {
+    fn number_end(s: &str, from: usize) -> Option<usize> {
+        let bytes = s.as_bytes();
+        let mut i = from;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == from {
+            return None;
+        }
+        if i < bytes.len() && bytes[i] == b'.' {
+            let frac = i + 1;
+            i = frac;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == frac {
+                return None;
+            }
+        }
+        Some(i)
+    }
+    // ASCII only, so byte positions are character positions.
+    if !text.is_ascii() {
+        return None;
+    }
+    let lat_end = number_end(text, usize::from(text.starts_with('-')))?;
+    if text.as_bytes().get(lat_end) != Some(&b'-') {
+        return None;
+    }
+    let lon_start = lat_end + 1;
+    let lon_digits = lon_start + usize::from(text.as_bytes().get(lon_start) == Some(&b'-'));
+    let lon_end = number_end(text, lon_digits)?;
+    if lon_end != text.len() {
+        return None;
+    }
+    Some(Coordinate {
+        latitude: text.get(..lat_end)?.parse().ok()?,
+        longitude: text.get(lon_start..lon_end)?.parse().ok()?,
+        latitude_range: 0..lat_end,
+        longitude_range: lon_start..lon_end,
+        separator: lat_end,
+    })
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::{and_list, macro_number, parse_coordinate};
+
+    #[test]
+    fn reads_coordinates_as_the_doc_writes_them() {
+        let c = parse_coordinate("0.525960-101.426866").unwrap();
+        assert_eq!((c.latitude, c.longitude), (0.52596, 101.426866));
+        assert_eq!(
+            (c.latitude_range, c.separator, c.longitude_range),
+            (0..8, 8, 9..19)
+        );
+        let c = parse_coordinate("-6.175392-106.827153").unwrap();
+        assert_eq!((c.latitude, c.longitude), (-6.175392, 106.827153));
+        assert_eq!(c.separator, 9);
+        let c = parse_coordinate("40.7--74").unwrap();
+        assert_eq!((c.latitude, c.longitude), (40.7, -74.0));
+        for bad in [
+            "",
+            "-",
+            "6.1",
+            "6.-106",
+            "6-106.",
+            "6--",
+            "{{latitude}}-{{longitude}}",
+            "6-106-1",
+            "6 - 106",
+            "٦-١٠٦",
+        ] {
+            assert_eq!(parse_coordinate(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_macro_keys() {
+        assert_eq!(macro_number("{{1}}"), Some(1));
+        assert_eq!(macro_number("{{12}}"), Some(12));
+        assert_eq!(macro_number("{{0}}"), Some(0));
+        for bad in ["{1}", "{{}}", "{{ 1 }}", "{{a}}", "string", "{{1}}x"] {
+            assert_eq!(macro_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn lists_read_like_prose() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(and_list(&s(&["a"])), "a");
+        assert_eq!(and_list(&s(&["a", "b"])), "a and b");
+        assert_eq!(and_list(&s(&["a", "b", "c"])), "a, b and c");
+    }
+}

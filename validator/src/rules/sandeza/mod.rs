@@ -1,6 +1,142 @@
-//! Rules for Sandeza (`sandeza/send`): the delimiter format, email template variables, backup status lists, signature, OTP, and the cross-field limits of its WhatsApp messages.
+//! Rules for Sandeza (`sandeza/send`): the delimiter format, email template
+//! variables, backup status lists, signature, request time, OTP, SMS segments
+//! and the cross-field limits of its WhatsApp messages.
+//!
+//! The string syntaxes are found through the schema's annotations
+//! (`x-format`, `x-delimited`, `x-status-codes`), the cross-field limits
+//! through the `$defs` names of the nodes that apply (`MpmAction`,
+//! `SessionList`, `WhatsAppCarousel`, …). Both depend on the schema walk
+//! choosing the payload's variant: a WhatsApp object that fits no variant at
+//! all gets its schema findings only.
 
-use super::Rule;
+use super::{Rule, RuleContext};
+use serde_json::Value;
+use std::ops::Range;
+
+mod backup_status;
+mod carousel_cards;
+mod delimited_format;
+mod duplicate_button;
+mod duplicate_button_index;
+mod duplicate_list_row;
+mod email_template_vars;
+mod list_row_count;
+mod mpm_product_count;
+mod otp_mismatch;
+mod primary_backup_channel;
+mod signature_mismatch;
+mod sms_segments;
+mod unix_time;
 
 /// This group's rules, in listing order.
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[
+    &delimited_format::DelimitedFormat,
+    &email_template_vars::EmailTemplateVars,
+    &backup_status::BackupStatus,
+    &signature_mismatch::SignatureMismatch,
+    &unix_time::UnixTime,
+    &otp_mismatch::OtpMismatch,
+    &mpm_product_count::MpmProductCount,
+    &list_row_count::ListRowCount,
+    &duplicate_button::DuplicateButton,
+    &duplicate_list_row::DuplicateListRow,
+    &carousel_cards::CarouselCards,
+    &duplicate_button_index::DuplicateButtonIndex,
+    &sms_segments::SmsSegments,
+    &primary_backup_channel::PrimaryBackupChannel,
+];
+
+/// One piece of a separated string: its text and its character range in the
+/// whole string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Piece<'a> {
+    /// The text of the piece.
+    pub text: &'a str,
+    /// Characters `range` of the whole string.
+    pub range: Range<usize>,
+}
+
+/// Splits `text` on `sep`, keeping each piece's character range (columns
+/// count characters, not bytes), starting at character `offset`.
+pub(crate) fn split_pieces<'a>(text: &'a str, sep: &str, offset: usize) -> Vec<Piece<'a>> {
+    let mut out = Vec::new();
+    let mut char_pos = offset;
+    for part in text.split(sep) {
+        let len = part.chars().count();
+        out.push(Piece {
+            text: part,
+            range: char_pos..char_pos + len,
+        });
+        char_pos += len + sep.chars().count();
+    }
+    out
+}
+
+/// Every (pointer, value) whose schema nodes carry `x-format: format`.
+pub(crate) fn with_format<'a>(cx: &'a RuleContext<'_>, format: &str) -> Vec<(&'a str, &'a str)> {
+    cx.annotations
+        .with_key("x-format")
+        .into_iter()
+        .filter(|(_, v)| v.as_str() == Some(format))
+        .filter_map(|(ptr, _)| {
+            crate::pointer::get(cx.payload, ptr)
+                .and_then(Value::as_str)
+                .map(|s| (ptr, s))
+        })
+        .collect()
+}
+
+/// Pointers of the places where a node named `def` (a `$defs` key) applies.
+pub(crate) fn places_of<'a>(cx: &'a RuleContext<'_>, def: &str) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for a in cx.annotations.iter() {
+        if a.def_name() == Some(def) && !out.contains(&a.pointer.as_str()) {
+            out.push(a.pointer.as_str());
+        }
+    }
+    out
+}
+
+/// A button `index` as sent: an integer or a one-digit string.
+pub(crate) fn index_value(v: Option<&Value>) -> Option<u64> {
+    match v? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A lowercase string field of an object (`type`, `sub_type`).
+pub(crate) fn lower_field(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase)
+}
+
+/// "1st", "2nd", "3rd", "11th".
+pub(crate) fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_count_characters() {
+        let p = split_pieces("text:=:Budi||text:=:Rp 2€0", "||", 0);
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[1].range, 13..26);
+        let q = split_pieces(p[1].text, ":=:", p[1].range.start);
+        assert_eq!(q[1].range, 20..26);
+        assert_eq!(ordinal(31), "31st");
+        assert_eq!(ordinal(12), "12th");
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Times whole commands: preflight against the parse-only baseline, side by side.
+
+    python3 bench/run.py            # corpus of 2,000 files and 1,000,000 NDJSON lines
+    python3 bench/run.py --quick    # 2,000 files and 100,000 lines, fewer runs
+
+Builds release binaries, generates bench/corpus/ from examples/ if missing (or if
+its size differs), runs each command several times alternating with the
+baseline, and prints medians, ratios, throughput and peak RSS (GNU time).
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.path.join(ROOT, "target", "release")
+PREFLIGHT = os.path.join(TARGET, "preflight")
+PARSE_ONLY = os.path.join(TARGET, "parse-only")
+GEN = os.path.join(TARGET, "gen-corpus")
+CORPUS = os.path.join(ROOT, "bench", "corpus")
+
+
+def run(cmd, expect=(0,)):
+    start = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if p.returncode not in expect:
+        sys.exit(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.decode()[:2000]}")
+    return elapsed
+
+
+def peak_rss_mb(cmd):
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return int(p.stderr.decode().strip().splitlines()[-1]) / 1024
+
+
+def median_pair(a, b, runs):
+    ta, tb = [], []
+    for _ in range(runs):
+        ta.append(run(a))
+        tb.append(run(b))
+    return statistics.median(ta), statistics.median(tb)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    files, lines, runs = (2000, 100_000, 5) if args.quick else (2000, 1_000_000, 10)
+
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "preflight", "-p", "preflight-bench"], cwd=ROOT, check=True)
+    stamp = os.path.join(CORPUS, f".size-{files}-{lines}")
+    if not os.path.exists(stamp):
+        subprocess.run(["rm", "-rf", CORPUS], check=True)
+        subprocess.run([GEN, os.path.join(ROOT, "examples"), CORPUS, str(files), str(lines)], check=True)
+        open(stamp, "w").close()
+    files_dir = os.path.join(CORPUS, "files")
+    ndjson = os.path.join(CORPUS, "sandeza.ndjson")
+    print(f"machine: {os.cpu_count()} cores; corpus: {files} files, {lines:,} NDJSON lines")
+
+    # Warm the page cache.
+    run([PARSE_ONLY, files_dir, ndjson])
+
+    pf, base = median_pair([PREFLIGHT, "validate", files_dir], [PARSE_ONLY, files_dir], runs)
+    print(f"{files} files:   preflight {pf*1000:7.1f} ms   parse-only {base*1000:7.1f} ms   ratio {pf/base:.2f}x (target <= 1.5x)")
+
+    nd_runs = max(3, runs // 3)
+    pf, base = median_pair([PREFLIGHT, "validate", "--endpoint", "sandeza/send", ndjson], [PARSE_ONLY, ndjson], nd_runs)
+    print(f"NDJSON {lines:,}: preflight {lines/pf:,.0f} payloads/s ({pf:.2f} s)   parse-only {lines/base:,.0f} payloads/s ({base:.2f} s)   throughput ratio {base/pf:.2f}x (target >= 0.6x)")
+    rss = peak_rss_mb([PREFLIGHT, "validate", "--endpoint", "sandeza/send", ndjson])
+    print(f"NDJSON peak RSS: preflight {rss:.1f} MB (target < 50 MB)")
+
+    one = os.path.join(ROOT, "examples", "sandeza", "send", "whatsapp-json-header-image.json")
+    t = statistics.median(run([PREFLIGHT, "validate", one]) for _ in range(20))
+    print(f"one file, whole command (start-up included): {t*1000:.1f} ms (target < 8 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+//! Benchmark tooling for preflight (see `bench/README.md`): `gen-corpus` writes
+//! realistic payloads derived from `examples/`; `parse-only` is the baseline
+//! that only parses the same inputs with serde_json, single-threaded.

@@ -1,0 +1,385 @@
+//! The schema documents as a graph the annotation walker can follow without
+//! string work: every schema object's absolute URI, its resolved `$ref`, its
+//! `oneOf`/`anyOf` variants (with their discriminator, required fields and
+//! closed field sets) and lazily compiled validators for branches that need
+//! evaluating, all computed once per process and looked up by node address.
+
+use crate::endpoint::{resolve_ref, Registry};
+use crate::translate;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// What the walker needs to know about one schema object.
+pub struct NodeInfo {
+    /// Absolute URI (document `$id` + `#` + JSON pointer).
+    pub uri: Arc<str>,
+    /// The `$defs` key, when the node is a named definition.
+    pub def_name: Option<&'static str>,
+    /// The node's `x-` annotations.
+    pub annotations: Vec<(&'static str, &'static Value)>,
+    /// The node's `format`.
+    pub format: Option<&'static str>,
+    /// The target of `$ref`, when there is one and it resolves.
+    pub ref_target: Option<&'static Value>,
+    /// `oneOf` / `anyOf` on this node.
+    pub branches: Vec<Branch>,
+    /// The compiled `if` subschema, when the node has `if`.
+    pub if_validator: Option<Lazy>,
+    /// `then` and `else`.
+    pub then_else: (Option<&'static Value>, Option<&'static Value>),
+    /// `properties`, in schema order (small: a linear scan beats hashing).
+    pub properties: Vec<(&'static str, &'static Value)>,
+    /// `additionalProperties` when it is a schema object.
+    pub additional: Option<&'static Value>,
+    /// `allOf`.
+    pub all_of: &'static [Value],
+    /// `prefixItems`.
+    pub prefix_items: &'static [Value],
+    /// `items` when it is a schema object.
+    pub items: Option<&'static Value>,
+    /// What [`shallow_ok`] checks on this node.
+    pub shallow: Shallow,
+}
+
+/// The keywords [`shallow_ok`] reads, extracted once.
+#[derive(Default)]
+pub struct Shallow {
+    const_value: Option<&'static Value>,
+    enum_values: Option<&'static [Value]>,
+    /// Allowed JSON types as bits (see [`type_bit`]); `None` for any.
+    types: Option<u8>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+}
+
+impl NodeInfo {
+    /// The schema of property `key`, if declared.
+    pub fn property(&self, key: &str) -> Option<&'static Value> {
+        self.properties.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+}
+
+/// A `oneOf` or `anyOf`.
+pub struct Branch {
+    /// `"oneOf"` or `"anyOf"`.
+    pub keyword: &'static str,
+    /// The variants, `$ref`s followed.
+    pub variants: Vec<Variant>,
+    /// A property whose `const`/`enum` picks the variant.
+    pub discriminator: Option<(String, Vec<Vec<Value>>)>,
+}
+
+/// One variant of a branch.
+pub struct Variant {
+    /// The variant's schema (after following `$ref`).
+    pub node: &'static Value,
+    /// Fields the variant requires at its top level.
+    pub required: Vec<&'static str>,
+    /// The variant's declared fields, when it forbids others.
+    pub closed: Option<Vec<&'static str>>,
+    /// The variant's validator, compiled on first need.
+    pub validator: Lazy,
+}
+
+/// A validator for a schema URI, compiled on first use.
+pub struct Lazy {
+    uri: Arc<str>,
+    cell: OnceLock<Option<Arc<jsonschema::Validator>>>,
+}
+
+impl Lazy {
+    fn new(uri: Arc<str>) -> Self {
+        Lazy {
+            uri,
+            cell: OnceLock::new(),
+        }
+    }
+
+    /// True when `instance` is valid under the schema (false if it cannot compile).
+    pub fn is_valid(&self, registry: &Registry, instance: &Value) -> bool {
+        self.cell
+            .get_or_init(|| registry.fragment_validator(&self.uri))
+            .as_ref()
+            .is_some_and(|v| v.is_valid(instance))
+    }
+}
+
+impl Variant {
+    /// A cheap test that rules the variant out without validating: the value
+    /// fails the variant's own type, `const` or `enum`; a required field is
+    /// missing; a field it does not declare is present; or a field's value
+    /// fails that field's type, `const`, `enum` or length bounds.
+    pub fn plausible(&self, graph: &Graph, instance: &Value) -> bool {
+        self.fields_fit(instance) && self.values_fit(graph, instance)
+    }
+
+    /// The cheapest part of [`Variant::plausible`]: required fields present,
+    /// no undeclared field.
+    pub fn fields_fit(&self, instance: &Value) -> bool {
+        let Some(map) = instance.as_object() else {
+            return self.required.is_empty();
+        };
+        if self.required.iter().any(|r| !map.contains_key(*r)) {
+            return false;
+        }
+        match &self.closed {
+            Some(known) => map.keys().all(|k| known.contains(&k.as_str())),
+            None => true,
+        }
+    }
+
+    /// The rest of [`Variant::plausible`]: the value and its fields' values
+    /// pass their shallow checks.
+    pub fn values_fit(&self, graph: &Graph, instance: &Value) -> bool {
+        if !shallow_ok(graph, self.node, instance, 2) {
+            return false;
+        }
+        let Some(map) = instance.as_object() else {
+            return true;
+        };
+        let Some(info) = graph.info(self.node) else {
+            return true;
+        };
+        map.iter()
+            .all(|(k, v)| info.property(k).is_none_or(|schema| shallow_ok(graph, schema, v, 2)))
+    }
+}
+
+/// Whether `value` passes the checks of `schema` that need no descent into it:
+/// `type`, `const`, `enum`, string length bounds, through `$ref`, `allOf` and
+/// (any variant of) `oneOf`/`anyOf`. A false answer is certain; a true one
+/// is only "not ruled out".
+pub fn shallow_ok(graph: &Graph, schema: &Value, value: &Value, depth: usize) -> bool {
+    if depth > 3 {
+        return true;
+    }
+    let Some(info) = graph.info(schema) else {
+        return schema.as_bool() != Some(false);
+    };
+    let sh = &info.shallow;
+    if sh.const_value.is_some_and(|c| c != value) {
+        return false;
+    }
+    if sh.enum_values.is_some_and(|e| !e.contains(value)) {
+        return false;
+    }
+    if sh.types.is_some_and(|t| t & value_bits(value) == 0) {
+        return false;
+    }
+    if let (Value::String(s), true) = (value, sh.min_length.is_some() || sh.max_length.is_some()) {
+        let n = s.chars().count() as u64;
+        if sh.max_length.is_some_and(|m| n > m) || sh.min_length.is_some_and(|m| n < m) {
+            return false;
+        }
+    }
+    if info.ref_target.is_some_and(|t| !shallow_ok(graph, t, value, depth + 1)) {
+        return false;
+    }
+    if !info.all_of.iter().all(|s| shallow_ok(graph, s, value, depth + 1)) {
+        return false;
+    }
+    info.branches
+        .iter()
+        .all(|b| b.variants.iter().any(|v| shallow_ok(graph, v.node, value, depth + 1)))
+}
+
+const STRING: u8 = 1;
+const OBJECT: u8 = 2;
+const ARRAY: u8 = 4;
+const BOOLEAN: u8 = 8;
+const NULL: u8 = 16;
+const INTEGER: u8 = 32;
+const NUMBER: u8 = 64;
+
+/// The bit of a JSON Schema type name.
+fn type_bit(t: &str) -> u8 {
+    match t {
+        "string" => STRING,
+        "object" => OBJECT,
+        "array" => ARRAY,
+        "boolean" => BOOLEAN,
+        "null" => NULL,
+        "integer" => INTEGER,
+        "number" => NUMBER | INTEGER,
+        _ => 0xFF,
+    }
+}
+
+/// The type bits a value satisfies (an integral number is both).
+fn value_bits(value: &Value) -> u8 {
+    match value {
+        Value::String(_) => STRING,
+        Value::Object(_) => OBJECT,
+        Value::Array(_) => ARRAY,
+        Value::Bool(_) => BOOLEAN,
+        Value::Null => NULL,
+        Value::Number(n) => {
+            if n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0) {
+                INTEGER | NUMBER
+            } else {
+                NUMBER
+            }
+        }
+    }
+}
+
+/// Hashes node addresses: they are already unique, so one multiply spreads them.
+#[derive(Default, Clone, Copy)]
+pub struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type AddressMap<V> = HashMap<usize, V, std::hash::BuildHasherDefault<AddressHasher>>;
+
+/// Every schema object of every document, by address.
+pub struct Graph {
+    nodes: AddressMap<NodeInfo>,
+}
+
+impl Graph {
+    /// The node's info, if the node belongs to an embedded document.
+    pub fn info(&self, node: &Value) -> Option<&NodeInfo> {
+        self.nodes.get(&(node as *const Value as usize))
+    }
+
+    /// Builds the graph over every document of the registry.
+    pub fn build(registry: &'static Registry) -> Graph {
+        let mut nodes = AddressMap::default();
+        for (uri, doc) in registry.documents() {
+            visit(registry, uri, doc, "", None, &mut nodes);
+        }
+        Graph { nodes }
+    }
+}
+
+fn visit(
+    registry: &'static Registry,
+    base: &str,
+    node: &'static Value,
+    ptr: &str,
+    def_name: Option<&'static str>,
+    out: &mut AddressMap<NodeInfo>,
+) {
+    match node {
+        Value::Object(map) => {
+            let uri: Arc<str> = Arc::from(format!("{base}#{ptr}"));
+            let ref_target = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| registry.node(&resolve_ref(&uri, r)));
+            let mut branches = Vec::new();
+            for keyword in ["oneOf", "anyOf"] {
+                let Some(items) = map.get(keyword) else { continue };
+                let here = format!("{uri}/{keyword}");
+                let variants_uris = translate_variants(registry, &here, items);
+                let discriminator = translate::discriminator_of(registry, &here, items);
+                let variants = variants_uris
+                    .into_iter()
+                    .filter_map(|u| {
+                        let node = registry.node(&u)?;
+                        let required = node
+                            .get("required")
+                            .and_then(Value::as_array)
+                            .map(|r| r.iter().filter_map(Value::as_str).collect())
+                            .unwrap_or_default();
+                        // `additionalProperties` sees only its sibling `properties`
+                        // (and `patternProperties`), whatever `allOf`/`oneOf` add.
+                        let closed = (node.get("additionalProperties") == Some(&Value::Bool(false))
+                            && node.get("patternProperties").is_none())
+                        .then(|| {
+                            node.get("properties")
+                                .and_then(Value::as_object)
+                                .map(|p| p.keys().map(String::as_str).collect())
+                                .unwrap_or_default()
+                        });
+                        Some(Variant {
+                            node,
+                            required,
+                            closed,
+                            validator: Lazy::new(Arc::from(u)),
+                        })
+                    })
+                    .collect();
+                branches.push(Branch {
+                    keyword: if keyword == "oneOf" { "oneOf" } else { "anyOf" },
+                    variants,
+                    discriminator,
+                });
+            }
+            let if_validator = map.get("if").map(|_| Lazy::new(Arc::from(format!("{uri}/if"))));
+            let annotations = map
+                .iter()
+                .filter(|(k, _)| k.starts_with("x-"))
+                .map(|(k, v)| (k.as_str(), v))
+                .collect();
+            let empty: &'static [Value] = &[];
+            let array = |key: &str| map.get(key).and_then(Value::as_array).map_or(empty, Vec::as_slice);
+            let shallow = Shallow {
+                const_value: map.get("const"),
+                enum_values: map.get("enum").and_then(Value::as_array).map(Vec::as_slice),
+                types: match map.get("type") {
+                    Some(Value::String(t)) => Some(type_bit(t)),
+                    Some(Value::Array(ts)) => Some(ts.iter().filter_map(Value::as_str).fold(0, |acc, t| acc | type_bit(t))),
+                    _ => None,
+                },
+                min_length: map.get("minLength").and_then(Value::as_u64),
+                max_length: map.get("maxLength").and_then(Value::as_u64),
+            };
+            out.insert(
+                node as *const Value as usize,
+                NodeInfo {
+                    uri,
+                    def_name,
+                    annotations,
+                    format: map.get("format").and_then(Value::as_str),
+                    ref_target,
+                    branches,
+                    if_validator,
+                    then_else: (map.get("then"), map.get("else")),
+                    properties: map
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .map(|p| p.iter().map(|(k, v)| (k.as_str(), v)).collect())
+                        .unwrap_or_default(),
+                    additional: map.get("additionalProperties").filter(|a| a.is_object()),
+                    all_of: array("allOf"),
+                    prefix_items: array("prefixItems"),
+                    items: map.get("items").filter(|i| i.is_object()),
+                    shallow,
+                },
+            );
+            // This node is a `$defs` container: its members are named definitions.
+            let is_defs = ptr.ends_with("/$defs") || ptr.ends_with("/definitions");
+            for (k, v) in map {
+                if matches!(v, Value::Object(_) | Value::Array(_)) {
+                    let child_ptr = format!("{ptr}/{}", crate::pointer::escape(k));
+                    let name = is_defs.then_some(k.as_str());
+                    visit(registry, base, v, &child_ptr, name, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                visit(registry, base, v, &format!("{ptr}/{i}"), None, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn translate_variants(registry: &Registry, uri: &str, items: &Value) -> Vec<String> {
+    translate::variant_uris_of(registry, uri, items)
+}

@@ -1,0 +1,112 @@
+//! `insecure-media-url`: a media URL over plain http where the provider
+//! requires or prefers https (`x-media` `https`).
+//!
+//! The severity comes from the annotation: `required` (the provider's doc
+//! demands https) is an error, `preferred` a warning. Whether the URL is a URL
+//! at all is `media-url`'s business.
+
+use super::media;
+use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::rules::{Rule, RuleContext, RuleInfo};
+
+/// The rule.
+pub struct InsecureMediaUrl;
+
+static INFO: RuleInfo = RuleInfo {
+    name: "insecure-media-url",
+    default_severity: Severity::Warning,
+    source: Source::Provider,
+    providers: &[],
+    summary: "A media URL uses plain http where the provider requires or prefers https.",
+    docs: "## What it does\nReports a media URL (a field whose schema carries `x-media`) that starts with `http://`. The severity follows the schema: an **error** where the provider's doc demands https (Sandeza attachments: \"https protocol is a must\"; 3Dolphins image, video and document URLs: \"url https\"), a **warning** everywhere else (WhatsApp and OCA accept http, the chatbot gateway does not say). In a `;`-separated attachment list every item is checked and reported at its own position.\n\n## Why is this bad?\nWhere https is required, the provider refuses or silently drops the attachment. Elsewhere, media fetched over http can be altered or blocked on the way, and many CDNs answer http with a redirect that a media fetcher does not follow; the send succeeds and the media fails later (WhatsApp error 131053).\n\n## Source\nSandeza doc (attachment: \"Note: https protocol is a must\"), 3Dolphins doc (\"url https, format jpg/png\"), OCA doc (\"Use only with HTTP/HTTPS URLs\"), WhatsApp Cloud API (media links over http or https).\n\n## Example\n```json\n{\"attachment\": \"http://cdn.tokobaju.co.id/invoice/TB-88213.pdf\"}\n```\nUse instead:\n```json\n{\"attachment\": \"https://cdn.tokobaju.co.id/invoice/TB-88213.pdf\"}\n```\n",
+};
+
+impl Rule for InsecureMediaUrl {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        for field in media::fields(cx) {
+            let Some((spec, required)) = field.https() else {
+                continue;
+            };
+            if media::is_placeholder(cx, &field.pointer, field.text) {
+                continue;
+            }
+            let source = spec.source;
+            let owner = media::owner(cx, source);
+            let separator = field.separator();
+            let secret = cx.is_secret(&field.pointer);
+            let name = std::cell::LazyCell::new(|| crate::pointer::field_name(&field.pointer));
+            let items = media::items(field.text, separator);
+            let count = items.len();
+            for item in items {
+                let Some(fixed) = https_version(item.text) else {
+                    continue;
+                };
+                let label = media::label(&name, &item, count);
+                let range = item.range.start..item.range.start + 4;
+                let mut d = if required {
+                    Diagnostic::error(
+                        INFO.name,
+                        field.pointer.clone(),
+                        format!("{label} uses plain http; {owner} requires https for this URL"),
+                    )
+                } else {
+                    Diagnostic::warning(
+                        INFO.name,
+                        field.pointer.clone(),
+                        format!(
+                            "{label} uses plain http; {owner} accepts it, but https is safer: media over http can be altered or blocked on the way"
+                        ),
+                    )
+                };
+                d = d
+                    .with_help(if secret {
+                        "serve the file over https".to_string()
+                    } else {
+                        format!("serve the file over https: `{fixed}`")
+                    })
+                    .with_value_range(range);
+                // Where https is only preferred, the finding is advice: no one's limit.
+                if required {
+                    d = d.with_source(source);
+                }
+                if let Some(note) = field.note(cx.endpoint.provider_display()) {
+                    d = d.with_note(note);
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// The https form of an http URL with a host; `None` for anything else.
+fn https_version(url: &str) -> Option<String> {
+    let parsed = media::parse_url(url).ok()?;
+    parsed
+        .scheme
+        .eq_ignore_ascii_case("http")
+        .then(|| format!("https{}", &url[parsed.scheme.len()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::https_version;
+
+    #[test]
+    fn upgrades_http_only() {
+        assert_eq!(
+            https_version("http://cdn.tokobaju.co.id/a.jpg?v=1").as_deref(),
+            Some("https://cdn.tokobaju.co.id/a.jpg?v=1")
+        );
+        assert_eq!(
+            https_version("HTTP://CDN.TOKO.CO.ID/A.JPG").as_deref(),
+            Some("https://CDN.TOKO.CO.ID/A.JPG")
+        );
+        assert_eq!(https_version("https://cdn.tokobaju.co.id/a.jpg"), None);
+        assert_eq!(https_version("http:/cdn.tokobaju.co.id/a.jpg"), None);
+        assert_eq!(https_version("ftp://cdn.tokobaju.co.id/a.jpg"), None);
+    }
+}

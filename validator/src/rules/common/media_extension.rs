@@ -1,0 +1,254 @@
+//! `media-extension`: a media URL whose file extension the provider (or
+//! WhatsApp) does not take for that kind of media.
+//!
+//! The extension is read from the URL's last path segment, after dropping the
+//! query string and the fragment. Every `x-media` at the field is checked, the
+//! field's own list first; a stricter `allOf` branch marked `x-severity:
+//! warning` (WhatsApp's PDF-only template document header) reports only when
+//! the provider's own list accepts the file, so one file gets one finding.
+
+use super::media::{self, Extension, MediaSpec};
+use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::rules::{Rule, RuleContext, RuleInfo};
+
+/// The rule.
+pub struct MediaExtension;
+
+static INFO: RuleInfo = RuleInfo {
+    name: "media-extension",
+    default_severity: Severity::Error,
+    source: Source::Provider,
+    providers: &[],
+    summary: "A media URL's file extension is not one the provider accepts for that media.",
+    docs: "## What it does\nReads the extension of every media URL (fields whose schema carries `x-media`; query string and fragment ignored, case ignored) and checks it against the extensions the provider lists for that field, or WhatsApp's for the media kind (image: jpg, jpeg, png; video: mp4, 3gp; audio: aac, amr, mp3, m4a, ogg; document: pdf, txt, doc(x), xls(x), ppt(x)). In a `;`-separated attachment list every item is checked at its own position.\n\n- An extension outside the list: **error**.\n- `.webp` for an image: **warning** (WhatsApp takes `.webp` only as a sticker).\n- A template document header that is not a PDF: **warning** (Sandeza lists txt, xls, doc, ppt, but WhatsApp accepts only PDF there).\n- No extension at all (`https://cdn.example.co.id/media/8812`): **warning**: the provider infers the media type from the file name.\n\nSize limits (`≤ 2 MB for Sandeza image headers`) are shown as a note: preflight works offline and does not download media.\n\n## Why is this bad?\nThe API accepts the request and the media fails when it is fetched: WhatsApp answers 131053 (media could not be processed) in the status webhook, or the provider drops the attachment.\n\n## Source\nThe providers' docs (Sandeza attachment and header extension lists, 3Dolphins \"format jpg/png\", \"format mp4\", \"format pdf\") and WhatsApp's supported media types.\n\n## Example\n```json\n{\"type\": \"image\", \"url\": \"https://cdn.tokobaju.co.id/promo/banner-1212.gif\"}\n```\nUse instead:\n```json\n{\"type\": \"image\", \"url\": \"https://cdn.tokobaju.co.id/promo/banner-1212.jpg\"}\n```\n",
+};
+
+impl Rule for MediaExtension {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        for field in media::fields(cx) {
+            if media::is_placeholder(cx, &field.pointer, field.text) {
+                continue;
+            }
+            let separator = field.separator();
+            let secret = cx.is_secret(&field.pointer);
+            let name = std::cell::LazyCell::new(|| crate::pointer::field_name(&field.pointer));
+            let items = media::items(field.text, separator);
+            let count = items.len();
+            for item in items {
+                let Ok(url) = media::parse_url(item.text) else {
+                    continue;
+                };
+                let label = media::label(&name, &item, count);
+                let (ext, ext_range) = media::extension(url.path);
+                let at = item.range.start + media::char_index(item.text, url.path_at);
+                let range = ext_range.map_or(item.range.clone(), |r| at + r.start..at + r.end);
+                let Some(finding) = judge(&field.specs, &ext) else {
+                    continue;
+                };
+                let owner = media::owner(cx, finding.spec.source);
+                let mut d = match finding.problem {
+                    Problem::Webp => Diagnostic::warning(
+                        INFO.name,
+                        field.pointer.clone(),
+                        format!("{label} is a .webp image; WhatsApp takes .webp only as a sticker, and an image message with it fails after sending"),
+                    )
+                    .with_help("convert the image to .jpg or .png")
+                    .with_source(Source::Platform),
+                    Problem::NotListed { ext, accepted } => {
+                        let mut d = Diagnostic::new(
+                            INFO.name,
+                            if finding.spec.warning { Severity::Warning } else { Severity::Error },
+                            field.pointer.clone(),
+                            format!(
+                                "{label} is a .{ext} file; {owner} accepts {}{}",
+                                media::list_extensions(&accepted),
+                                kind_phrase(finding.spec.kind)
+                            ),
+                        )
+                        .with_source(finding.spec.source);
+                        if let [only] = accepted.as_slice() {
+                            d = d.with_help(format!("convert the file to .{only} and link to that"));
+                        }
+                        d
+                    }
+                    Problem::Missing { accepted } => Diagnostic::warning(
+                        INFO.name,
+                        field.pointer.clone(),
+                        format!(
+                            "{label} has no file extension; {owner} infers the media type from the file name{}",
+                            accepted.map_or(String::new(), |a| format!(" and accepts {}{}", media::list_extensions(&a), kind_phrase(finding.spec.kind)))
+                        ),
+                    )
+                    .with_help(if secret {
+                        "link to the file by its name with the extension".to_string()
+                    } else {
+                        "link to the file by its name with the extension (`…/banner-1212.jpg`), not to a download id".to_string()
+                    })
+                    .with_source(finding.spec.source),
+                };
+                let size_note = field.note(cx.endpoint.provider_display());
+                let note = match (finding.spec.description, size_note) {
+                    (Some(why), Some(size)) => Some(format!("{why} {size}")),
+                    (Some(why), None) => Some(why.to_string()),
+                    (None, size) => size,
+                };
+                if let Some(note) = note {
+                    d = d.with_note(note);
+                }
+                out.push(d.with_value_range(range));
+            }
+        }
+    }
+}
+
+/// " for an image", " for a document", "" for any media.
+fn kind_phrase(kind: &str) -> &'static str {
+    match kind {
+        "image" => " for an image",
+        "video" => " for a video",
+        "audio" => " for audio",
+        "document" => " for a document",
+        "sticker" => " for a sticker",
+        _ => " here",
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Problem {
+    /// `.webp` where an image is expected.
+    Webp,
+    /// An extension the spec does not list.
+    NotListed {
+        ext: String,
+        accepted: Vec<&'static str>,
+    },
+    /// No extension.
+    Missing { accepted: Option<Vec<&'static str>> },
+}
+
+struct Finding<'s> {
+    spec: &'s MediaSpec,
+    problem: Problem,
+}
+
+/// The one finding for an extension against every spec at the field: the
+/// most severe one (an error before a warning branch's finding).
+fn judge<'s>(specs: &'s [MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
+    let first = specs.first()?;
+    let ext = match ext {
+        Extension::Missing => {
+            return Some(Finding {
+                spec: first,
+                problem: Problem::Missing {
+                    accepted: first.accepted(),
+                },
+            });
+        }
+        Extension::Known(e) => e,
+    };
+    if ext == "webp" {
+        if let Some(spec) = specs.iter().find(|s| s.kind == "image") {
+            return Some(Finding {
+                spec,
+                problem: Problem::Webp,
+            });
+        }
+    }
+    let failing =
+        |spec: &&'s MediaSpec| spec.accepted().is_some_and(|a| !a.contains(&ext.as_str()));
+    let spec = specs
+        .iter()
+        .filter(|s| !s.warning)
+        .find(failing)
+        .or_else(|| specs.iter().filter(|s| s.warning).find(failing))?;
+    Some(Finding {
+        spec,
+        problem: Problem::NotListed {
+            ext: ext.clone(),
+            accepted: spec.accepted().unwrap_or_default(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Problem, judge};
+    use crate::diagnostic::Source;
+    use crate::rules::common::media::{MediaSpec, extension, parse_url};
+
+    fn spec(kind: &'static str, extensions: Option<Vec<&'static str>>, warning: bool) -> MediaSpec {
+        MediaSpec {
+            kind,
+            extensions,
+            https: None,
+            max_bytes: None,
+            separator: None,
+            source: Source::Provider,
+            warning,
+            description: None,
+        }
+    }
+
+    fn problem(specs: &[MediaSpec], url: &str) -> Option<(Problem, bool)> {
+        let path = parse_url(url).ok()?.path;
+        judge(specs, &extension(path).0).map(|f| (f.problem, f.spec.warning))
+    }
+
+    #[test]
+    fn template_document_header_reports_once() {
+        let specs = [
+            spec(
+                "document",
+                Some(vec!["txt", "xls", "xlsx", "doc", "ppt", "pdf"]),
+                false,
+            ),
+            spec("document", Some(vec!["pdf"]), true),
+        ];
+        assert_eq!(problem(&specs, "https://a.co.id/tagihan.pdf"), None);
+        let (p, warning) =
+            problem(&specs, "https://a.co.id/tagihan.xls").unwrap_or((Problem::Webp, false));
+        assert!(warning);
+        assert_eq!(
+            p,
+            Problem::NotListed {
+                ext: "xls".into(),
+                accepted: vec!["pdf"]
+            }
+        );
+        let (_, warning) =
+            problem(&specs, "https://a.co.id/tagihan.DOCX?dl=1").unwrap_or((Problem::Webp, true));
+        assert!(
+            !warning,
+            "a .docx is outside Sandeza's own list: the error, not the warning"
+        );
+    }
+
+    #[test]
+    fn webp_image_is_a_warning_even_if_listed() {
+        let specs = [spec("image", Some(vec!["jpg", "png", "webp"]), false)];
+        assert_eq!(
+            problem(&specs, "https://a.co.id/promo.webp#x").map(|p| p.0),
+            Some(Problem::Webp)
+        );
+    }
+
+    #[test]
+    fn kind_defaults_and_any() {
+        let image = [spec("image", None, false)];
+        assert_eq!(problem(&image, "https://a.co.id/a.jpeg"), None);
+        assert!(matches!(
+            problem(&image, "https://a.co.id/a.gif"),
+            Some((Problem::NotListed { .. }, false))
+        ));
+        let any = [spec("any", None, false)];
+        assert_eq!(problem(&any, "https://a.co.id/a.gif"), None);
+        assert_eq!(
+            problem(&any, "https://a.co.id/media/8812").map(|p| p.0),
+            Some(Problem::Missing { accepted: None })
+        );
+    }
+}

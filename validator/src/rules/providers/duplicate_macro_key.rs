@@ -1,0 +1,66 @@
+//! `duplicate-macro-key`: one 3Dolphins template macro given two values.
+
+use super::broadcasts;
+use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::pointer;
+use crate::rules::{Rule, RuleContext, RuleInfo};
+use serde_json::Value;
+
+/// The rule.
+pub struct DuplicateMacroKey;
+
+static INFO: RuleInfo = RuleInfo {
+    name: "duplicate-macro-key",
+    default_severity: Severity::Error,
+    source: Source::Provider,
+    providers: &["3dolphins/"],
+    summary: "A 3Dolphins macro key appears twice in headerVariables or in bodyVariables.",
+    docs: "## What it does\nReports a `key` (`{{1}}`, `{{2}}`, …) used by more than one entry of `headerVariables`, or of `bodyVariables`, in one 3Dolphins broadcast. The same key in the header and in the body is fine: they are different macros.\n\n## Why is this bad?\nEach entry says which recipient field fills one macro of the template. Two entries for one macro leave it to 3Dolphins which value is used, and usually mean another macro (`{{3}}`) was meant and is now left unfilled.\n\n## Source\n3Dolphins doc, Send Broadcast Macro in Body / in Header and Body: the key \"merujuk ke makro yang tersedia di template broadcast\" (refers to a macro of the broadcast template).\n\n## Example\n```json\n{\"bodyVariables\": [{\"key\": \"{{1}}\", \"value\": \"Nama\"}, {\"key\": \"{{1}}\", \"value\": \"Tanggal\"}]}\n```\nUse instead:\n```json\n{\"bodyVariables\": [{\"key\": \"{{1}}\", \"value\": \"Nama\"}, {\"key\": \"{{2}}\", \"value\": \"Tanggal\"}]}\n```\n",
+};
+
+impl Rule for DuplicateMacroKey {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        for (at, broadcast) in broadcasts(cx.payload) {
+            for list in ["headerVariables", "bodyVariables"] {
+                let Some(items) = broadcast.get(list).and_then(Value::as_array) else {
+                    continue;
+                };
+                let mut seen: Vec<(&str, usize)> = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let Some(key) = item.get("key").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    if let Some(&(_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                        let value = |j: usize| {
+                            items
+                                .get(j)
+                                .and_then(|v| v.get("value"))
+                                .and_then(Value::as_str)
+                                .map(|s| format!(" (\"{s}\")"))
+                                .unwrap_or_default()
+                        };
+                        out.push(
+                            Diagnostic::error(
+                                INFO.name,
+                                pointer::join(&pointer::join_index(&pointer::join(&at, list), i), "key"),
+                                format!(
+                                    "`{list}[{i}]`{} fills macro {key}, which `{list}[{first}]`{} already fills; each macro takes one value",
+                                    value(i),
+                                    value(first)
+                                ),
+                            )
+                            .with_help(format!("give this entry the key of the macro it is meant for, or remove it if `{list}[{first}]` is right"))
+                            .with_source(Source::Provider),
+                        );
+                    } else {
+                        seen.push((key, i));
+                    }
+                }
+            }
+        }
+    }
+}

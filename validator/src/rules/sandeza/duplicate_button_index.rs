@@ -1,0 +1,73 @@
+//! `duplicate-button-index`: one list of template buttons uses each `index`
+//! once (per card, in a carousel).
+
+use super::{index_value, lower_field, places_of};
+use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::rules::{Rule, RuleContext, RuleInfo};
+use serde_json::Value;
+
+/// The rule.
+pub struct DuplicateButtonIndex;
+
+static INFO: RuleInfo = RuleInfo {
+    name: "duplicate-button-index",
+    default_severity: Severity::Error,
+    source: Source::Platform,
+    providers: &["sandeza/"],
+    summary: "Two template button parameters have the same `index`.",
+    docs: "## What it does\nReports a template button parameter whose `index` (its position among the template's buttons) repeats an earlier one in the same list: in `button`, or among the buttons of one carousel card (every card repeats the same indices, so they are compared per card). `\"1\"` and `1` are the same index. The range 0–9 is the schema's.\n\n## Why is this bad?\nThe index says which of the template's buttons a parameter fills. Two parameters for one button leave another button without its value, and WhatsApp rejects the send.\n\n## Source\nWhatsApp template messages: button `index` 0–9, unique.\n\n## Example\n```json\n{\"button\": [{\"type\": \"button\", \"sub_type\": \"url\", \"index\": \"0\", \"parameters\": [{\"type\": \"text\", \"text\": \"TB-88213\"}]},\n            {\"type\": \"button\", \"sub_type\": \"url\", \"index\": 0, \"parameters\": [{\"type\": \"text\", \"text\": \"bantuan\"}]}]}\n```\nUse instead: indices `0` and `1`.\n",
+};
+
+impl Rule for DuplicateButtonIndex {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        for ptr in places_of(cx, "WhatsAppTemplateButtons") {
+            if let Some(buttons) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_array) {
+                let items: Vec<(String, &Value)> = buttons
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| (format!("{ptr}/{i}"), b))
+                    .collect();
+                report(&items, "`button`", out);
+            }
+        }
+        for ptr in places_of(cx, "CarouselCard") {
+            let Some(components) = crate::pointer::get(cx.payload, ptr)
+                .and_then(|c| c.get("components"))
+                .and_then(Value::as_array)
+            else {
+                continue;
+            };
+            let items: Vec<(String, &Value)> = components
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| lower_field(c, "type").as_deref() == Some("button"))
+                .map(|(i, c)| (format!("{ptr}/components/{i}"), c))
+                .collect();
+            let card = crate::pointer::last(ptr).unwrap_or_default();
+            report(&items, &format!("card {card}"), out);
+        }
+    }
+}
+
+fn report(items: &[(String, &Value)], place: &str, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(u64, &str)> = Vec::new();
+    for (ptr, b) in items {
+        let Some(ix) = index_value(b.get("index")) else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(v, _)| *v == ix) {
+            let first_name = crate::pointer::field_name(first);
+            out.push(
+                Diagnostic::error(INFO.name, format!("{ptr}/index"), format!("button index {ix} is used twice in {place} (also at {first_name}); each index names one of the template's buttons"))
+                    .with_help("give each button parameter the index of a different button (0 is the template's first button)")
+                    .with_source(Source::Platform),
+            );
+        } else {
+            seen.push((ix, ptr.as_str()));
+        }
+    }
+}
