@@ -940,7 +940,6 @@ impl<'a> Emitter<'a> {
             #[cfg(feature = #feature)]
             #[doc = #doc]
             #[allow(non_snake_case)]
-            #[must_use]
             pub fn #f() -> ::proptest::strategy::BoxedStrategy<#name> {
                 use ::proptest::strategy::Strategy as _;
                 #strat #filter .boxed()
@@ -1123,7 +1122,6 @@ impl<'a> Emitter<'a> {
                     #[cfg(feature = #f)]
                     impl Request {
                         /// Valid requests to one endpoint (`None` for an unknown id).
-                        #[must_use]
                         pub fn arbitrary_for(endpoint_id: &str) -> ::std::option::Option<::proptest::strategy::BoxedStrategy<Self>> {
                             use ::proptest::strategy::Strategy as _;
                             match endpoint_id {

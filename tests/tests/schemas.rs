@@ -5,14 +5,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+use preflight::Registry;
 use preflight::annotate::Annotations;
 use preflight::endpoint::SCHEMA_BASE;
-use preflight::Registry;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
@@ -38,7 +41,10 @@ fn schema_files() -> Vec<(String, Value)> {
         .map(|p| {
             let rel = p.strip_prefix(&dir).unwrap().with_extension("");
             let text = std::fs::read_to_string(&p).unwrap();
-            (rel.to_string_lossy().replace('\\', "/"), serde_json::from_str(&text).unwrap())
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                serde_json::from_str(&text).unwrap(),
+            )
         })
         .collect()
 }
@@ -56,10 +62,16 @@ fn embedded_list_matches_the_files() {
         .map(|s| s.path)
         .collect();
     for p in &on_disk {
-        assert!(embedded.contains(&p.as_str()), "schemas/{p}.json is not embedded (add it to validator/src/schemas.rs)");
+        assert!(
+            embedded.contains(&p.as_str()),
+            "schemas/{p}.json is not embedded (add it to validator/src/schemas.rs)"
+        );
     }
     for p in &embedded {
-        assert!(on_disk.iter().any(|d| d == p), "{p} is embedded but has no file");
+        assert!(
+            on_disk.iter().any(|d| d == p),
+            "{p} is embedded but has no file"
+        );
     }
     assert_eq!(preflight::schemas::ENDPOINT_SCHEMAS.len(), 21);
 }
@@ -68,13 +80,15 @@ fn embedded_list_matches_the_files() {
 fn every_schema_is_valid_2020_12_with_its_id() {
     for (path, schema) in schema_files() {
         assert_eq!(
-            schema["$schema"],
-            "https://json-schema.org/draft/2020-12/schema",
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
             "{path}"
         );
         assert_eq!(schema["$id"], format!("{SCHEMA_BASE}{path}.json"), "{path}");
         if let Err(e) = jsonschema::meta::validate(&schema) {
-            panic!("{path} is not a valid 2020-12 schema: {e} at {}", e.instance_path());
+            panic!(
+                "{path} is not a valid 2020-12 schema: {e} at {}",
+                e.instance_path()
+            );
         }
     }
 }
@@ -82,7 +96,8 @@ fn every_schema_is_valid_2020_12_with_its_id() {
 #[test]
 fn every_endpoint_compiles_offline_with_all_refs_resolved() {
     for e in preflight::endpoints().unwrap() {
-        e.validator().unwrap_or_else(|err| panic!("{}: {err}", e.id));
+        e.validator()
+            .unwrap_or_else(|err| panic!("{}: {err}", e.id));
     }
 }
 
@@ -104,7 +119,8 @@ fn a_second_implementation_accepts_schemas_and_examples() {
             .compile(&e.uri, &mut schemas)
             .unwrap_or_else(|err| panic!("boon rejects {}: {err:#}", e.id));
         for ex in examples(e.id) {
-            let value: Value = serde_json::from_str(&std::fs::read_to_string(&ex).unwrap()).unwrap();
+            let value: Value =
+                serde_json::from_str(&std::fs::read_to_string(&ex).unwrap()).unwrap();
             if let Err(err) = schemas.validate(&value, index) {
                 panic!("boon: {} fails {}: {err:#}", ex.display(), e.id);
             }
@@ -121,7 +137,12 @@ fn every_endpoint_has_examples_and_they_pass_with_no_finding() {
         assert!(!files.is_empty(), "{} has no example", e.id);
         for ex in files {
             let report = preflight::validate(e.id, &std::fs::read(&ex).unwrap()).unwrap();
-            assert!(report.diagnostics.is_empty(), "{}: {:#?}", ex.display(), report.diagnostics);
+            assert!(
+                report.diagnostics.is_empty(),
+                "{}: {:#?}",
+                ex.display(),
+                report.diagnostics
+            );
         }
     }
 }
@@ -154,12 +175,19 @@ fn every_property_has_a_description() {
     for (path, schema) in schema_files() {
         walk(&schema, &format!("{path}#"), &mut missing);
     }
-    assert!(missing.is_empty(), "properties without a description: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "properties without a description: {missing:#?}"
+    );
 }
 
 /// The first object in the payload whose schema requires fields, as
 /// (pointer, first required field).
-fn a_required_field(registry: &'static Registry, endpoint: &preflight::Endpoint, value: &Value) -> Option<(String, String)> {
+fn a_required_field(
+    registry: &'static Registry,
+    endpoint: &preflight::Endpoint,
+    value: &Value,
+) -> Option<(String, String)> {
     let annotations = Annotations::collect(registry, endpoint, value);
     for applied in annotations.iter() {
         let Some(required) = applied.node.get("required").and_then(Value::as_array) else {
@@ -168,7 +196,11 @@ fn a_required_field(registry: &'static Registry, endpoint: &preflight::Endpoint,
         let Some(target) = value.pointer(&applied.pointer).and_then(Value::as_object) else {
             continue;
         };
-        if let Some(field) = required.iter().filter_map(Value::as_str).find(|f| target.contains_key(*f)) {
+        if let Some(field) = required
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|f| target.contains_key(*f))
+        {
             return Some((applied.pointer.to_string(), field.to_string()));
         }
     }
@@ -176,7 +208,11 @@ fn a_required_field(registry: &'static Registry, endpoint: &preflight::Endpoint,
 }
 
 /// A string in the payload whose schema gives it a maxLength, as (pointer, limit).
-fn a_limited_string(registry: &'static Registry, endpoint: &preflight::Endpoint, value: &Value) -> Option<(String, usize)> {
+fn a_limited_string(
+    registry: &'static Registry,
+    endpoint: &preflight::Endpoint,
+    value: &Value,
+) -> Option<(String, usize)> {
     let annotations = Annotations::collect(registry, endpoint, value);
     annotations.iter().find_map(|a| {
         let limit = a.node.get("maxLength")?.as_u64()?;
@@ -186,10 +222,15 @@ fn a_limited_string(registry: &'static Registry, endpoint: &preflight::Endpoint,
 }
 
 /// A string in the payload whose schema says `"type": "string"` only.
-fn a_plain_string(registry: &'static Registry, endpoint: &preflight::Endpoint, value: &Value) -> Option<String> {
+fn a_plain_string(
+    registry: &'static Registry,
+    endpoint: &preflight::Endpoint,
+    value: &Value,
+) -> Option<String> {
     let annotations = Annotations::collect(registry, endpoint, value);
     annotations.iter().find_map(|a| {
-        (a.node.get("type")? == "string" && value.pointer(&a.pointer)?.is_string()).then(|| a.pointer.to_string())
+        (a.node.get("type")? == "string" && value.pointer(&a.pointer)?.is_string())
+            .then(|| a.pointer.to_string())
     })
 }
 
@@ -202,11 +243,19 @@ fn mutated_examples_are_rejected_at_the_right_pointer() {
         let mut tested = 0;
         if let Some((ptr, field)) = a_required_field(registry, e, &value) {
             let mut broken = value.clone();
-            broken.pointer_mut(&ptr).unwrap().as_object_mut().unwrap().shift_remove(&field);
+            broken
+                .pointer_mut(&ptr)
+                .unwrap()
+                .as_object_mut()
+                .unwrap()
+                .shift_remove(&field);
             let report = preflight::validate_value(e.id, &broken).unwrap();
             let expected = format!("{ptr}/{}", field.replace('~', "~0").replace('/', "~1"));
             assert!(
-                report.diagnostics.iter().any(|d| d.rule == "required" && d.pointer == expected),
+                report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.rule == "required" && d.pointer == expected),
                 "{}: removing {expected} gave {:#?}",
                 e.id,
                 report.diagnostics
@@ -216,12 +265,19 @@ fn mutated_examples_are_rejected_at_the_right_pointer() {
         if let Some((ptr, limit)) = a_limited_string(registry, e, &value) {
             let mut broken = value.clone();
             let current = broken.pointer(&ptr).unwrap().as_str().unwrap().to_string();
-            let filler = if current.chars().all(|c| c.is_ascii_digit()) && !current.is_empty() { '7' } else { 'a' };
+            let filler = if current.chars().all(|c| c.is_ascii_digit()) && !current.is_empty() {
+                '7'
+            } else {
+                'a'
+            };
             let long: String = std::iter::repeat_n(filler, limit + 1).collect();
             *broken.pointer_mut(&ptr).unwrap() = Value::String(long);
             let report = preflight::validate_value(e.id, &broken).unwrap();
             assert!(
-                report.diagnostics.iter().any(|d| d.rule == "max-length" && d.pointer == ptr),
+                report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.rule == "max-length" && d.pointer == ptr),
                 "{}: {} characters at {ptr} gave {:#?}",
                 e.id,
                 limit + 1,
@@ -234,13 +290,21 @@ fn mutated_examples_are_rejected_at_the_right_pointer() {
             *broken.pointer_mut(&ptr).unwrap() = Value::from(12345);
             let report = preflight::validate_value(e.id, &broken).unwrap();
             assert!(
-                report.diagnostics.iter().any(|d| d.rule == "type" && d.pointer == ptr),
+                report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.rule == "type" && d.pointer == ptr),
                 "{}: a number at {ptr} gave {:#?}",
                 e.id,
                 report.diagnostics
             );
             tested += 1;
         }
-        assert!(tested > 0, "{}: no mutation applies to {}", e.id, ex.display());
+        assert!(
+            tested > 0,
+            "{}: no mutation applies to {}",
+            e.id,
+            ex.display()
+        );
     }
 }

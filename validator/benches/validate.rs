@@ -2,25 +2,45 @@
 //! (the second includes the span-preserving re-parse that only payloads with
 //! findings pay for).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs, reason = "benchmarks")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs,
+    reason = "benchmarks"
+)]
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 fn example(path: &str) -> Vec<u8> {
-    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(path)).unwrap()
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples")
+            .join(path),
+    )
+    .unwrap()
 }
 
 fn bench(c: &mut Criterion) {
     let valid = example("sandeza/send/whatsapp-json-header-image.json");
     // Warm: compile the schema once, as a run does.
-    assert!(preflight::validate("sandeza/send", &valid).unwrap().is_clean());
+    assert!(
+        preflight::validate("sandeza/send", &valid)
+            .unwrap()
+            .is_clean()
+    );
     c.bench_function("sandeza whatsapp template, valid", |b| {
         b.iter(|| preflight::validate("sandeza/send", black_box(&valid)).unwrap())
     });
     let text = String::from_utf8(valid.clone()).unwrap();
-    let broken = text.replacen("\"ref_id\": \"", "\"ref_id\": \"Tagihan ", 1).into_bytes();
-    assert!(!preflight::validate("sandeza/send", &broken).unwrap().is_clean());
+    let broken = text
+        .replacen("\"ref_id\": \"", "\"ref_id\": \"Tagihan ", 1)
+        .into_bytes();
+    assert!(
+        !preflight::validate("sandeza/send", &broken)
+            .unwrap()
+            .is_clean()
+    );
     c.bench_function("sandeza whatsapp template, with findings", |b| {
         b.iter(|| preflight::validate("sandeza/send", black_box(&broken)).unwrap())
     });

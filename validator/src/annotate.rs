@@ -102,7 +102,11 @@ impl Applied {
 
     /// The value of one `x-` annotation on the node (no hashing: nodes carry few).
     pub fn annotation(&self, key: &str) -> Option<&'static Value> {
-        self.info.annotations.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        self.info
+            .annotations
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
     }
 
     /// The node's `format`, if any.
@@ -153,8 +157,12 @@ impl Annotations {
 
     /// The nodes that apply at `pointer`.
     pub fn at<'a>(&'a self, pointer: &'a str) -> impl Iterator<Item = &'a Applied> + 'a {
-        let start = self.entries.partition_point(|a| a.pointer.as_str() < pointer);
-        self.entries[start..].iter().take_while(move |a| a.pointer == pointer)
+        let start = self
+            .entries
+            .partition_point(|a| a.pointer.as_str() < pointer);
+        self.entries[start..]
+            .iter()
+            .take_while(move |a| a.pointer == pointer)
     }
 
     /// Every place where an applied node has `key`, with the key's value; one
@@ -188,8 +196,12 @@ impl Annotations {
 
     /// True when some node at `pointer` has `key: true`.
     pub fn flag(&self, pointer: &str, key: &str) -> bool {
-        self.at(pointer)
-            .any(|a| a.info.annotations.iter().any(|(k, v)| *k == key && v.as_bool() == Some(true)))
+        self.at(pointer).any(|a| {
+            a.info
+                .annotations
+                .iter()
+                .any(|(k, v)| *k == key && v.as_bool() == Some(true))
+        })
     }
 
     /// The value of `key` on the first node at `pointer` that has it.
@@ -207,7 +219,12 @@ impl Annotations {
         let mut out: Vec<String> = self
             .entries
             .iter()
-            .filter(|a| a.info.annotations.iter().any(|(k, v)| *k == "x-secret" && v.as_bool() == Some(true)))
+            .filter(|a| {
+                a.info
+                    .annotations
+                    .iter()
+                    .any(|(k, v)| *k == "x-secret" && v.as_bool() == Some(true))
+            })
             .map(|a| a.pointer.to_string())
             .collect();
         out.dedup();
@@ -285,7 +302,13 @@ impl Walker<'_> {
     /// no undeclared field) that the value satisfies; else, for a value that
     /// satisfies none, the single plausible one, so rules still see the
     /// branch the payload evidently meant.
-    fn branch(&mut self, branch: &'static Branch, instance: &Value, ptr: &SharedPointer, depth: usize) {
+    fn branch(
+        &mut self,
+        branch: &'static Branch,
+        instance: &Value,
+        ptr: &SharedPointer,
+        depth: usize,
+    ) {
         if let Some((property, values)) = &branch.discriminator {
             if let Some(value) = instance.get(property) {
                 if let Some(i) = values.iter().position(|vs| vs.contains(value)) {
@@ -297,7 +320,11 @@ impl Walker<'_> {
             return;
         }
         // Cheapest test first; the shallow value checks only where it leaves a choice.
-        let mut plausible: Vec<&Variant> = branch.variants.iter().filter(|v| v.fields_fit(instance)).collect();
+        let mut plausible: Vec<&Variant> = branch
+            .variants
+            .iter()
+            .filter(|v| v.fields_fit(instance))
+            .collect();
         if plausible.len() > 1 {
             plausible.retain(|v| v.values_fit(self.graph, instance));
         }

@@ -8,13 +8,17 @@ use crate::endpoint::{Endpoint, Registry};
 use crate::error::Error;
 use crate::parse;
 use crate::rules::{self, RuleContext};
-use crate::span::{string_range_in_literal, LineIndex, SpanTree};
+use crate::span::{LineIndex, SpanTree, string_range_in_literal};
 use crate::translate;
 use crate::{Level, Options};
 use serde_json::Value;
 
 /// Validates a parsed payload: schema keywords and rules, no positions.
-pub fn check_value(endpoint: &Endpoint, value: &Value, options: &Options) -> Result<Vec<Diagnostic>, Error> {
+pub fn check_value(
+    endpoint: &Endpoint,
+    value: &Value,
+    options: &Options,
+) -> Result<Vec<Diagnostic>, Error> {
     check_value_annotated(endpoint, value, options).map(|(d, _)| d)
 }
 
@@ -54,9 +58,38 @@ fn check_value_annotated(
         rule.check(&cx, &mut out);
     }
     supersede_placeholders(&mut out);
+    supersede_wrong_kind(&mut out);
     apply_levels(&mut out, options);
     dedupe(&mut out);
     Ok((out, secrets))
+}
+
+/// When an object's kind field is wrong (`"type": "image"` where only
+/// `"text"` is accepted), the fields it lacks or has are consequences of that
+/// one mistake: keep the `const`/`enum` finding on the kind field and drop the
+/// `required` / `additional-properties` findings of the same object.
+fn supersede_wrong_kind(out: &mut Vec<Diagnostic>) {
+    let wrong_kind: Vec<String> = out
+        .iter()
+        .filter(|d| matches!(d.rule.as_str(), "const" | "enum"))
+        .filter(|d| {
+            crate::pointer::last(&d.pointer).is_some_and(|k| {
+                matches!(
+                    k.as_str(),
+                    "type" | "position" | "sub_type" | "sub_types" | "kind"
+                )
+            })
+        })
+        .filter_map(|d| crate::pointer::parent(&d.pointer).map(str::to_string))
+        .collect();
+    if wrong_kind.is_empty() {
+        return;
+    }
+    out.retain(|d| {
+        !(matches!(d.rule.as_str(), "required" | "additional-properties")
+            && crate::pointer::parent(&d.pointer)
+                .is_some_and(|p| wrong_kind.iter().any(|w| w == p)))
+    });
 }
 
 /// A value still holding a doc placeholder fails its pattern, format or enum
@@ -72,7 +105,14 @@ fn supersede_placeholders(out: &mut Vec<Diagnostic>) {
         return;
     }
     const CONSEQUENCES: &[&str] = &[
-        "pattern", "format", "enum", "const", "type", "min-length", "max-length", "surrounding-whitespace",
+        "pattern",
+        "format",
+        "enum",
+        "const",
+        "type",
+        "min-length",
+        "max-length",
+        "surrounding-whitespace",
     ];
     out.retain(|d| !(CONSEQUENCES.contains(&d.rule.as_str()) && placeholders.contains(&d.pointer)));
 }
@@ -127,12 +167,12 @@ pub fn check_text(
     endpoint: Option<&'static Endpoint>,
     text: &str,
     options: &Options,
-    resolve: impl FnOnce(&Value) -> Result<Option<&'static Endpoint>, Diagnostic>,
+    resolve: impl FnOnce(&Value) -> Result<Option<&'static Endpoint>, Box<Diagnostic>>,
 ) -> Result<TextOutcome, Error> {
     let parsed = match parse::parse_text(text) {
         Ok(p) => p,
         Err(failure) => {
-            let mut d = failure.diagnostic;
+            let mut d = *failure.diagnostic;
             d.span = Some(failure.offset..failure.offset);
             let mut diagnostics = vec![d];
             apply_levels(&mut diagnostics, options);
@@ -151,7 +191,7 @@ pub fn check_text(
         None => match resolve(&parsed.value) {
             Ok(e) => e,
             Err(d) => {
-                diagnostics.push(d);
+                diagnostics.push(*d);
                 None
             }
         },
@@ -201,7 +241,10 @@ pub fn check_text(
                 if let (Some(first), Some(last)) = (occurrences.first(), occurrences.last()) {
                     let index = LineIndex::new(text);
                     let at = index.position(text, first.start);
-                    d.note = Some(format!("first occurrence at line {}, column {}", at.line, at.column));
+                    d.note = Some(format!(
+                        "first occurrence at line {}, column {}",
+                        at.line, at.column
+                    ));
                     last.clone()
                 } else {
                     found.key.clone().unwrap_or(found.value.clone())

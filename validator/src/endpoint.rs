@@ -105,7 +105,10 @@ impl Registry {
                 .map_err(|e| format!("schemas/{}.json is not valid JSON: {e}", embedded.path))?;
             let uri = format!("{SCHEMA_BASE}{}.json", embedded.path);
             if value.get("$id").and_then(Value::as_str) != Some(uri.as_str()) {
-                return Err(format!("schemas/{}.json must have \"$id\": \"{uri}\"", embedded.path));
+                return Err(format!(
+                    "schemas/{}.json must have \"$id\": \"{uri}\"",
+                    embedded.path
+                ));
             }
             let value = Arc::new(value);
             pairs.push((uri.clone(), (*value).clone()));
@@ -181,7 +184,10 @@ impl Registry {
         doc.pointer(&percent_decode(fragment))
     }
 
-    fn compile(&self, uri: &str) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
+    fn compile(
+        &self,
+        uri: &str,
+    ) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
         jsonschema::options()
             .with_registry(&self.resources)
             .should_validate_formats(true)

@@ -4,7 +4,7 @@
 //! closed field sets) and lazily compiled validators for branches that need
 //! evaluating, all computed once per process and looked up by node address.
 
-use crate::endpoint::{resolve_ref, Registry};
+use crate::endpoint::{Registry, resolve_ref};
 use crate::translate;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -56,7 +56,10 @@ pub struct Shallow {
 impl NodeInfo {
     /// The schema of property `key`, if declared.
     pub fn property(&self, key: &str) -> Option<&'static Value> {
-        self.properties.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        self.properties
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
     }
 }
 
@@ -141,8 +144,10 @@ impl Variant {
         let Some(info) = graph.info(self.node) else {
             return true;
         };
-        map.iter()
-            .all(|(k, v)| info.property(k).is_none_or(|schema| shallow_ok(graph, schema, v, 2)))
+        map.iter().all(|(k, v)| {
+            info.property(k)
+                .is_none_or(|schema| shallow_ok(graph, schema, v, 2))
+        })
     }
 }
 
@@ -173,15 +178,24 @@ pub fn shallow_ok(graph: &Graph, schema: &Value, value: &Value, depth: usize) ->
             return false;
         }
     }
-    if info.ref_target.is_some_and(|t| !shallow_ok(graph, t, value, depth + 1)) {
+    if info
+        .ref_target
+        .is_some_and(|t| !shallow_ok(graph, t, value, depth + 1))
+    {
         return false;
     }
-    if !info.all_of.iter().all(|s| shallow_ok(graph, s, value, depth + 1)) {
-        return false;
-    }
-    info.branches
+    if !info
+        .all_of
         .iter()
-        .all(|b| b.variants.iter().any(|v| shallow_ok(graph, v.node, value, depth + 1)))
+        .all(|s| shallow_ok(graph, s, value, depth + 1))
+    {
+        return false;
+    }
+    info.branches.iter().all(|b| {
+        b.variants
+            .iter()
+            .any(|v| shallow_ok(graph, v.node, value, depth + 1))
+    })
 }
 
 const STRING: u8 = 1;
@@ -282,7 +296,9 @@ fn visit(
                 .and_then(|r| registry.node(&resolve_ref(&uri, r)));
             let mut branches = Vec::new();
             for keyword in ["oneOf", "anyOf"] {
-                let Some(items) = map.get(keyword) else { continue };
+                let Some(items) = map.get(keyword) else {
+                    continue;
+                };
                 let here = format!("{uri}/{keyword}");
                 let variants_uris = translate_variants(registry, &here, items);
                 let discriminator = translate::discriminator_of(registry, &here, items);
@@ -297,7 +313,8 @@ fn visit(
                             .unwrap_or_default();
                         // `additionalProperties` sees only its sibling `properties`
                         // (and `patternProperties`), whatever `allOf`/`oneOf` add.
-                        let closed = (node.get("additionalProperties") == Some(&Value::Bool(false))
+                        let closed = (node.get("additionalProperties")
+                            == Some(&Value::Bool(false))
                             && node.get("patternProperties").is_none())
                         .then(|| {
                             node.get("properties")
@@ -319,20 +336,30 @@ fn visit(
                     discriminator,
                 });
             }
-            let if_validator = map.get("if").map(|_| Lazy::new(Arc::from(format!("{uri}/if"))));
+            let if_validator = map
+                .get("if")
+                .map(|_| Lazy::new(Arc::from(format!("{uri}/if"))));
             let annotations = map
                 .iter()
                 .filter(|(k, _)| k.starts_with("x-"))
                 .map(|(k, v)| (k.as_str(), v))
                 .collect();
             let empty: &'static [Value] = &[];
-            let array = |key: &str| map.get(key).and_then(Value::as_array).map_or(empty, Vec::as_slice);
+            let array = |key: &str| {
+                map.get(key)
+                    .and_then(Value::as_array)
+                    .map_or(empty, Vec::as_slice)
+            };
             let shallow = Shallow {
                 const_value: map.get("const"),
                 enum_values: map.get("enum").and_then(Value::as_array).map(Vec::as_slice),
                 types: match map.get("type") {
                     Some(Value::String(t)) => Some(type_bit(t)),
-                    Some(Value::Array(ts)) => Some(ts.iter().filter_map(Value::as_str).fold(0, |acc, t| acc | type_bit(t))),
+                    Some(Value::Array(ts)) => Some(
+                        ts.iter()
+                            .filter_map(Value::as_str)
+                            .fold(0, |acc, t| acc | type_bit(t)),
+                    ),
                     _ => None,
                 },
                 min_length: map.get("minLength").and_then(Value::as_u64),

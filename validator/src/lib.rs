@@ -39,8 +39,8 @@ pub mod annotate;
 pub mod check;
 pub mod diagnostic;
 pub mod endpoint;
-pub mod graph;
 mod error;
+pub mod graph;
 pub mod parse;
 pub mod pointer;
 pub mod render;
@@ -61,7 +61,10 @@ use std::collections::HashMap;
 
 /// A configured severity for a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[cfg_attr(any(feature = "schemars", feature = "cli"), derive(schemars::JsonSchema))]
+#[cfg_attr(
+    any(feature = "schemars", feature = "cli"),
+    derive(schemars::JsonSchema)
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Report as an error.
@@ -108,14 +111,20 @@ pub fn validate_with(endpoint: &str, payload: &[u8], options: &Options) -> Resul
     let (text, bom) = match parse::decode(payload) {
         Ok(decoded) => decoded,
         Err(failure) => {
-            let mut d = failure.diagnostic;
+            let mut d = *failure.diagnostic;
             d.span = Some(failure.offset..failure.offset);
-            return Ok(Report { diagnostics: vec![d] });
+            return Ok(Report {
+                diagnostics: vec![d],
+            });
         }
     };
     let mut outcome = check::check_text(Some(endpoint), text, options, |_| Ok(None))?;
     if bom {
-        check::shift(&mut outcome.report, &mut [], check::Origin { offset: 3, line: 1 });
+        check::shift(
+            &mut outcome.report,
+            &mut [],
+            check::Origin { offset: 3, line: 1 },
+        );
         let mut d = Diagnostic::warning(
             "byte-order-mark",
             "",

@@ -32,7 +32,7 @@ pub struct Parsed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseFailure {
     /// The finding to report (rule `parse-error` and friends).
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
     /// Byte offset into the text where the problem is.
     pub offset: usize,
 }
@@ -41,8 +41,16 @@ pub struct ParseFailure {
 pub fn parse_text(text: &str) -> Result<Parsed, ParseFailure> {
     if text.trim().is_empty() {
         return Err(ParseFailure {
-            diagnostic: Diagnostic::error("parse-error", "", "the file is empty: expected a JSON payload")
-                .with_help("put the request body (one JSON object) in the file, or delete the file"),
+            diagnostic: Box::new(
+                Diagnostic::error(
+                    "parse-error",
+                    "",
+                    "the file is empty: expected a JSON payload",
+                )
+                .with_help(
+                    "put the request body (one JSON object) in the file, or delete the file",
+                ),
+            ),
             offset: 0,
         });
     }
@@ -80,23 +88,29 @@ pub fn decode(bytes: &[u8]) -> Result<(&str, bool), ParseFailure> {
     let base = if bom { 3 } else { 0 };
     if let Some(nul) = memchr_nul(body) {
         return Err(ParseFailure {
-            diagnostic: Diagnostic::error(
-                "parse-error",
-                "",
-                "this is a binary file, not JSON text (it contains a NUL byte)",
-            )
-            .with_help("point preflight at JSON payload files; binary files cannot be request bodies"),
+            diagnostic: Box::new(
+                Diagnostic::error(
+                    "parse-error",
+                    "",
+                    "this is a binary file, not JSON text (it contains a NUL byte)",
+                )
+                .with_help(
+                    "point preflight at JSON payload files; binary files cannot be request bodies",
+                ),
+            ),
             offset: base + nul,
         });
     }
     if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
         return Err(ParseFailure {
-            diagnostic: Diagnostic::error(
-                "parse-error",
-                "",
-                "the file is UTF-16 encoded; JSON request bodies must be UTF-8",
-            )
-            .with_help("re-save the file as UTF-8 (without a byte-order mark)"),
+            diagnostic: Box::new(
+                Diagnostic::error(
+                    "parse-error",
+                    "",
+                    "the file is UTF-16 encoded; JSON request bodies must be UTF-8",
+                )
+                .with_help("re-save the file as UTF-8 (without a byte-order mark)"),
+            ),
             offset: base,
         });
     }
@@ -105,12 +119,14 @@ pub fn decode(bytes: &[u8]) -> Result<(&str, bool), ParseFailure> {
         Err(e) => {
             let at = e.valid_up_to();
             Err(ParseFailure {
-                diagnostic: Diagnostic::error(
-                    "parse-error",
-                    "",
-                    format!("invalid UTF-8 at byte {}: JSON request bodies must be UTF-8 text", base + at),
-                )
-                .with_help("re-save the file as UTF-8; Windows-1252 or Latin-1 text (é, ü) is the usual cause"),
+                diagnostic: Box::new(
+                    Diagnostic::error(
+                        "parse-error",
+                        "",
+                        format!("invalid UTF-8 at byte {}: JSON request bodies must be UTF-8 text", base + at),
+                    )
+                    .with_help("re-save the file as UTF-8; Windows-1252 or Latin-1 text (é, ü) is the usual cause"),
+                ),
                 offset: base + at,
             })
         }
@@ -147,7 +163,9 @@ fn failure_from_serde(text: &str, err: &serde_json::Error) -> ParseFailure {
     } else if what.contains("control character") {
         Some("escape newlines and tabs inside strings as \\n and \\t")
     } else if what.contains("expected value") {
-        Some("a JSON value goes here: a string in double quotes, a number, true, false, null, an object or an array")
+        Some(
+            "a JSON value goes here: a string in double quotes, a number, true, false, null, an object or an array",
+        )
     } else {
         None
     };
@@ -160,7 +178,10 @@ fn failure_from_serde(text: &str, err: &serde_json::Error) -> ParseFailure {
     if let Some(help) = help {
         diagnostic = diagnostic.with_help(help);
     }
-    ParseFailure { diagnostic, offset }
+    ParseFailure {
+        diagnostic: Box::new(diagnostic),
+        offset,
+    }
 }
 
 /// Byte offset of serde_json's 1-based line and (byte) column.
@@ -306,7 +327,7 @@ mod tests {
     fn decode_rejects_binary_and_bad_utf8() {
         assert!(decode(b"{\"a\":\0}").is_err());
         let f = decode(b"{\"a\": \"caf\xe9\"}").unwrap_err();
-        assert_eq!(f.offset, 11);
+        assert_eq!(f.offset, 10);
         let (text, bom) = decode(b"\xEF\xBB\xBF{}").unwrap();
         assert!(bom);
         assert_eq!(text, "{}");

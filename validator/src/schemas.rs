@@ -44,6 +44,4 @@ pub const ENDPOINT_SCHEMAS: &[EmbeddedSchema] = embed![
 ];
 
 /// Shared pieces referenced by `$ref` from endpoint schemas.
-pub const COMMON_SCHEMAS: &[EmbeddedSchema] = embed![
-    "common/whatsapp",
-];
+pub const COMMON_SCHEMAS: &[EmbeddedSchema] = embed!["common/whatsapp",];

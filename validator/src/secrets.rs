@@ -18,15 +18,30 @@ pub fn is_secret_key(name: &str) -> bool {
         n += 1;
     }
     let squashed = &buf[..n];
-    ["signature", "password", "passwd", "secret", "token", "apikey", "webhookkey", "privatekey"]
-        .iter()
-        .any(|needle| squashed.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    [
+        "signature",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "webhookkey",
+        "privatekey",
+    ]
+    .iter()
+    .any(|needle| {
+        squashed
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    })
 }
 
 /// True when the value at `pointer` is secret: listed by the schema, or named so.
 pub fn is_secret_pointer(pointer: &str, schema_secrets: &[String]) -> bool {
     schema_secrets.iter().any(|s| s == pointer)
-        || pointer.rsplit_once('/').is_some_and(|(_, k)| is_secret_key(k))
+        || pointer
+            .rsplit_once('/')
+            .is_some_and(|(_, k)| is_secret_key(k))
 }
 
 /// Masks, in one line of source text, every string literal that follows a
@@ -100,7 +115,8 @@ mod tests {
 
     #[test]
     fn masks_secret_values_only() {
-        let line = r#"  "signature": "9f2c\"ab", "username": "budi", "Qiscus-Secret-Key": "s3cr3t""#;
+        let line =
+            r#"  "signature": "9f2c\"ab", "username": "budi", "Qiscus-Secret-Key": "s3cr3t""#;
         let masked = mask_line(line);
         assert!(!masked.contains("9f2c"));
         assert!(!masked.contains("s3cr3t"));

@@ -196,7 +196,10 @@ impl<'a> SpanTree<'a> {
 
     /// Byte ranges of the string values whose key is one of `names` (at any
     /// depth), for masking secrets in printed source lines.
-    pub fn string_values_of_keys(&self, is_secret: &dyn Fn(&str, &str) -> bool) -> Vec<Range<usize>> {
+    pub fn string_values_of_keys(
+        &self,
+        is_secret: &dyn Fn(&str, &str) -> bool,
+    ) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         if let Some(root) = self.root.as_ref() {
             collect_secret_ranges(root, "", is_secret, &mut out);
@@ -216,7 +219,9 @@ fn collect_secret_ranges(
             for p in &object.properties {
                 let name = prop_name(&p.name);
                 let child = pointer::join(ptr, &name);
-                if is_secret(&child, &name) && !matches!(p.value, ast::Value::Object(_) | ast::Value::Array(_)) {
+                if is_secret(&child, &name)
+                    && !matches!(p.value, ast::Value::Object(_) | ast::Value::Array(_))
+                {
                     out.push(range_of(&p.value));
                 } else {
                     collect_secret_ranges(&p.value, &child, is_secret, out);
@@ -279,7 +284,9 @@ pub fn string_range_in_literal(
         starts.push(i);
         if bytes[i] == b'\\' {
             if bytes.get(i + 1) == Some(&b'u') {
-                let high = raw.get(i + 2..i + 6).and_then(|h| u16::from_str_radix(h, 16).ok());
+                let high = raw
+                    .get(i + 2..i + 6)
+                    .and_then(|h| u16::from_str_radix(h, 16).ok());
                 i += 6;
                 if matches!(high, Some(0xD800..=0xDBFF)) && raw.get(i..i + 2) == Some("\\u") {
                     i += 6;
@@ -309,7 +316,13 @@ mod tests {
         let text = "{\r\n  \"nama\": \"Sütçü\", \"x\": 1\r\n}";
         let idx = LineIndex::new(text);
         let at = text.find("\"x\"").unwrap();
-        assert_eq!(idx.position(text, at), Position { line: 2, column: 19 });
+        assert_eq!(
+            idx.position(text, at),
+            Position {
+                line: 2,
+                column: 19
+            }
+        );
         assert_eq!(idx.line_text(text, 2), "  \"nama\": \"Sütçü\", \"x\": 1");
     }
 

@@ -38,8 +38,14 @@ mod tests {
     #[test]
     fn suggests_typos_and_casing() {
         let fields = ["template_id", "msisdn", "message", "attachment"];
-        assert_eq!(closest("templat_id", fields).as_deref(), Some("template_id"));
-        assert_eq!(closest("templateId", fields).as_deref(), Some("template_id"));
+        assert_eq!(
+            closest("templat_id", fields).as_deref(),
+            Some("template_id")
+        );
+        assert_eq!(
+            closest("templateId", fields).as_deref(),
+            Some("template_id")
+        );
         assert_eq!(closest("MSISDN", fields).as_deref(), Some("msisdn"));
         assert_eq!(closest("foo", fields), None);
     }

@@ -11,11 +11,11 @@
 //! keyword: `x-severity` and `x-source` there (see `schemas/README.md`).
 
 use crate::diagnostic::{Diagnostic, Severity, Source};
-use crate::endpoint::{resolve_ref, Endpoint, Registry};
+use crate::endpoint::{Endpoint, Registry, resolve_ref};
 use crate::pointer;
 use crate::secrets;
-use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::ValidationError;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 /// What translation needs to know about the payload being checked.
@@ -74,7 +74,9 @@ pub fn translate_all<'e, 'i: 'e>(
 }
 
 fn keyword_uri(error: &ValidationError<'_>) -> Option<String> {
-    error.absolute_keyword_location().map(|u| u.as_str().to_string())
+    error
+        .absolute_keyword_location()
+        .map(|u| u.as_str().to_string())
 }
 
 /// The schema node that carries the failing keyword (the keyword's parent).
@@ -86,7 +88,10 @@ fn owner_node<'r>(cx: &Context<'r>, keyword_uri: &str) -> Option<&'r Value> {
 
 fn severity_and_source(cx: &Context<'_>, keyword_uri: Option<&str>) -> (Severity, Source) {
     let node = keyword_uri.and_then(|u| owner_node(cx, u));
-    let severity = match node.and_then(|n| n.get("x-severity")).and_then(Value::as_str) {
+    let severity = match node
+        .and_then(|n| n.get("x-severity"))
+        .and_then(Value::as_str)
+    {
         Some("warning") => Severity::Warning,
         _ => Severity::Error,
     };
@@ -176,12 +181,14 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                         None => format!(
                             "remove it; the fields {} accepts here are {}",
                             owner,
-                            list_code(unused.iter().copied().chain(
-                                known
-                                    .iter()
-                                    .map(String::as_str)
-                                    .filter(|k| !unused.contains(k))
-                            ))
+                            list_code(
+                                unused.iter().copied().chain(
+                                    known
+                                        .iter()
+                                        .map(String::as_str)
+                                        .filter(|k| !unused.contains(k))
+                                )
+                            )
                         ),
                     },
                 );
@@ -201,7 +208,10 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
             let mut d = make(
                 "type",
                 ptr.clone(),
-                format!("{field} must be {expected}, not {actual} ({})", cx.shown(&ptr)),
+                format!(
+                    "{field} must be {expected}, not {actual} ({})",
+                    cx.shown(&ptr)
+                ),
             );
             if let Some(Value::String(s)) = cx.payload.pointer(&ptr) {
                 if expected.contains("integer") || expected.contains("number") {
@@ -247,14 +257,20 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                 ptr.clone(),
                 format!("{field} is {n} characters; {owner} allows at most {limit}"),
             );
-            d.help = Some(format!("shorten it by {} characters", n.saturating_sub(*limit as usize)));
+            d.help = Some(format!(
+                "shorten it by {} characters",
+                n.saturating_sub(*limit as usize)
+            ));
             d.note = description_help;
             out.push(d);
         }
         ValidationErrorKind::MinLength { limit } => {
             let n = char_len(cx.payload.pointer(&ptr));
             let message = if n == 0 {
-                format!("{field} is empty; {owner} requires at least {limit} character{}", plural(*limit))
+                format!(
+                    "{field} is empty; {owner} requires at least {limit} character{}",
+                    plural(*limit)
+                )
             } else {
                 format!("{field} is {n} characters; {owner} requires at least {limit}")
             };
@@ -266,7 +282,10 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
             let mut d = make(
                 "pattern",
                 ptr.clone(),
-                format!("{field} {} does not have the form {owner} expects (`{pattern}`)", cx.shown(&ptr)),
+                format!(
+                    "{field} {} does not have the form {owner} expects (`{pattern}`)",
+                    cx.shown(&ptr)
+                ),
             );
             d.help = description_help.map(|t| first_sentence(&t));
             out.push(d);
@@ -287,28 +306,48 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
             d.help = description_help.map(|t| first_sentence(&t));
             out.push(d);
         }
-        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
             let exclusive = matches!(error.kind(), ValidationErrorKind::ExclusiveMaximum { .. });
-            let rule = if exclusive { "exclusive-maximum" } else { "maximum" };
+            let rule = if exclusive {
+                "exclusive-maximum"
+            } else {
+                "maximum"
+            };
             let bound = if exclusive { "less than" } else { "at most" };
             out.push(make(
                 rule,
                 ptr.clone(),
-                format!("{field} is {}; {owner} allows {bound} {limit}", cx.shown(&ptr)),
+                format!(
+                    "{field} is {}; {owner} allows {bound} {limit}",
+                    cx.shown(&ptr)
+                ),
             ));
         }
-        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => {
             let exclusive = matches!(error.kind(), ValidationErrorKind::ExclusiveMinimum { .. });
-            let rule = if exclusive { "exclusive-minimum" } else { "minimum" };
+            let rule = if exclusive {
+                "exclusive-minimum"
+            } else {
+                "minimum"
+            };
             let bound = if exclusive { "more than" } else { "at least" };
             out.push(make(
                 rule,
                 ptr.clone(),
-                format!("{field} is {}; {owner} requires {bound} {limit}", cx.shown(&ptr)),
+                format!(
+                    "{field} is {}; {owner} requires {bound} {limit}",
+                    cx.shown(&ptr)
+                ),
             ));
         }
         ValidationErrorKind::MaxItems { limit } => {
-            let n = cx.payload.pointer(&ptr).and_then(Value::as_array).map_or(0, Vec::len);
+            let n = cx
+                .payload
+                .pointer(&ptr)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             out.push(make(
                 "max-items",
                 ptr.clone(),
@@ -316,11 +355,21 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
             ));
         }
         ValidationErrorKind::MinItems { limit } => {
-            let n = cx.payload.pointer(&ptr).and_then(Value::as_array).map_or(0, Vec::len);
+            let n = cx
+                .payload
+                .pointer(&ptr)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             let message = if n == 0 {
-                format!("{field} is empty; {owner} requires at least {limit} item{}", plural(*limit))
+                format!(
+                    "{field} is empty; {owner} requires at least {limit} item{}",
+                    plural(*limit)
+                )
             } else {
-                format!("{field} has {n} item{}; {owner} requires at least {limit}", plural(n as u64))
+                format!(
+                    "{field} has {n} item{}; {owner} requires at least {limit}",
+                    plural(n as u64)
+                )
             };
             out.push(make("min-items", ptr.clone(), message));
         }
@@ -355,7 +404,16 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
             ));
         }
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
-            one_of_miss(cx, error, &ptr, uri.as_deref(), context, severity, source, out);
+            one_of_miss(
+                cx,
+                error,
+                &ptr,
+                uri.as_deref(),
+                context,
+                severity,
+                source,
+                out,
+            );
         }
         ValidationErrorKind::OneOfMultipleValid { .. } => {
             let titles = uri
@@ -373,7 +431,11 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
             ));
         }
         ValidationErrorKind::Not { .. } => {
-            let mut d = make("not", ptr.clone(), format!("{field} has a form {owner} does not accept"));
+            let mut d = make(
+                "not",
+                ptr.clone(),
+                format!("{field} has a form {owner} does not accept"),
+            );
             d.help = description_help.map(|t| first_sentence(&t));
             out.push(d);
         }
@@ -399,9 +461,8 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
         other => {
             let rule = match other {
                 ValidationErrorKind::MultipleOf { .. } => "multiple-of",
-                ValidationErrorKind::UnevaluatedItems { .. } | ValidationErrorKind::AdditionalItems { .. } => {
-                    "additional-items"
-                }
+                ValidationErrorKind::UnevaluatedItems { .. }
+                | ValidationErrorKind::AdditionalItems { .. } => "additional-items",
                 ValidationErrorKind::ContentEncoding { .. } => "content-encoding",
                 ValidationErrorKind::ContentMediaType { .. } => "content-media-type",
                 ValidationErrorKind::Custom { .. } => "schema",
@@ -419,7 +480,10 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
 
 /// Reports a `oneOf`/`anyOf` miss as the errors of the variant the payload
 /// meant: the one its discriminator names, else the closest by error count.
-#[allow(clippy::too_many_arguments, reason = "one call site; the parts are distinct")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the parts are distinct"
+)]
 fn one_of_miss(
     cx: &Context<'_>,
     error: &ValidationError<'_>,
@@ -444,7 +508,12 @@ fn one_of_miss(
                             return;
                         }
                     }
-                    let allowed: Vec<String> = disc.values.iter().flatten().map(|v| v.to_string()).collect();
+                    let allowed: Vec<String> = disc
+                        .values
+                        .iter()
+                        .flatten()
+                        .map(|v| v.to_string())
+                        .collect();
                     let at = pointer::join(ptr, &disc.property);
                     let mut d = Diagnostic::new(
                         "enum",
@@ -459,13 +528,22 @@ fn one_of_miss(
                         ),
                     )
                     .with_source(source);
-                    d.help = enum_help(cx, &at, &Value::Array(disc.values.iter().flatten().cloned().collect()));
+                    d.help = enum_help(
+                        cx,
+                        &at,
+                        &Value::Array(disc.values.iter().flatten().cloned().collect()),
+                    );
                     d.schema_pointer = Some(u.to_string());
                     out.push(d);
                     return;
                 }
                 None if instance.is_object() => {
-                    let allowed: Vec<String> = disc.values.iter().flatten().map(|v| v.to_string()).collect();
+                    let allowed: Vec<String> = disc
+                        .values
+                        .iter()
+                        .flatten()
+                        .map(|v| v.to_string())
+                        .collect();
                     let mut d = Diagnostic::new(
                         "required",
                         severity,
@@ -529,8 +607,13 @@ fn one_of_miss(
         out.push(d);
         return;
     }
-    let mut d = Diagnostic::new("one-of", severity, ptr.to_string(), format!("{field}: {error}"))
-        .with_source(source);
+    let mut d = Diagnostic::new(
+        "one-of",
+        severity,
+        ptr.to_string(),
+        format!("{field}: {error}"),
+    )
+    .with_source(source);
     d.schema_pointer = uri.map(str::to_string);
     out.push(d);
 }
@@ -544,7 +627,9 @@ fn badness(ptr: &str, errors: &[ValidationError<'static>]) -> usize {
             let shallow = e.instance_path().as_str() == ptr;
             match e.kind() {
                 ValidationErrorKind::Type { .. } if shallow => 100,
-                ValidationErrorKind::AdditionalProperties { unexpected } if shallow => 10 * unexpected.len(),
+                ValidationErrorKind::AdditionalProperties { unexpected } if shallow => {
+                    10 * unexpected.len()
+                }
                 ValidationErrorKind::Required { .. } if shallow => 10,
                 ValidationErrorKind::Constant { .. } | ValidationErrorKind::Enum { .. } => 5,
                 _ => 1,
@@ -563,7 +648,11 @@ fn resolve_variants<'r>(cx: &Context<'r>, uri: &str, variants: &'r Value) -> Vec
     resolve_variants_in(cx.registry, uri, variants)
 }
 
-fn resolve_variants_in<'r>(registry: &'r Registry, uri: &str, variants: &'r Value) -> Vec<Variant<'r>> {
+fn resolve_variants_in<'r>(
+    registry: &'r Registry,
+    uri: &str,
+    variants: &'r Value,
+) -> Vec<Variant<'r>> {
     let mut out = Vec::new();
     let Some(items) = variants.as_array() else {
         return out;
@@ -619,7 +708,10 @@ fn discriminator(variants: &[Variant<'_>]) -> Option<Discriminator> {
         }
         // Every value selects one variant only.
         let all: Vec<&Value> = values.iter().flatten().collect();
-        let distinct = all.iter().enumerate().all(|(i, a)| all[i + 1..].iter().all(|b| a != b));
+        let distinct = all
+            .iter()
+            .enumerate()
+            .all(|(i, a)| all[i + 1..].iter().all(|b| a != b));
         if distinct {
             return Some(Discriminator {
                 property: name.clone(),
@@ -632,7 +724,11 @@ fn discriminator(variants: &[Variant<'_>]) -> Option<Discriminator> {
 
 /// The discriminator of a `oneOf`/`anyOf` node at `uri`, as (property,
 /// values selecting each variant).
-pub(crate) fn discriminator_of(registry: &Registry, uri: &str, variants: &Value) -> Option<(String, Vec<Vec<Value>>)> {
+pub(crate) fn discriminator_of(
+    registry: &Registry,
+    uri: &str,
+    variants: &Value,
+) -> Option<(String, Vec<Vec<Value>>)> {
     discriminator(&resolve_variants_in(registry, uri, variants)).map(|d| (d.property, d.values))
 }
 
@@ -658,7 +754,11 @@ fn variant_titles(cx: &Context<'_>, uri: &str, variants: &Value) -> Vec<String> 
 }
 
 /// A property schema's description, following a `$ref` if it has none itself.
-fn resolve_description(cx: &Context<'_>, keyword_uri: Option<&str>, schema: &Value) -> Option<String> {
+fn resolve_description(
+    cx: &Context<'_>,
+    keyword_uri: Option<&str>,
+    schema: &Value,
+) -> Option<String> {
     if let Some(d) = schema.get("description").and_then(Value::as_str) {
         return Some(d.to_string());
     }
@@ -706,11 +806,16 @@ fn one_of_phrase(allowed: &[String]) -> String {
 }
 
 fn list_code<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn char_len(value: Option<&Value>) -> usize {
-    value.and_then(Value::as_str).map_or(0, |s| s.chars().count())
+    value
+        .and_then(Value::as_str)
+        .map_or(0, |s| s.chars().count())
 }
 
 fn plural(n: u64) -> &'static str {

@@ -9,12 +9,17 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn preflight() -> Command {
     let mut cmd = Command::cargo_bin("preflight").unwrap();
-    cmd.current_dir(root()).env_remove("PREFLIGHT_SANDEZA_PASSWORD").env("NO_COLOR", "1");
+    cmd.current_dir(root())
+        .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -47,22 +52,43 @@ fn endpoints_lists_every_id() {
     let out = preflight().arg("endpoints").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 21);
-    for id in ["sandeza/send", "oca/push-message", "qiscus/upload-csv", "3dolphins/verify-phone", "chatbot/webhook-reply"] {
-        assert!(text.lines().any(|l| l.starts_with(id)), "{id} missing from\n{text}");
+    for id in [
+        "sandeza/send",
+        "oca/push-message",
+        "qiscus/upload-csv",
+        "3dolphins/verify-phone",
+        "chatbot/webhook-reply",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(id)),
+            "{id} missing from\n{text}"
+        );
     }
 }
 
 #[test]
 fn schema_prints_the_embedded_schema() {
-    let out = preflight().args(["schema", "qiscus/send-broadcast"]).output().unwrap();
+    let out = preflight()
+        .args(["schema", "qiscus/send-broadcast"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let file: Value = serde_json::from_str(&std::fs::read_to_string(root().join("schemas/qiscus/send-broadcast.json")).unwrap()).unwrap();
+    let file: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/qiscus/send-broadcast.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(printed, file);
-    let out = preflight().args(["schema", "qiscus/send-broadcas"]).output().unwrap();
+    let out = preflight()
+        .args(["schema", "qiscus/send-broadcas"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("did you mean 'qiscus/send-broadcast'"), "{err}");
+    assert!(
+        err.contains("did you mean 'qiscus/send-broadcast'"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -71,16 +97,33 @@ fn rules_lists_and_explains() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("unfilled-placeholder"));
     assert!(text.contains("max-length"));
-    let out = preflight().args(["rules", "unfilled-placeholder"]).output().unwrap();
+    let out = preflight()
+        .args(["rules", "unfilled-placeholder"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("## What it does") && text.contains("## Example"), "{text}");
+    assert!(
+        text.contains("## What it does") && text.contains("## Example"),
+        "{text}"
+    );
     preflight().args(["rules", "no-such-rule"]).assert().code(2);
 }
 
 #[test]
 fn json_format_follows_the_contract() {
-    let (v, code) = json_out(preflight().args(["validate", "--endpoint", "oca/push-message", "--format", "json", "-"]).write_stdin(failing_oca()));
+    let (v, code) = json_out(
+        preflight()
+            .args([
+                "validate",
+                "--endpoint",
+                "oca/push-message",
+                "--format",
+                "json",
+                "-",
+            ])
+            .write_stdin(failing_oca()),
+    );
     assert_eq!(code, 1);
     let file = &v["files"][0];
     assert_eq!(file["path"], "<stdin>");
@@ -105,7 +148,10 @@ fn text_format_reads_like_a_compiler() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("error[additional-properties]: unknown field `langauge`"), "{text}");
+    assert!(
+        text.contains("error[additional-properties]: unknown field `langauge`"),
+        "{text}"
+    );
     assert!(text.contains("--> <stdin>:"), "{text}");
     assert!(text.contains("^^^^^^^^^^"), "{text}");
     assert!(!text.contains("\x1b["), "no colour when NO_COLOR is set");
@@ -114,7 +160,14 @@ fn text_format_reads_like_a_compiler() {
 #[test]
 fn github_format_emits_workflow_commands() {
     let out = preflight()
-        .args(["validate", "--endpoint", "oca/push-message", "--format", "github", "-"])
+        .args([
+            "validate",
+            "--endpoint",
+            "oca/push-message",
+            "--format",
+            "github",
+            "-",
+        ])
         .write_stdin(failing_oca())
         .output()
         .unwrap();
@@ -122,7 +175,10 @@ fn github_format_emits_workflow_commands() {
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text.lines().next().unwrap();
     assert!(line.starts_with("::error file=<stdin>,line="), "{line}");
-    assert!(line.contains(",title=preflight additional-properties::"), "{line}");
+    assert!(
+        line.contains(",title=preflight additional-properties::"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -131,28 +187,62 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
     let target = dir.path().join("fixtures/oca/push-message");
     std::fs::create_dir_all(&target).unwrap();
     std::fs::write(target.join("bad.json"), failing_oca()).unwrap();
-    let (sarif, code) = json_out(preflight().current_dir(dir.path()).args(["validate", "fixtures", "--format", "sarif"]));
+    let (sarif, code) = json_out(
+        preflight()
+            .current_dir(dir.path())
+            .args(["validate", "fixtures", "--format", "sarif"]),
+    );
     assert_eq!(code, 1);
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(root().join("tests/sarif/sarif-schema-2.1.0.json")).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/sarif/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "additional-properties");
-    assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "fixtures/oca/push-message/bad.json");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "fixtures/oca/push-message/bad.json"
+    );
     let index = result["ruleIndex"].as_u64().unwrap() as usize;
-    assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"][index]["id"], "additional-properties");
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+        "additional-properties"
+    );
 }
 
 #[test]
 fn exit_codes() {
-    preflight().args(["validate", "examples/oca"]).assert().code(0);
-    preflight().args(["validate", "--endpoint", "oca/push-message", "-"]).write_stdin(failing_oca()).assert().code(1);
-    preflight().args(["validate", "--endpoint", "oca/push-mesage", "examples/oca"]).assert().code(2);
-    let out = preflight().args(["validate", "no/such/dir"]).output().unwrap();
+    preflight()
+        .args(["validate", "examples/oca"])
+        .assert()
+        .code(0);
+    preflight()
+        .args(["validate", "--endpoint", "oca/push-message", "-"])
+        .write_stdin(failing_oca())
+        .assert()
+        .code(1);
+    preflight()
+        .args(["validate", "--endpoint", "oca/push-mesage", "examples/oca"])
+        .assert()
+        .code(2);
+    let out = preflight()
+        .args(["validate", "no/such/dir"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/dir: no such file or directory"));
-    preflight().args(["validate", "--format", "yaml", "examples"]).assert().code(2);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no/such/dir: no such file or directory")
+    );
+    preflight()
+        .args(["validate", "--format", "yaml", "examples"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -161,24 +251,55 @@ fn ndjson_reports_each_payload_on_its_own_line() {
     let good: Value = serde_json::from_str(&example("chatbot/sendwa/text.json")).unwrap();
     let mut bad = good.clone();
     bad["nohp"] = Value::from("62812xxxxxxx");
-    let lines = [good.to_string(), String::new(), good.to_string(), bad.to_string(), "{\"nohp\": ".to_string()];
+    let lines = [
+        good.to_string(),
+        String::new(),
+        good.to_string(),
+        bad.to_string(),
+        "{\"nohp\": ".to_string(),
+    ];
     let path = dir.path().join("batch.ndjson");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let (v, code) = json_out(preflight().args(["validate", "--endpoint", "chatbot/sendwa", "--format", "json"]).arg(&path));
+    let (v, code) = json_out(
+        preflight()
+            .args([
+                "validate",
+                "--endpoint",
+                "chatbot/sendwa",
+                "--format",
+                "json",
+            ])
+            .arg(&path),
+    );
     assert_eq!(code, 1);
     let file = &v["files"][0];
     assert_eq!(v["summary"]["payloads"], 4, "blank lines are not payloads");
     let diags = file["diagnostics"].as_array().unwrap();
-    assert!(diags.iter().any(|d| d["line"] == 4 && d["rule"] == "unfilled-placeholder"), "{diags:#?}");
-    assert!(diags.iter().any(|d| d["line"] == 5 && d["rule"] == "parse-error"), "{diags:#?}");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["line"] == 4 && d["rule"] == "unfilled-placeholder"),
+        "{diags:#?}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["line"] == 5 && d["rule"] == "parse-error"),
+        "{diags:#?}"
+    );
     assert!(diags.iter().all(|d| d["line"].as_u64().unwrap() >= 4));
 }
 
 #[test]
 fn ndjson_endpoint_comes_from_the_first_payload_and_stdin_ndjson_works() {
-    let good: Value = serde_json::from_str(&example("qiscus/send-broadcast/scheduled.json")).unwrap();
+    let good: Value =
+        serde_json::from_str(&example("qiscus/send-broadcast/scheduled.json")).unwrap();
     let input = format!("{good}\n{good}\n");
-    let (v, code) = json_out(preflight().args(["validate", "--format", "json", "-"]).write_stdin(input));
+    let (v, code) = json_out(
+        preflight()
+            .args(["validate", "--format", "json", "-"])
+            .write_stdin(input),
+    );
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["files"][0]["endpoint"], "qiscus/send-broadcast");
     assert_eq!(v["summary"]["payloads"], 2);
@@ -196,10 +317,17 @@ fn config_maps_globs_and_overrides_severities() {
         "[[fixtures]]\npaths = [\"fixtures/outbound/*.json\"]\nendpoint = \"oca/push-message\"\n\n[rules]\nsurrounding-whitespace = \"error\"\n",
     )
     .unwrap();
-    let (out, code) = json_out(preflight().current_dir(dir.path()).args(["validate", "fixtures", "--format", "json"]));
+    let (out, code) = json_out(
+        preflight()
+            .current_dir(dir.path())
+            .args(["validate", "fixtures", "--format", "json"]),
+    );
     assert_eq!(out["files"][0]["endpoint"], "oca/push-message");
     assert_eq!(code, 1, "{out}");
-    assert_eq!(out["files"][0]["diagnostics"][0]["rule"], "surrounding-whitespace");
+    assert_eq!(
+        out["files"][0]["diagnostics"][0]["rule"],
+        "surrounding-whitespace"
+    );
     assert_eq!(out["files"][0]["diagnostics"][0]["severity"], "error");
     // Turned off: clean.
     std::fs::write(
@@ -207,10 +335,23 @@ fn config_maps_globs_and_overrides_severities() {
         "[[fixtures]]\npaths = [\"fixtures/outbound/*.json\"]\nendpoint = \"oca/push-message\"\n\n[rules]\nsurrounding-whitespace = \"off\"\n",
     )
     .unwrap();
-    preflight().current_dir(dir.path()).args(["validate", "fixtures"]).assert().code(0);
+    preflight()
+        .current_dir(dir.path())
+        .args(["validate", "fixtures"])
+        .assert()
+        .code(0);
     // --config from elsewhere; an unknown rule name is a usage error.
-    std::fs::write(dir.path().join("bad.toml"), "[rules]\nsurounding-whitespace = \"off\"\n").unwrap();
-    let out = preflight().args(["validate", "--config"]).arg(dir.path().join("bad.toml")).arg("examples/oca").output().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[rules]\nsurounding-whitespace = \"off\"\n",
+    )
+    .unwrap();
+    let out = preflight()
+        .args(["validate", "--config"])
+        .arg(dir.path().join("bad.toml"))
+        .arg("examples/oca")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean 'surrounding-whitespace'"));
 }
@@ -229,13 +370,22 @@ fn shape_detection_recognises_every_examples_endpoint() {
             expected.push((name, e.id.to_string(), path));
         }
     }
-    let (v, _) = json_out(preflight().current_dir(dir.path()).args(["validate", ".", "--format", "json"]));
+    let (v, _) = json_out(
+        preflight()
+            .current_dir(dir.path())
+            .args(["validate", ".", "--format", "json"]),
+    );
     let mut wrong = Vec::new();
     for file in v["files"].as_array().unwrap() {
         let name = file["path"].as_str().unwrap().trim_start_matches("./");
         let (_, id, src) = expected.iter().find(|(n, ..)| n == name).unwrap();
-        if file["endpoint"] != Value::from(id.as_str()) {
-            wrong.push(format!("{} detected as {} ({})", src.display(), file["endpoint"], file["diagnostics"]));
+        if file["endpoint"].as_str() != Some(id.as_str()) {
+            wrong.push(format!(
+                "{} detected as {} ({})",
+                src.display(),
+                file["endpoint"],
+                file["diagnostics"]
+            ));
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
@@ -243,7 +393,11 @@ fn shape_detection_recognises_every_examples_endpoint() {
 
 #[test]
 fn ambiguous_shape_names_the_candidates() {
-    let (v, code) = json_out(preflight().args(["validate", "--format", "json", "-"]).write_stdin("{\"hello\": 1}"));
+    let (v, code) = json_out(
+        preflight()
+            .args(["validate", "--format", "json", "-"])
+            .write_stdin("{\"hello\": 1}"),
+    );
     assert_eq!(code, 1);
     let d = &v["files"][0]["diagnostics"][0];
     assert_eq!(d["rule"], "unknown-endpoint");
@@ -251,19 +405,45 @@ fn ambiguous_shape_names_the_candidates() {
 }
 
 fn bad_input(bytes: &[u8]) -> (Value, i32) {
-    json_out(preflight().args(["validate", "--endpoint", "oca/push-message", "--format", "json", "-"]).write_stdin(bytes.to_vec()))
+    json_out(
+        preflight()
+            .args([
+                "validate",
+                "--endpoint",
+                "oca/push-message",
+                "--format",
+                "json",
+                "-",
+            ])
+            .write_stdin(bytes.to_vec()),
+    )
 }
 
 fn first_rule(v: &Value) -> String {
-    v["files"][0]["diagnostics"][0]["rule"].as_str().unwrap_or_default().to_string()
+    v["files"][0]["diagnostics"][0]["rule"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
 fn malformed_json_gets_a_positioned_parse_error() {
     for (text, line, hint) in [
-        ("{\n  \"phone_number\": \"6281234567890\",\n}", 3, "trailing"),
-        ("{\n  \"phone_number\": \"6281234567890\"\n  \"message\": {}\n}", 3, "comma"),
-        ("{\n  phone_number: \"6281234567890\"\n}", 2, "quote the key"),
+        (
+            "{\n  \"phone_number\": \"6281234567890\",\n}",
+            3,
+            "trailing",
+        ),
+        (
+            "{\n  \"phone_number\": \"6281234567890\"\n  \"message\": {}\n}",
+            3,
+            "comma",
+        ),
+        (
+            "{\n  phone_number: \"6281234567890\"\n}",
+            2,
+            "quote the key",
+        ),
         ("{\n  \"phone_number\": \"62812", 2, "ends before"),
     ] {
         let (v, code) = bad_input(text.as_bytes());
@@ -279,23 +459,42 @@ fn malformed_json_gets_a_positioned_parse_error() {
 fn empty_bom_utf8_binary_and_huge_inputs_are_diagnosed() {
     let (v, code) = bad_input(b"");
     assert_eq!((first_rule(&v).as_str(), code), ("parse-error", 1));
-    assert!(v["files"][0]["diagnostics"][0]["message"].as_str().unwrap().contains("empty"));
+    assert!(
+        v["files"][0]["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("empty")
+    );
 
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(example("oca/push-message/body-only.json").as_bytes());
     let (v, code) = bad_input(&bom);
-    assert_eq!((first_rule(&v).as_str(), code), ("byte-order-mark", 0), "{v}");
+    assert_eq!(
+        (first_rule(&v).as_str(), code),
+        ("byte-order-mark", 0),
+        "{v}"
+    );
 
     let (v, code) = bad_input(b"{\"phone_number\": \"caf\xe9\"}");
     assert_eq!((first_rule(&v).as_str(), code), ("parse-error", 1));
-    assert!(v["files"][0]["diagnostics"][0]["message"].as_str().unwrap().contains("UTF-8"));
+    assert!(
+        v["files"][0]["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("UTF-8")
+    );
 
     let (v, code) = bad_input(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     assert_eq!((first_rule(&v).as_str(), code), ("parse-error", 1));
 
     let (v, code) = bad_input("[".repeat(100_000).as_bytes());
     assert_eq!((first_rule(&v).as_str(), code), ("parse-error", 1));
-    assert!(v["files"][0]["diagnostics"][0]["message"].as_str().unwrap().contains("128 levels"));
+    assert!(
+        v["files"][0]["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("128 levels")
+    );
 
     let (v, code) = bad_input(b"{\"phone_number\": 1e400}");
     assert_eq!((first_rule(&v).as_str(), code), ("parse-error", 1));
@@ -311,11 +510,24 @@ fn a_100_mb_file_is_reported_not_read_and_the_run_goes_on() {
     std::fs::create_dir_all(&big).unwrap();
     let file = std::fs::File::create(big.join("dump.json")).unwrap();
     file.set_len(100 * 1024 * 1024).unwrap();
-    std::fs::write(big.join("ok.json"), example("oca/push-message/body-only.json")).unwrap();
-    let (v, code) = json_out(preflight().current_dir(dir.path()).args(["validate", ".", "--format", "json"]));
+    std::fs::write(
+        big.join("ok.json"),
+        example("oca/push-message/body-only.json"),
+    )
+    .unwrap();
+    let (v, code) = json_out(
+        preflight()
+            .current_dir(dir.path())
+            .args(["validate", ".", "--format", "json"]),
+    );
     assert_eq!(code, 1);
     assert_eq!(v["summary"]["files"], 2);
-    let dump = v["files"].as_array().unwrap().iter().find(|f| f["path"].as_str().unwrap().ends_with("dump.json")).unwrap();
+    let dump = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("dump.json"))
+        .unwrap();
     assert_eq!(dump["diagnostics"][0]["rule"], "payload-too-large");
 }
 
@@ -327,18 +539,39 @@ fn secrets_never_reach_any_format() {
     let text = serde_json::to_string_pretty(&v).unwrap();
     for format in ["text", "json", "sarif", "github"] {
         let out = preflight()
-            .args(["validate", "--endpoint", "sandeza/send", "--format", format, "-"])
+            .args([
+                "validate",
+                "--endpoint",
+                "sandeza/send",
+                "--format",
+                format,
+                "-",
+            ])
             .write_stdin(text.clone())
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{format}");
-        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(!all.contains(secret), "{format} leaks the signature:\n{all}");
-        assert!(all.contains("signature"), "{format}: the finding is still reported");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains(secret),
+            "{format} leaks the signature:\n{all}"
+        );
+        assert!(
+            all.contains("signature"),
+            "{format}: the finding is still reported"
+        );
     }
     // A payload that does not even parse still has its secret masked in the source line.
-    let broken = text.replacen("\"time\"", "time", 1).replace("\"signature\": \"", "\"signature\": \"") ;
-    let out = preflight().args(["validate", "--endpoint", "sandeza/send", "-"]).write_stdin(broken).output().unwrap();
+    let broken = text.replacen("\"time\"", "time", 1);
+    let out = preflight()
+        .args(["validate", "--endpoint", "sandeza/send", "-"])
+        .write_stdin(broken)
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
 }
 

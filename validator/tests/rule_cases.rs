@@ -19,9 +19,20 @@ fn cases_dir() -> PathBuf {
 /// (rule, endpoint id) of a case file.
 fn case_parts(path: &Path) -> (String, String, bool) {
     let rel = path.strip_prefix(cases_dir()).unwrap();
-    let parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    assert!(parts.len() == 5, "case path must be <rule>/<valid|invalid>/<provider>/<endpoint>/<name>.json: {}", rel.display());
-    (parts[0].clone(), format!("{}/{}", parts[2], parts[3]), parts[1] == "valid")
+    let parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        parts.len() == 5,
+        "case path must be <rule>/<valid|invalid>/<provider>/<endpoint>/<name>.json: {}",
+        rel.display()
+    );
+    (
+        parts[0].clone(),
+        format!("{}/{}", parts[2], parts[3]),
+        parts[1] == "valid",
+    )
 }
 
 fn check(path: &Path) -> (preflight::Report, String) {
@@ -40,13 +51,19 @@ fn check(path: &Path) -> (preflight::Report, String) {
 
 fn rendered(path: &Path, report: &preflight::Report, text: &str) -> String {
     let index = LineIndex::new(text);
-    let rel = path.strip_prefix(cases_dir()).unwrap().display().to_string();
+    let rel = path
+        .strip_prefix(cases_dir())
+        .unwrap()
+        .display()
+        .to_string();
     let findings = report
         .diagnostics
         .iter()
         .map(|d| Finding {
             diagnostic: d.clone(),
-            line_text: d.start.map(|p| preflight::secrets::mask_line(index.line_text(text, p.line))),
+            line_text: d
+                .start
+                .map(|p| preflight::secrets::mask_line(index.line_text(text, p.line))),
         })
         .collect();
     let file = FileResult {
@@ -69,8 +86,16 @@ fn invalid_cases_fire_only_their_rule() {
             path.display(),
             report.diagnostics
         );
-        let others: Vec<_> = report.diagnostics.iter().filter(|d| d.rule != rule).collect();
-        assert!(others.is_empty(), "{}: findings of other rules: {others:#?}", path.display());
+        let others: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule != rule)
+            .collect();
+        assert!(
+            others.is_empty(),
+            "{}: findings of other rules: {others:#?}",
+            path.display()
+        );
         let out = rendered(path, &report, &text);
         insta::assert_snapshot!(format!("{text}\n----\n{out}"));
     });
@@ -84,7 +109,12 @@ fn valid_cases_have_no_finding() {
         for entry in walk(&valid) {
             count += 1;
             let (report, _) = check(&entry);
-            assert!(report.diagnostics.is_empty(), "{}: {:#?}", entry.display(), report.diagnostics);
+            assert!(
+                report.diagnostics.is_empty(),
+                "{}: {:#?}",
+                entry.display(),
+                report.diagnostics
+            );
         }
     }
     assert!(count > 0);
@@ -112,27 +142,54 @@ fn every_rule_is_documented_and_has_both_kinds_of_case() {
     for info in preflight::rules::all_infos() {
         assert!(names.insert(info.name), "duplicate rule name {}", info.name);
         assert!(
-            info.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            info.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{} is not kebab-case",
             info.name
         );
-        for heading in ["## What it does", "## Why is this bad?", "## Source", "## Example"] {
-            assert!(info.docs.contains(heading), "{}: docs lack {heading:?}", info.name);
+        for heading in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Source",
+            "## Example",
+        ] {
+            assert!(
+                info.docs.contains(heading),
+                "{}: docs lack {heading:?}",
+                info.name
+            );
         }
         // Rules about the run rather than one payload are covered by the CLI tests.
         if ["unknown-endpoint", "payload-too-large"].contains(&info.name) {
             continue;
         }
         let dir = cases_dir().join(info.name);
-        assert!(!walk(&dir.join("invalid")).is_empty(), "{}: no invalid case", info.name);
+        assert!(
+            !walk(&dir.join("invalid")).is_empty(),
+            "{}: no invalid case",
+            info.name
+        );
         // Engine rules about text rather than values have no valid *payload* case of their own
         // beyond "any valid payload", which every valid case already is.
-        let text_rules = ["parse-error", "byte-order-mark", "payload-too-large", "unknown-endpoint"];
+        let text_rules = [
+            "parse-error",
+            "byte-order-mark",
+            "payload-too-large",
+            "unknown-endpoint",
+        ];
         if !text_rules.contains(&info.name) {
-            assert!(!walk(&dir.join("valid")).is_empty(), "{}: no valid case", info.name);
+            assert!(
+                !walk(&dir.join("valid")).is_empty(),
+                "{}: no valid case",
+                info.name
+            );
         }
     }
-    let keywords: Vec<&str> = preflight::rules::KEYWORD_RULES.iter().map(|(n, _)| *n).collect();
+    let keywords: Vec<&str> = preflight::rules::KEYWORD_RULES
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
     for entry in std::fs::read_dir(cases_dir()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(

@@ -10,8 +10,18 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const NAMES: &[&str] = &[
-    "Budi Santoso", "Siti Rahayu", "Agus Wijaya", "Dewi Lestari", "Rina Kusuma", "Hendra Gunawan",
-    "Putri Maharani", "Joko Susilo", "Ayu Pratiwi", "Bambang Hartono", "Fitri Handayani", "Yusuf Hidayat",
+    "Budi Santoso",
+    "Siti Rahayu",
+    "Agus Wijaya",
+    "Dewi Lestari",
+    "Rina Kusuma",
+    "Hendra Gunawan",
+    "Putri Maharani",
+    "Joko Susilo",
+    "Ayu Pratiwi",
+    "Bambang Hartono",
+    "Fitri Handayani",
+    "Yusuf Hidayat",
 ];
 
 fn examples(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
@@ -40,7 +50,9 @@ fn vary(value: &mut Value, n: usize) {
             for (k, v) in map.iter_mut() {
                 match (k.as_str(), &*v) {
                     ("ref_id", Value::String(_)) => *v = Value::from(format!("inv2026{n:08}")),
-                    ("msisdn" | "phone_number" | "nohp", Value::String(s)) if s.starts_with("628") => {
+                    ("msisdn" | "phone_number" | "nohp", Value::String(s))
+                        if s.starts_with("628") =>
+                    {
                         *v = Value::from(format!("62812{:08}", 10_000_000 + n % 89_999_999));
                     }
                     ("msisdn", Value::String(s)) if s.starts_with("08") => {
@@ -85,7 +97,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         vary(&mut v, n);
         let dir = out.join("files").join(id);
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(format!("{n:04}.json")), serde_json::to_vec_pretty(&v)?)?;
+        std::fs::write(
+            dir.join(format!("{n:04}.json")),
+            serde_json::to_vec_pretty(&v)?,
+        )?;
     }
     let ndjson_template = parsed
         .iter()
@@ -106,6 +121,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         w.write_all(b"\n")?;
     }
     w.flush()?;
-    println!("wrote {files} files and {lines} NDJSON lines under {}", out.display());
+    println!(
+        "wrote {files} files and {lines} NDJSON lines under {}",
+        out.display()
+    );
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! own JSON Schema (`preflight.schema.json`, for editor completion) is
 //! generated from [`Config`] with schemars and checked in CI.
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use preflight::Level;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 /// The contents of `preflight.toml`.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "preflight configuration", description = "Configuration of preflight, the payload checker for Indonesian WhatsApp and multichannel providers: `preflight.toml`.")]
+#[schemars(
+    title = "preflight configuration",
+    description = "Configuration of preflight, the payload checker for Indonesian WhatsApp and multichannel providers: `preflight.toml`."
+)]
 pub struct Config {
     /// Which endpoint the files matching some globs are for (first match wins).
     #[serde(default)]
@@ -57,8 +60,10 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<Loaded>> {
             None => return Ok(None),
         },
     };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let config: Config = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let config: Config =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let dir = path
         .parent()
         .map(Path::to_path_buf)
@@ -89,10 +94,17 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<Loaded>> {
             let hint = preflight::suggest::closest(name, known.iter().copied())
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default();
-            bail!("unknown rule '{name}' in {}{hint}; `preflight rules` lists them", path.display());
+            bail!(
+                "unknown rule '{name}' in {}{hint}; `preflight rules` lists them",
+                path.display()
+            );
         }
     }
-    Ok(Some(Loaded { config, dir, matchers }))
+    Ok(Some(Loaded {
+        config,
+        dir,
+        matchers,
+    }))
 }
 
 fn find(start: &Path) -> Option<PathBuf> {

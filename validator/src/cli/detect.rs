@@ -30,7 +30,10 @@ pub fn from_path(path: &Path, registry: &'static Registry) -> Option<&'static En
 /// The endpoint a payload's shape fits: the only schema it satisfies, else the
 /// only one whose top-level fields it matches best. Otherwise a finding that
 /// names the candidates and how to choose.
-pub fn from_shape(value: &Value, registry: &'static Registry) -> Result<&'static Endpoint, Diagnostic> {
+pub fn from_shape(
+    value: &Value,
+    registry: &'static Registry,
+) -> Result<&'static Endpoint, Box<Diagnostic>> {
     let endpoints = registry.endpoints();
     let valid: Vec<&'static Endpoint> = endpoints
         .iter()
@@ -42,8 +45,10 @@ pub fn from_shape(value: &Value, registry: &'static Registry) -> Result<&'static
     let candidates: Vec<&'static Endpoint> = if valid.len() > 1 {
         // Several schemas accept it: the one whose fields it uses most fully
         // (a broadcast without `whatsappRecipient` is a plain broadcast).
-        let coverage: Vec<(f64, &'static Endpoint)> =
-            valid.iter().map(|e| (coverage(value, registry, e), *e)).collect();
+        let coverage: Vec<(f64, &'static Endpoint)> = valid
+            .iter()
+            .map(|e| (coverage(value, registry, e), *e))
+            .collect();
         let best = coverage.iter().map(|(c, _)| *c).fold(0.0_f64, f64::max);
         let top: Vec<&'static Endpoint> = coverage
             .iter()
@@ -76,10 +81,14 @@ pub fn from_shape(value: &Value, registry: &'static Registry) -> Result<&'static
     } else {
         format!(
             "it could be {}",
-            candidates.iter().map(|e| e.id).collect::<Vec<_>>().join(", ")
+            candidates
+                .iter()
+                .map(|e| e.id)
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
-    Err(Diagnostic::error(
+    Err(Box::new(Diagnostic::error(
         "unknown-endpoint",
         "",
         format!("cannot tell which endpoint this payload is for: {listed}"),
@@ -87,7 +96,7 @@ pub fn from_shape(value: &Value, registry: &'static Registry) -> Result<&'static
     .with_help(
         "pass --endpoint ID, map the file in preflight.toml ([[fixtures]] paths/endpoint), \
          or put it in a folder named after the id (fixtures/sandeza/send/); `preflight endpoints` lists the ids",
-    ))
+    )))
 }
 
 /// The share of an endpoint's top-level fields that the payload uses.
@@ -95,10 +104,12 @@ fn coverage(value: &Value, registry: &'static Registry, endpoint: &Endpoint) -> 
     let shape = root_shape(registry, &format!("{}#", endpoint.uri), 0);
     let (object, known) = match (value, shape) {
         (Value::Object(map), Some(Shape::Object { known, .. })) => (map, known),
-        (Value::Array(items), Some(Shape::Array { item: Some(item) })) => match (items.first(), *item) {
-            (Some(Value::Object(map)), Shape::Object { known, .. }) => (map, known),
-            _ => return 0.0,
-        },
+        (Value::Array(items), Some(Shape::Array { item: Some(item) })) => {
+            match (items.first(), *item) {
+                (Some(Value::Object(map)), Shape::Object { known, .. }) => (map, known),
+                _ => return 0.0,
+            }
+        }
         _ => return 0.0,
     };
     let mut fields = known;
@@ -153,8 +164,13 @@ fn score_object(value: &Value, shape: &Shape) -> i64 {
 }
 
 enum Shape {
-    Object { known: Vec<String>, required: Vec<String> },
-    Array { item: Option<Box<Shape>> },
+    Object {
+        known: Vec<String>,
+        required: Vec<String>,
+    },
+    Array {
+        item: Option<Box<Shape>>,
+    },
     Scalar,
 }
 
@@ -164,7 +180,11 @@ fn root_shape(registry: &'static Registry, uri: &str, depth: usize) -> Option<Sh
     }
     let node = registry.node(uri)?;
     if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        return root_shape(registry, &preflight::endpoint::resolve_ref(uri, r), depth + 1);
+        return root_shape(
+            registry,
+            &preflight::endpoint::resolve_ref(uri, r),
+            depth + 1,
+        );
     }
     let ty = node.get("type").and_then(Value::as_str);
     if ty == Some("array") || node.get("items").is_some() {
@@ -183,7 +203,12 @@ fn root_shape(registry: &'static Registry, uri: &str, depth: usize) -> Option<Sh
         let required: Vec<String> = node
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         // Fields declared in allOf/oneOf branches count as known too.
         for keyword in ["allOf", "oneOf", "anyOf"] {

@@ -87,7 +87,12 @@ struct ValidateArgs {
     color: ColorArg,
     /// The Sandeza account password. With it, each Sandeza `signature` is
     /// checked to equal sha256(username + password + time). Never printed.
-    #[arg(long, env = "PREFLIGHT_SANDEZA_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "PREFLIGHT_SANDEZA_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
     sandeza_password: Option<String>,
 }
 
@@ -138,12 +143,19 @@ fn rules(name: Option<&str>, out: &mut impl Write) -> Result<u8> {
     use preflight::rules;
     match name {
         None => {
-            writeln!(out, "preflight rules (preflight rules NAME explains one):\n")?;
+            writeln!(
+                out,
+                "preflight rules (preflight rules NAME explains one):\n"
+            )?;
             for info in rules::all_infos() {
                 let scope = if info.providers.is_empty() {
                     "all providers".to_string()
                 } else {
-                    info.providers.iter().map(|p| p.trim_end_matches('/')).collect::<Vec<_>>().join(", ")
+                    info.providers
+                        .iter()
+                        .map(|p| p.trim_end_matches('/'))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 writeln!(
                     out,
@@ -155,7 +167,10 @@ fn rules(name: Option<&str>, out: &mut impl Write) -> Result<u8> {
                     info.summary
                 )?;
             }
-            writeln!(out, "\nJSON Schema keywords (severity and source come from the schema):\n")?;
+            writeln!(
+                out,
+                "\nJSON Schema keywords (severity and source come from the schema):\n"
+            )?;
             for (name, summary) in rules::KEYWORD_RULES {
                 writeln!(out, "  {name:<32} {summary}")?;
             }
@@ -176,8 +191,13 @@ fn rules(name: Option<&str>, out: &mut impl Write) -> Result<u8> {
                     writeln!(out)?;
                 }
                 Ok(0)
-            } else if let Some((name, summary)) = rules::KEYWORD_RULES.iter().find(|(n, _)| *n == name) {
-                writeln!(out, "# {name}\n\n{summary}\n\nA JSON Schema keyword: the limit, its severity and whose rule it is (provider or WhatsApp platform) come from the endpoint's schema; `preflight schema ID` prints it.")?;
+            } else if let Some((name, summary)) =
+                rules::KEYWORD_RULES.iter().find(|(n, _)| *n == name)
+            {
+                writeln!(
+                    out,
+                    "# {name}\n\n{summary}\n\nA JSON Schema keyword: the limit, its severity and whose rule it is (provider or WhatsApp platform) come from the endpoint's schema; `preflight schema ID` prints it."
+                )?;
                 Ok(0)
             } else {
                 let known: Vec<&str> = rules::all_infos()
@@ -187,7 +207,9 @@ fn rules(name: Option<&str>, out: &mut impl Write) -> Result<u8> {
                 let hint = preflight::suggest::closest(name, known)
                     .map(|s| format!(" (did you mean '{s}'?)"))
                     .unwrap_or_default();
-                eprintln!("preflight: error: unknown rule '{name}'{hint}; `preflight rules` lists them");
+                eprintln!(
+                    "preflight: error: unknown rule '{name}'{hint}; `preflight rules` lists them"
+                );
                 Ok(2)
             }
         }

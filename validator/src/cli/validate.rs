@@ -3,7 +3,7 @@
 //! long the file), render, and choose the exit status.
 
 use super::config::{self, Loaded};
-use super::{detect, ColorArg, FormatArg, ValidateArgs};
+use super::{ColorArg, FormatArg, ValidateArgs, detect};
 use anyhow::Result;
 use preflight::check::{self, Origin};
 use preflight::parse::{self, MAX_PAYLOAD_BYTES};
@@ -103,7 +103,8 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     out.write_all(render::render(format, &results, color).as_bytes())?;
@@ -136,7 +137,10 @@ fn is_payload_file(path: &Path) -> bool {
 }
 
 fn is_ndjson(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("ndjson" | "jsonl")
+    )
 }
 
 fn collect_inputs(path: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<String>) {
@@ -197,7 +201,8 @@ fn check_input(run: &Run, input: &Input) -> std::io::Result<FileResult> {
     let path = display(input);
     match input {
         Input::File(p) if is_ndjson(p) => {
-            let file = std::fs::File::open(p).map_err(|e| std::io::Error::new(e.kind(), describe_io(&e)))?;
+            let file = std::fs::File::open(p)
+                .map_err(|e| std::io::Error::new(e.kind(), describe_io(&e)))?;
             check_ndjson(run, path, endpoint, BufReader::new(file))
         }
         Input::File(p) => {
@@ -220,11 +225,15 @@ fn check_input(run: &Run, input: &Input) -> std::io::Result<FileResult> {
                     payloads: 1,
                     findings: levelled(run, vec![d])
                         .into_iter()
-                        .map(|diagnostic| Finding { diagnostic, line_text: None })
+                        .map(|diagnostic| Finding {
+                            diagnostic,
+                            line_text: None,
+                        })
                         .collect(),
                 });
             }
-            let bytes = std::fs::read(p).map_err(|e| std::io::Error::new(e.kind(), describe_io(&e)))?;
+            let bytes =
+                std::fs::read(p).map_err(|e| std::io::Error::new(e.kind(), describe_io(&e)))?;
             Ok(check_document(run, path, endpoint, &bytes))
         }
         Input::Stdin => {
@@ -247,7 +256,9 @@ fn levelled(run: &Run, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Stdin holds NDJSON when its first non-blank line is a whole JSON value and
 /// another non-blank line follows.
 fn looks_like_ndjson(bytes: &[u8]) -> bool {
-    let mut lines = bytes.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let mut lines = bytes
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace));
     match (lines.next(), lines.next()) {
         (Some(first), Some(_)) => serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok(),
         _ => false,
@@ -255,12 +266,17 @@ fn looks_like_ndjson(bytes: &[u8]) -> bool {
 }
 
 /// One whole-file payload.
-fn check_document(run: &Run, path: String, endpoint: Option<&'static Endpoint>, bytes: &[u8]) -> FileResult {
+fn check_document(
+    run: &Run,
+    path: String,
+    endpoint: Option<&'static Endpoint>,
+    bytes: &[u8],
+) -> FileResult {
     let mut findings = Vec::new();
     let (text, bom) = match parse::decode(bytes) {
         Ok(t) => t,
         Err(failure) => {
-            let mut d = failure.diagnostic;
+            let mut d = *failure.diagnostic;
             // Position in bytes that are not text: report the line of the valid prefix.
             let valid = &bytes[..failure.offset.min(bytes.len())];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -271,7 +287,10 @@ fn check_document(run: &Run, path: String, endpoint: Option<&'static Endpoint>, 
                 payloads: 1,
                 findings: levelled(run, vec![d])
                     .into_iter()
-                    .map(|diagnostic| Finding { diagnostic, line_text: None })
+                    .map(|diagnostic| Finding {
+                        diagnostic,
+                        line_text: None,
+                    })
                     .collect(),
             };
         }
@@ -288,7 +307,10 @@ fn check_document(run: &Run, path: String, endpoint: Option<&'static Endpoint>, 
                 path,
                 endpoint: None,
                 payloads: 1,
-                findings: vec![Finding { diagnostic: d, line_text: None }],
+                findings: vec![Finding {
+                    diagnostic: d,
+                    line_text: None,
+                }],
             };
         }
     };
@@ -312,7 +334,10 @@ fn check_document(run: &Run, path: String, endpoint: Option<&'static Endpoint>, 
         let line_text = d
             .start
             .map(|p| masked_line(text, &index, p.line, &outcome.secret_spans));
-        findings.push(Finding { diagnostic: d, line_text });
+        findings.push(Finding {
+            diagnostic: d,
+            line_text,
+        });
     }
     FileResult {
         path,
@@ -324,7 +349,12 @@ fn check_document(run: &Run, path: String, endpoint: Option<&'static Endpoint>, 
 
 /// The text of a line with every secret masked (schema-marked values by span,
 /// secret-named keys lexically), keeping columns.
-fn masked_line(text: &str, index: &LineIndex, line: usize, secret_spans: &[std::ops::Range<usize>]) -> String {
+fn masked_line(
+    text: &str,
+    index: &LineIndex,
+    line: usize,
+    secret_spans: &[std::ops::Range<usize>],
+) -> String {
     let start = index.line_start(line);
     let raw = index.line_text(text, line);
     let mut masked = String::with_capacity(raw.len());
@@ -342,7 +372,12 @@ fn masked_line(text: &str, index: &LineIndex, line: usize, secret_spans: &[std::
 
 /// An NDJSON stream: each non-blank line one payload, checked in parallel
 /// batches; only findings are kept.
-fn check_ndjson(run: &Run, path: String, endpoint: Option<&'static Endpoint>, mut reader: impl BufRead) -> std::io::Result<FileResult> {
+fn check_ndjson(
+    run: &Run,
+    path: String,
+    endpoint: Option<&'static Endpoint>,
+    mut reader: impl BufRead,
+) -> std::io::Result<FileResult> {
     let mut endpoint = endpoint;
     let mut findings = Vec::new();
     let mut payloads = 0usize;
@@ -408,17 +443,38 @@ fn flush_batch(
                 let mut d = Diagnostic::error(
                     "payload-too-large",
                     "",
-                    format!("this line is {:.1} MB; no provider accepts a request body this large", bytes.len() as f64 / 1_000_000.0),
+                    format!(
+                        "this line is {:.1} MB; no provider accepts a request body this large",
+                        bytes.len() as f64 / 1_000_000.0
+                    ),
                 );
-                d.start = Some(Position { line: *line_no, column: 1 });
-                return levelled(run, vec![d]).into_iter().map(|diagnostic| Finding { diagnostic, line_text: None }).collect();
+                d.start = Some(Position {
+                    line: *line_no,
+                    column: 1,
+                });
+                return levelled(run, vec![d])
+                    .into_iter()
+                    .map(|diagnostic| Finding {
+                        diagnostic,
+                        line_text: None,
+                    })
+                    .collect();
             }
             let text = match parse::decode(bytes) {
                 Ok((t, _)) => t,
                 Err(failure) => {
-                    let mut d = failure.diagnostic;
-                    d.start = Some(Position { line: *line_no, column: 1 });
-                    return levelled(run, vec![d]).into_iter().map(|diagnostic| Finding { diagnostic, line_text: None }).collect();
+                    let mut d = *failure.diagnostic;
+                    d.start = Some(Position {
+                        line: *line_no,
+                        column: 1,
+                    });
+                    return levelled(run, vec![d])
+                        .into_iter()
+                        .map(|diagnostic| Finding {
+                            diagnostic,
+                            line_text: None,
+                        })
+                        .collect();
                 }
             };
             let outcome = check::check_text(endpoint, text, &run.options, |value| {
@@ -443,7 +499,11 @@ fn flush_batch(
                         .collect()
                 }
                 Err(e) => vec![Finding {
-                    diagnostic: Diagnostic::error("parse-error", "", format!("internal error: {e}")),
+                    diagnostic: Diagnostic::error(
+                        "parse-error",
+                        "",
+                        format!("internal error: {e}"),
+                    ),
                     line_text: None,
                 }],
             }

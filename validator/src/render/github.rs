@@ -7,7 +7,9 @@ use std::fmt::Write;
 
 /// Escapes a message for a workflow command's data part.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow command property value.
@@ -32,7 +34,11 @@ pub fn render(files: &[FileResult]) -> String {
             if let Some(end) = d.end {
                 let _ = write!(props, ",endLine={},endColumn={}", end.line, end.column);
             }
-            let _ = write!(props, ",title={}", escape_property(&format!("preflight {}", d.rule)));
+            let _ = write!(
+                props,
+                ",title={}",
+                escape_property(&format!("preflight {}", d.rule))
+            );
             let mut message = d.message.clone();
             if let Some(help) = &d.help {
                 message.push_str("\nhelp: ");

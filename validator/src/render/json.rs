@@ -2,7 +2,7 @@
 //! must ignore fields they don't know; fields are only ever added.
 
 use super::{FileResult, Summary};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// The JSON value of a run.
 pub fn to_value(files: &[FileResult]) -> Value {

@@ -5,17 +5,27 @@
 use super::FileResult;
 use crate::diagnostic::Severity;
 use crate::rules;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The SARIF log of a run.
 pub fn to_value(files: &[FileResult]) -> Value {
     // Rule descriptors: every documented rule and keyword, so ruleIndex is stable.
     let mut ids: Vec<(String, String, String, &'static str)> = Vec::new();
     for info in rules::all_infos() {
-        ids.push((info.name.to_string(), info.summary.to_string(), info.docs.to_string(), info.default_severity.as_str()));
+        ids.push((
+            info.name.to_string(),
+            info.summary.to_string(),
+            info.docs.to_string(),
+            info.default_severity.as_str(),
+        ));
     }
     for (name, summary) in rules::KEYWORD_RULES {
-        ids.push((name.to_string(), summary.to_string(), summary.to_string(), "error"));
+        ids.push((
+            name.to_string(),
+            summary.to_string(),
+            summary.to_string(),
+            "error",
+        ));
     }
     // Findings under a rule name not listed (e.g. a new keyword) still get a descriptor.
     for f in files {

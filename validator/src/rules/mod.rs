@@ -12,10 +12,10 @@
 //! `byte-order-mark`, `payload-too-large`, `unknown-endpoint`); they are listed
 //! in [`ENGINE_RULES`] so `preflight rules` documents them too.
 
+use crate::Options;
 use crate::annotate::Annotations;
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::endpoint::Endpoint;
-use crate::Options;
 use serde_json::Value;
 
 mod common;
@@ -75,7 +75,8 @@ impl<'a> RuleContext<'a> {
 
     /// True when the value at `pointer` is a secret (never quote it).
     pub fn is_secret(&self, pointer: &str) -> bool {
-        self.annotations.flag(pointer, "x-secret") || crate::secrets::is_secret_pointer(pointer, &[])
+        self.annotations.flag(pointer, "x-secret")
+            || crate::secrets::is_secret_pointer(pointer, &[])
     }
 }
 
@@ -172,25 +173,52 @@ pub static ENGINE_RULES: &[RuleInfo] = &[
 /// Names of the findings JSON Schema keywords produce, with a one-line summary.
 pub static KEYWORD_RULES: &[(&str, &str)] = &[
     ("required", "A field the provider requires is missing."),
-    ("additional-properties", "A field the provider does not accept (often a typo)."),
+    (
+        "additional-properties",
+        "A field the provider does not accept (often a typo).",
+    ),
     ("type", "A value of the wrong JSON type."),
     ("enum", "A value outside the allowed list."),
-    ("const", "A value that must be exactly one thing is something else."),
-    ("max-length", "A string longer than allowed (counted in characters)."),
+    (
+        "const",
+        "A value that must be exactly one thing is something else.",
+    ),
+    (
+        "max-length",
+        "A string longer than allowed (counted in characters).",
+    ),
     ("min-length", "A string shorter than allowed, or empty."),
     ("pattern", "A string not of the required form."),
-    ("format", "A string that is not a valid email, URL or date-time."),
+    (
+        "format",
+        "A string that is not a valid email, URL or date-time.",
+    ),
     ("maximum", "A number above the allowed maximum."),
     ("minimum", "A number below the allowed minimum."),
-    ("exclusive-maximum", "A number not below the exclusive maximum."),
-    ("exclusive-minimum", "A number not above the exclusive minimum."),
+    (
+        "exclusive-maximum",
+        "A number not below the exclusive maximum.",
+    ),
+    (
+        "exclusive-minimum",
+        "A number not above the exclusive minimum.",
+    ),
     ("max-items", "An array with more items than allowed."),
     ("min-items", "An array with fewer items than required."),
-    ("unique-items", "An array whose items must differ has repeats."),
-    ("contains", "An array lacks an item of a required kind, or has too many of one."),
+    (
+        "unique-items",
+        "An array whose items must differ has repeats.",
+    ),
+    (
+        "contains",
+        "An array lacks an item of a required kind, or has too many of one.",
+    ),
     ("min-properties", "An object with too few fields."),
     ("max-properties", "An object with too many fields."),
-    ("one-of", "A value that fits none (or more than one) of the shapes allowed."),
+    (
+        "one-of",
+        "A value that fits none (or more than one) of the shapes allowed.",
+    ),
     ("not", "A value of a form that is explicitly not allowed."),
 ];
 

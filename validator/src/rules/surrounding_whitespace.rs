@@ -18,8 +18,24 @@ static INFO: RuleInfo = RuleInfo {
 };
 
 const ID_SUFFIXES: &[&str] = &[
-    "id", "_code", "code_id", "msisdn", "phone", "phone_number", "nohp", "url", "link", "template",
-    "template_name", "namespace", "language", "recipient", "groupid", "email", "sender_id", "channel",
+    "id",
+    "_code",
+    "code_id",
+    "msisdn",
+    "phone",
+    "phone_number",
+    "nohp",
+    "url",
+    "link",
+    "template",
+    "template_name",
+    "namespace",
+    "language",
+    "recipient",
+    "groupid",
+    "email",
+    "sender_id",
+    "channel",
 ];
 
 impl Rule for SurroundingWhitespace {
@@ -64,6 +80,12 @@ impl Rule for SurroundingWhitespace {
 }
 
 fn is_identifier(cx: &RuleContext<'_>, ptr: &str) -> bool {
+    // Template text parameters are prose; `template-param-whitespace` owns their spacing.
+    if cx.annotations.at(ptr).any(|a| {
+        a.annotation("x-format").and_then(Value::as_str) == Some("whatsapp-template-param")
+    }) {
+        return false;
+    }
     let schema_says = cx.annotations.at(ptr).any(|a| {
         ["x-phone", "x-media", "format", "enum", "const", "pattern"]
             .iter()
@@ -79,10 +101,14 @@ fn is_identifier(cx: &RuleContext<'_>, ptr: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     if lower.bytes().all(|b| b.is_ascii_digit()) {
         // An array item: judge by the array's field name.
-        return crate::pointer::parent(ptr).and_then(crate::pointer::last).is_some_and(|p| {
-            let p = p.to_ascii_lowercase();
-            ID_SUFFIXES.iter().any(|s| p.ends_with(s)) || p.ends_with("numbers") || p.ends_with("recipients")
-        });
+        return crate::pointer::parent(ptr)
+            .and_then(crate::pointer::last)
+            .is_some_and(|p| {
+                let p = p.to_ascii_lowercase();
+                ID_SUFFIXES.iter().any(|s| p.ends_with(s))
+                    || p.ends_with("numbers")
+                    || p.ends_with("recipients")
+            });
     }
     ID_SUFFIXES.iter().any(|s| lower.ends_with(s)) || lower.ends_with("templateid")
 }

@@ -12,7 +12,7 @@ static INFO: RuleInfo = RuleInfo {
     source: Source::Provider,
     providers: &[],
     summary: "A value is still a placeholder copied from the provider's doc.",
-    docs: "## What it does\nReports string values that are still the docs' stand-ins: `{{...}}` template markers (`{{fill_your_recipient_number}}`, `{{nohp}}`), `<...>` markers (`<value from sprint>`), bracketed `[...]` markers, and runs of `xxx` inside numbers and ids (`62858xxxxxxxx`). Fields whose real syntax uses such markers are exempt: the schema marks them `x-placeholder-exempt` (3Dolphins macro keys are `{{1}}`, `{{2}}` by design).\n\n## Why is this bad?\nCopied samples reach production more often than anyone admits. The provider accepts the request (it is well-formed) and the message goes to no one, or reads \"Dear <name>\".\n\n## Source\nAll five providers' docs use these stand-ins in their samples.\n\n## Example\n```json\n{\"msisdn\": \"62858xxxxxxxx\"}\n```\nUse instead:\n```json\n{\"msisdn\": \"6285812345678\"}\n```\n",
+    docs: "## What it does\nReports string values that are still the docs' stand-ins: the literal `\"string\"` (Swagger's default example), `your-…` slugs (`your-url-for-image`), `{{...}}` template markers (`{{fill_your_recipient_number}}`, `{{nohp}}`), `<...>` markers (`<value from sprint>`), bracketed `[...]` markers, and runs of `xxx` inside numbers and ids (`62858xxxxxxxx`). Fields whose real syntax uses such markers are exempt: the schema marks them `x-placeholder-exempt` (3Dolphins macro keys are `{{1}}`, `{{2}}` by design).\n\n## Why is this bad?\nCopied samples reach production more often than anyone admits. The provider accepts the request (it is well-formed) and the message goes to no one, or reads \"Dear <name>\".\n\n## Source\nAll five providers' docs use these stand-ins in their samples.\n\n## Example\n```json\n{\"msisdn\": \"62858xxxxxxxx\"}\n```\nUse instead:\n```json\n{\"msisdn\": \"6285812345678\"}\n```\n",
 };
 
 impl Rule for UnfilledPlaceholder {
@@ -32,7 +32,10 @@ impl Rule for UnfilledPlaceholder {
             let shown: String = if cx.is_secret(ptr) {
                 "[redacted]".to_string()
             } else {
-                text.chars().skip(range.start).take(range.end - range.start).collect()
+                text.chars()
+                    .skip(range.start)
+                    .take(range.end - range.start)
+                    .collect()
             };
             let d = Diagnostic::error(
                 INFO.name,
@@ -50,8 +53,17 @@ impl Rule for UnfilledPlaceholder {
 /// Finds the first placeholder in `text`: its character range and what the
 /// real value would be.
 pub fn find_placeholder(text: &str) -> Option<(std::ops::Range<usize>, &'static str)> {
+    // Swagger/OpenAPI's default example value, and `your-…` slugs
+    // (`your-url-for-image`, `your_app_id`, `YOUR_TOKEN`).
+    let lower_start = text.get(..5).map(str::to_ascii_lowercase);
+    if text == "string" || matches!(lower_start.as_deref(), Some("your-" | "your_")) {
+        return Some((0..text.chars().count(), "value"));
+    }
     // Nearly every real value has none of the marker characters: skip it cheaply.
-    if !text.bytes().any(|b| matches!(b, b'{' | b'<' | b'[' | b'x' | b'X')) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'{' | b'<' | b'[' | b'x' | b'X'))
+    {
         return None;
     }
     let chars: Vec<char> = text.chars().collect();
@@ -66,7 +78,13 @@ pub fn find_placeholder(text: &str) -> Option<(std::ops::Range<usize>, &'static 
     if let Some(start) = chars.iter().position(|&c| c == '<') {
         if let Some(len) = chars[start + 1..].iter().position(|&c| c == '>') {
             let inner: String = chars[start + 1..start + 1 + len].iter().collect();
-            if inner.len() >= 3 && (inner.contains(' ') || inner.contains('_')) && !inner.contains('=') {
+            // A marker hugs its brackets (`<value from sprint>`); `a < b and c > d` does not.
+            if inner.len() >= 3
+                && (inner.contains(' ') || inner.contains('_'))
+                && !inner.contains('=')
+                && !inner.starts_with(' ')
+                && !inner.ends_with(' ')
+            {
                 return Some((start..start + len + 2, "value"));
             }
         }
@@ -76,8 +94,12 @@ pub fn find_placeholder(text: &str) -> Option<(std::ops::Range<usize>, &'static 
         if let Some(len) = chars[start + 1..].iter().position(|&c| c == ']') {
             let inner: String = chars[start + 1..start + 1 + len].iter().collect();
             let marker = inner.len() >= 3
-                && inner.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '_')
-                && (inner.contains('_') || inner.chars().all(|c| !c.is_lowercase() || c == ' ') || inner.contains(' '));
+                && inner
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == ' ' || c == '_')
+                && (inner.contains('_')
+                    || inner.chars().all(|c| !c.is_lowercase() || c == ' ')
+                    || inner.contains(' '));
             if marker && (inner.to_uppercase() == inner || inner.contains(' ')) {
                 return Some((start..start + len + 2, "value"));
             }
@@ -93,12 +115,19 @@ pub fn find_placeholder(text: &str) -> Option<(std::ops::Range<usize>, &'static 
                 i += 1;
             }
             let run = i - start;
-            let before_digit = start > 0 && lower[start - 1].is_ascii_hexdigit() && !lower[start - 1].is_alphabetic();
+            let before_digit = start > 0
+                && lower[start - 1].is_ascii_hexdigit()
+                && !lower[start - 1].is_alphabetic();
             let after_digit = i < lower.len() && lower[i].is_ascii_digit();
             let token_start = start == 0 || !lower[start - 1].is_alphabetic();
             let token_end = i == lower.len() || !lower[i].is_alphabetic();
-            if (run >= 3 && (before_digit || after_digit)) || (run >= 4 && token_start && token_end) {
-                let kind = if before_digit || after_digit { "number or id" } else { "value" };
+            if (run >= 3 && (before_digit || after_digit)) || (run >= 4 && token_start && token_end)
+            {
+                let kind = if before_digit || after_digit {
+                    "number or id"
+                } else {
+                    "value"
+                };
                 return Some((start..i, kind));
             }
         } else {
@@ -123,12 +152,18 @@ mod tests {
     fn finds_doc_markers() {
         for (text, found) in [
             ("62858xxxxxxxx", "xxxxxxxx"),
-            ("{{fill_your_recipient_number}}", "{{fill_your_recipient_number}}"),
+            (
+                "{{fill_your_recipient_number}}",
+                "{{fill_your_recipient_number}}",
+            ),
             ("<value from sprint>", "<value from sprint>"),
             ("<generated by client>", "<generated by client>"),
             ("Halo [NAMA PELANGGAN]", "[NAMA PELANGGAN]"),
             ("U4a5d496a17259bde978850xxxxxxxxxx", "xxxxxxxxxx"),
             ("xxxx9f4b-334a", "xxxx"),
+            ("string", "string"),
+            ("your-url-for-image", "your-url-for-image"),
+            ("YOUR_API_KEY", "YOUR_API_KEY"),
         ] {
             let (range, _) = find_placeholder(text).unwrap_or_else(|| panic!("{text}"));
             let got: String = text.chars().skip(range.start).take(range.len()).collect();
@@ -147,6 +182,9 @@ mod tests {
             "[1, 2]",
             "Maxxis",
             "exxon",
+            "String",
+            "yourself",
+            "Your order has shipped",
         ] {
             assert!(find_placeholder(text).is_none(), "{text}");
         }

@@ -17,7 +17,7 @@
 //! prose (the provider rules), and warning-level limits.
 //!
 //! ```
-//! use preflight::types::{oca, Endpoint, Request};
+//! use preflight::types::Request;
 //!
 //! let json = r#"{"phone_number": "6281234567890", "message": {"type": "template",
 //!     "template": {"template_code_id": "tagihan_bulanan_v2", "payload": []}}}"#;
