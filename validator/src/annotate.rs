@@ -329,7 +329,9 @@ impl Walker<'_> {
             plausible.retain(|v| v.values_fit(self.graph, instance));
         }
         let chosen: Vec<&Variant> = match plausible.len() {
-            0 => Vec::new(),
+            // Nothing fits (a misspelt or missing field): follow the closest
+            // variant, so the rules still check what the payload evidently meant.
+            0 => closest(self.graph, branch, instance).into_iter().collect(),
             1 => plausible,
             _ => {
                 let valid: Vec<&Variant> = plausible
@@ -348,4 +350,26 @@ impl Walker<'_> {
             self.walk(v.node, instance, ptr, depth + 1);
         }
     }
+}
+
+/// The variant nearest to the value by field distance, when one is nearest
+/// (ties broken by the shallow value checks); `None` when it is a guess.
+fn closest<'b>(graph: &Graph, branch: &'b Branch, instance: &Value) -> Option<&'b Variant> {
+    if !instance.is_object() {
+        return None;
+    }
+    let best = branch
+        .variants
+        .iter()
+        .map(|v| v.field_distance(instance))
+        .min()?;
+    let mut near: Vec<&Variant> = branch
+        .variants
+        .iter()
+        .filter(|v| v.field_distance(instance) == best)
+        .collect();
+    if near.len() > 1 {
+        near.retain(|v| v.values_fit(graph, instance));
+    }
+    (near.len() == 1).then(|| near[0])
 }

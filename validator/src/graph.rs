@@ -132,6 +132,23 @@ impl Variant {
         }
     }
 
+    /// How far the value's fields are from the variant's: required fields
+    /// missing plus undeclared fields present.
+    pub fn field_distance(&self, instance: &Value) -> usize {
+        let Some(map) = instance.as_object() else {
+            return usize::MAX;
+        };
+        let missing = self
+            .required
+            .iter()
+            .filter(|r| !map.contains_key(**r))
+            .count();
+        let unknown = self.closed.as_ref().map_or(0, |known| {
+            map.keys().filter(|k| !known.contains(&k.as_str())).count()
+        });
+        missing + unknown
+    }
+
     /// The rest of [`Variant::plausible`]: the value and its fields' values
     /// pass their shallow checks.
     pub fn values_fit(&self, graph: &Graph, instance: &Value) -> bool {

@@ -320,7 +320,7 @@ mod tests {
             idx.position(text, at),
             Position {
                 line: 2,
-                column: 19
+                column: 20
             }
         );
         assert_eq!(idx.line_text(text, 2), "  \"nama\": \"Sütçü\", \"x\": 1");

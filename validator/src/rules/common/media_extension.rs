@@ -72,6 +72,8 @@ impl Rule for MediaExtension {
                         .with_source(finding.spec.source);
                         if let [only] = accepted.as_slice() {
                             d = d.with_help(format!("convert the file to .{only} and link to that"));
+                        } else if ext == "webp" {
+                            d = d.with_help("convert the image to .jpg or .png (WhatsApp takes .webp only as a sticker)");
                         }
                         d
                     }
@@ -150,8 +152,14 @@ fn judge<'s>(specs: &'s [MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
         }
         Extension::Known(e) => e,
     };
+    // `.webp` as an image is WhatsApp's warning (it takes it only as a sticker),
+    // unless the provider's own list (not WhatsApp's) leaves it out: then it is
+    // outside the provider's list, an error (below).
     if ext == "webp" {
-        if let Some(spec) = specs.iter().find(|s| s.kind == "image") {
+        if let Some(spec) = specs.iter().find(|s| {
+            s.kind == "image"
+                && (s.source == Source::Platform || s.accepted().is_none_or(|a| a.contains(&"webp")))
+        }) {
             return Some(Finding {
                 spec,
                 problem: Problem::Webp,
