@@ -49,6 +49,7 @@ fn check(path: &Path) -> (preflight::Report, String) {
     (report, text)
 }
 
+/// The text and the JSON rendering of one case, as `preflight validate` prints them.
 fn rendered(path: &Path, report: &preflight::Report, text: &str) -> String {
     let index = LineIndex::new(text);
     let rel = path
@@ -66,13 +67,19 @@ fn rendered(path: &Path, report: &preflight::Report, text: &str) -> String {
                 .map(|p| preflight::secrets::mask_line(index.line_text(text, p.line))),
         })
         .collect();
+    let (_, endpoint, _) = case_parts(path);
     let file = FileResult {
         path: rel,
-        endpoint: None,
+        endpoint: Some(endpoint),
         payloads: 1,
         findings,
     };
-    render::text::render(&[file], false)
+    let files = [file];
+    format!(
+        "{}\n{}",
+        render::text::render(&files, false),
+        render::json::render(&files)
+    )
 }
 
 #[test]

@@ -158,7 +158,8 @@ fn judge<'s>(specs: &'s [MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
     if ext == "webp" {
         if let Some(spec) = specs.iter().find(|s| {
             s.kind == "image"
-                && (s.source == Source::Platform || s.accepted().is_none_or(|a| a.contains(&"webp")))
+                && (s.source == Source::Platform
+                    || s.accepted().is_none_or(|a| a.contains(&"webp")))
         }) {
             return Some(Finding {
                 spec,
