@@ -580,3 +580,25 @@ fn help_is_stable() {
     let out = preflight().args(["validate", "--help"]).output().unwrap();
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
+
+/// `preflight.schema.json` (editor completion for `preflight.toml`) is generated
+/// from the config's Rust type; it must match what the binary generates now.
+#[test]
+fn config_json_schema_is_current() {
+    let out = preflight().arg("config-schema").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let checked_in = std::fs::read_to_string(root().join("preflight.schema.json")).unwrap();
+    assert_eq!(
+        generated, checked_in,
+        "preflight.schema.json is stale: run `cargo run -p preflight -- config-schema > preflight.schema.json`"
+    );
+    // And the shipped doc-samples config is valid under it.
+    let schema: Value = serde_json::from_str(&checked_in).unwrap();
+    let config: Value = toml::from_str(
+        &std::fs::read_to_string(root().join("tests/doc-samples/preflight.toml")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&config), "{config}");
+}
