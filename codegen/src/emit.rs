@@ -354,14 +354,40 @@ impl<'a> Emitter<'a> {
     }
 
     fn derives(&self) -> TokenStream {
-        let schemars = match &self.opts.schemars_feature {
-            Some(f) => quote!(#[cfg_attr(feature = #f, derive(::schemars::JsonSchema))]),
-            None => TokenStream::new(),
-        };
         quote! {
             #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
-            #schemars
         }
+    }
+
+    /// `derive(JsonSchema)` behind the schemars feature, with the schema's
+    /// own title and description (not the doc comment, which also names the
+    /// schema file), the keywords no Rust type holds, and `extra` arguments.
+    fn schemars_derive(&self, t: &TypeDef, extra: &[TokenStream]) -> TokenStream {
+        let Some(f) = &self.opts.schemars_feature else {
+            return TokenStream::new();
+        };
+        let title = t.title.clone().unwrap_or_default();
+        let description = t.doc.clone().unwrap_or_default();
+        let extend = residual_extend(t.residual.as_deref());
+        let extend = (!extend.is_empty()).then_some(extend);
+        let args = extra.iter().chain(extend.as_ref());
+        quote! {
+            #[cfg_attr(feature = #f, derive(::schemars::JsonSchema), schemars(title = #title, description = #description #(, #args)*))]
+        }
+    }
+
+    /// The `extend(...)` for a field whose type is an alias with keywords no
+    /// Rust type holds (`not: {contains: …}` on an array).
+    fn field_residual(&self, shape: &Shape) -> Option<TokenStream> {
+        let Shape::Named(id) = shape else {
+            return None;
+        };
+        let t = self.ty(*id)?;
+        if !matches!(t.kind, Kind::Alias(_)) {
+            return None;
+        }
+        let e = residual_extend(t.residual.as_deref());
+        (!e.is_empty()).then_some(e)
     }
 
     /// Every module, then the endpoint glue.
@@ -454,6 +480,7 @@ impl<'a> Emitter<'a> {
             Kind::Untagged(vs) => {
                 let doc = doc_attrs(t.doc.as_deref());
                 let derives = self.derives();
+                let schemars = self.schemars_derive(t, &[]);
                 let variants = vs.iter().map(|v| {
                     let vn = type_ident(&v.name);
                     let ty = self.field_type(id, &v.shape, module);
@@ -468,6 +495,7 @@ impl<'a> Emitter<'a> {
                     quote! {
                         #doc #[doc = ""] #[doc = #origin]
                         #derives
+                        #schemars
                         #[derive(::serde::Serialize, ::serde::Deserialize)]
                         #[serde(untagged)]
                         pub enum #name { #(#variants,)* }
@@ -478,11 +506,19 @@ impl<'a> Emitter<'a> {
             }
             Kind::Values(vs) => {
                 let doc = doc_attrs(t.doc.as_deref());
-                let schemars = match &self.opts.schemars_feature {
-                    Some(f) => quote!(#[cfg_attr(feature = #f, derive(::schemars::JsonSchema))]),
-                    None => TokenStream::new(),
-                };
-                let _ = schemars;
+                // The serde impls are hand-written (every spelling is
+                // accepted), so the schema is too: `const` or `enum` of the
+                // spellings, from the same table.
+                let with = format!(
+                    "{}::literal_schema::<{}>",
+                    self.opts.runtime.replace(' ', ""),
+                    t.name
+                );
+                let mut schemars_args = vec![quote!(schema_with = #with)];
+                if vs.len() == 1 {
+                    schemars_args.push(quote!(inline));
+                }
+                let schemars = self.schemars_derive(t, &schemars_args);
                 let mut variants = Vec::new();
                 let mut table = Vec::new();
                 let single = vs.len() == 1;
@@ -529,6 +565,7 @@ impl<'a> Emitter<'a> {
                         #doc #[doc = ""] #[doc = #origin]
                         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
                         #derive_default
+                        #schemars
                         pub enum #name { #(#variants,)* }
                         impl #rt::Literal for #name {
                             const NAME: &'static str = #tname;
@@ -702,6 +739,23 @@ impl<'a> Emitter<'a> {
             } else {
                 TokenStream::new()
             };
+            // An optional field is absent or a value, never `null`: its
+            // schema is the value's, not `Option`'s (which admits `null`).
+            let mut field_schemars: Vec<TokenStream> = Vec::new();
+            if !f.required {
+                // Token text without spaces: `::std::string::String`.
+                let with = ty.to_string().replace(' ', "");
+                field_schemars.push(quote!(with = #with));
+            }
+            if let Some(e) = self.field_residual(&f.shape) {
+                field_schemars.push(e);
+            }
+            let rename = match (&self.opts.schemars_feature, field_schemars.is_empty()) {
+                (Some(feature), false) => {
+                    quote!(#rename #[cfg_attr(feature = #feature, schemars(#(#field_schemars),*))])
+                }
+                _ => rename,
+            };
             if f.required {
                 fields.push(quote!(#d #rename pub #ident: #ty));
                 if f.literal {
@@ -766,9 +820,17 @@ impl<'a> Emitter<'a> {
         );
         let arb = self.arbitrary_struct(id, t, s);
         let _ = rt;
+        let min_properties = if s.min_properties > 0 {
+            let n = Literal::usize_unsuffixed(s.min_properties);
+            vec![quote!(extend("minProperties" = #n))]
+        } else {
+            Vec::new()
+        };
+        let schemars = self.schemars_derive(t, &min_properties);
         quote! {
             #doc #[doc = ""] #[doc = #origin]
             #derives
+            #schemars
             #[derive(::serde::Serialize, ::serde::Deserialize)]
             #deny
             pub struct #name { #(#fields,)* }
@@ -823,9 +885,13 @@ impl<'a> Emitter<'a> {
             t,
             d.variants.iter().map(|v| (&v.name, &v.shape)).collect(),
         );
+        // Serialized untagged, so the schema is `anyOf` the variants' structs,
+        // each of which holds its discriminator value.
+        let schemars = self.schemars_derive(t, &[]);
         quote! {
             #doc #[doc = ""] #[doc = #origin]
             #derives
+            #schemars
             #[derive(::serde::Serialize)]
             #[serde(untagged)]
             pub enum #name { #(#variants,)* }
@@ -1143,10 +1209,40 @@ impl<'a> Emitter<'a> {
             }
             None => TokenStream::new(),
         };
+        let (request_schemars, schema_for) = match &self.opts.schemars_feature {
+            Some(f) => {
+                let arms = self.ir.endpoints.iter().map(|e| {
+                    let path = self.path(e.root, None);
+                    let id = &e.id;
+                    quote!(#id => ::std::option::Option::Some(::schemars::schema_for!(#path)))
+                });
+                (
+                    quote!(#[cfg_attr(feature = #f, derive(::schemars::JsonSchema), schemars(description = "A request to any endpoint."))]),
+                    quote! {
+                        #[cfg(feature = #f)]
+                        impl Request {
+                            /// The JSON Schema of one endpoint's request type, as
+                            /// `schemars::schema_for!` generates it (`None` for an
+                            /// unknown id): for OpenAPI documents of APIs that accept
+                            /// these payloads.
+                            #[must_use]
+                            pub fn json_schema_for(endpoint_id: &str) -> ::std::option::Option<::schemars::Schema> {
+                                match endpoint_id {
+                                    #(#arms,)*
+                                    _ => ::std::option::Option::None,
+                                }
+                            }
+                        }
+                    },
+                )
+            }
+            None => (TokenStream::new(), TokenStream::new()),
+        };
         out.extend(quote! {
             /// A request to any endpoint. Serializes to the payload itself
             /// (not wrapped); [`Request::parse`] picks the type by endpoint id.
             #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
+            #request_schemars
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             pub enum Request { #(#variants,)* }
@@ -1187,6 +1283,7 @@ impl<'a> Emitter<'a> {
                 #validate
             }
             #arb
+            #schema_for
             #(#impls)*
         });
         out
@@ -1272,5 +1369,57 @@ fn number_summary(n: &NumberSpec) -> String {
             "Checked on construction and deserialization: {}.",
             parts.join("; ")
         )
+    }
+}
+
+/// `extend("not" = {...})` for a type's residual keywords (empty if none).
+fn residual_extend(residual: Option<&str>) -> TokenStream {
+    let Some(map) = residual
+        .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
+        .and_then(|v| match v {
+            serde_json::Value::Object(m) => Some(m),
+            _ => None,
+        })
+    else {
+        return TokenStream::new();
+    };
+    let entries = map.iter().map(|(k, v)| {
+        let v = json_tokens(v);
+        quote!(#k = #v)
+    });
+    quote!(extend(#(#entries),*))
+}
+
+/// A JSON value in `serde_json::json!` syntax.
+fn json_tokens(v: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    match v {
+        Value::Null => quote!(null),
+        Value::Bool(b) => quote!(#b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                let l = Literal::u64_unsuffixed(i.unsigned_abs());
+                if i < 0 { quote!(-#l) } else { quote!(#l) }
+            } else if let Some(u) = n.as_u64() {
+                let l = Literal::u64_unsuffixed(u);
+                quote!(#l)
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                let l = Literal::f64_unsuffixed(f.abs());
+                if f < 0.0 { quote!(-#l) } else { quote!(#l) }
+            }
+        }
+        Value::String(s) => quote!(#s),
+        Value::Array(a) => {
+            let items = a.iter().map(json_tokens);
+            quote!([#(#items),*])
+        }
+        Value::Object(m) => {
+            let entries = m.iter().map(|(k, v)| {
+                let v = json_tokens(v);
+                quote!(#k: #v)
+            });
+            quote!({#(#entries),*})
+        }
     }
 }

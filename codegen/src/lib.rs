@@ -80,7 +80,7 @@ impl Options {
             request_enum: true,
             endpoint_impls: true,
             proptest_feature: Some("proptest".into()),
-            schemars_feature: None,
+            schemars_feature: Some("schemars".into()),
         }
     }
 
@@ -95,6 +95,15 @@ impl Options {
     #[must_use]
     pub fn with_proptest_feature(mut self, feature: Option<String>) -> Self {
         self.proptest_feature = feature;
+        self
+    }
+
+    /// Sets the feature that gates `derive(schemars::JsonSchema)` (`None`: no
+    /// derives). The crate including the code needs `schemars` 1.x as an
+    /// optional dependency enabled by that feature.
+    #[must_use]
+    pub fn with_schemars_feature(mut self, feature: Option<String>) -> Self {
+        self.schemars_feature = feature;
         self
     }
 }

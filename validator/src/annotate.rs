@@ -118,7 +118,10 @@ impl Applied {
 /// Every schema node that applies to each place in a payload.
 #[derive(Debug, Clone, Default)]
 pub struct Annotations {
+    /// Applied nodes in document order, contiguous per place.
     entries: Vec<Applied>,
+    /// Each place's range of `entries`, sorted by pointer for lookups.
+    places: Vec<(SharedPointer, std::ops::Range<u32>)>,
     /// For each `x-` annotation key present, the entries that carry it, in order.
     by_annotation: Vec<(&'static str, Vec<u32>)>,
 }
@@ -127,18 +130,19 @@ impl Annotations {
     /// Walks `payload` against the endpoint's schema.
     pub fn collect(registry: &'static Registry, endpoint: &Endpoint, payload: &Value) -> Self {
         let mut out = Annotations::default();
-        let graph = registry.graph();
+        let Some(graph) = registry.graph(endpoint) else {
+            return out;
+        };
         if let Some(root) = registry.node(&format!("{}#", endpoint.uri)) {
             let mut walker = Walker {
                 registry,
                 graph,
                 out: &mut out.entries,
+                places: &mut out.places,
             };
-            walker.walk(root, payload, &SharedPointer::new(""), 0);
+            walker.place(&[root], payload, SharedPointer::new(""), 0);
         }
-        // Grouped by pointer (walk order kept within a pointer) so `at` can
-        // binary-search instead of scanning.
-        out.entries.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        out.places.sort_by(|a, b| a.0.cmp(&b.0));
         for (i, a) in out.entries.iter().enumerate() {
             for (key, _) in &a.info.annotations {
                 match out.by_annotation.iter_mut().find(|(k, _)| k == key) {
@@ -157,12 +161,15 @@ impl Annotations {
 
     /// The nodes that apply at `pointer`.
     pub fn at<'a>(&'a self, pointer: &'a str) -> impl Iterator<Item = &'a Applied> + 'a {
-        let start = self
-            .entries
-            .partition_point(|a| a.pointer.as_str() < pointer);
-        self.entries[start..]
-            .iter()
-            .take_while(move |a| a.pointer == pointer)
+        let range = self
+            .places
+            .binary_search_by(|(p, _)| p.as_str().cmp(pointer))
+            .ok()
+            .map_or(0..0, |i| {
+                let r = &self.places[i].1;
+                r.start as usize..r.end as usize
+            });
+        self.entries[range].iter()
     }
 
     /// Every place where an applied node has `key`, with the key's value; one
@@ -236,12 +243,80 @@ struct Walker<'w> {
     registry: &'static Registry,
     graph: &'static Graph,
     out: &'w mut Vec<Applied>,
+    places: &'w mut Vec<(SharedPointer, std::ops::Range<u32>)>,
 }
 
 const MAX_DEPTH: usize = 96;
 
 impl Walker<'_> {
-    fn walk(&mut self, node: &'static Value, instance: &Value, ptr: &SharedPointer, depth: usize) {
+    /// One place in the payload: every schema node that applies to it first
+    /// (through `$ref`, `allOf`, the chosen `oneOf`/`anyOf` variant, `if`),
+    /// then its children, each with the subschemas all those nodes give it.
+    fn place(
+        &mut self,
+        seeds: &[&'static Value],
+        instance: &Value,
+        ptr: SharedPointer,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let start = self.out.len();
+        for seed in seeds {
+            self.expand(seed, instance, &ptr, depth);
+        }
+        let end = self.out.len();
+        if end == start {
+            return;
+        }
+        self.places.push((ptr.clone(), start as u32..end as u32));
+        let mut subs: Vec<&'static Value> = Vec::new();
+        match instance {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    subs.clear();
+                    for a in &self.out[start..end] {
+                        if let Some(sub) = a.info.property(key).or(a.info.additional) {
+                            subs.push(sub);
+                        }
+                    }
+                    if !subs.is_empty() {
+                        let child = SharedPointer::new(&pointer::join(&ptr, key));
+                        let seeds = std::mem::take(&mut subs);
+                        self.place(&seeds, value, child, depth + 1);
+                        subs = seeds;
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, value) in items.iter().enumerate() {
+                    subs.clear();
+                    for a in &self.out[start..end] {
+                        if let Some(sub) = a.info.prefix_items.get(i).or(a.info.items) {
+                            subs.push(sub);
+                        }
+                    }
+                    if !subs.is_empty() {
+                        let child = SharedPointer::new(&pointer::join_index(&ptr, i));
+                        let seeds = std::mem::take(&mut subs);
+                        self.place(&seeds, value, child, depth + 1);
+                        subs = seeds;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records `node` and every node it brings in at the same place.
+    fn expand(
+        &mut self,
+        node: &'static Value,
+        instance: &Value,
+        ptr: &SharedPointer,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH || !node.is_object() {
             return;
         }
@@ -255,10 +330,10 @@ impl Walker<'_> {
             info,
         });
         if let Some(target) = info.ref_target {
-            self.walk(target, instance, ptr, depth + 1);
+            self.expand(target, instance, ptr, depth + 1);
         }
         for sub in info.all_of {
-            self.walk(sub, instance, ptr, depth + 1);
+            self.expand(sub, instance, ptr, depth + 1);
         }
         for branch in &info.branches {
             self.branch(branch, instance, ptr, depth);
@@ -270,30 +345,8 @@ impl Walker<'_> {
                 info.then_else.1
             };
             if let Some(sub) = sub {
-                self.walk(sub, instance, ptr, depth + 1);
+                self.expand(sub, instance, ptr, depth + 1);
             }
-        }
-        match instance {
-            Value::Object(map) => {
-                if info.properties.is_empty() && info.additional.is_none() {
-                    return;
-                }
-                for (key, value) in map {
-                    if let Some(sub) = info.property(key).or(info.additional) {
-                        let child = SharedPointer::new(&pointer::join(ptr, key));
-                        self.walk(sub, value, &child, depth + 1);
-                    }
-                }
-            }
-            Value::Array(items) => {
-                for (i, value) in items.iter().enumerate() {
-                    if let Some(sub) = info.prefix_items.get(i).or(info.items) {
-                        let child = SharedPointer::new(&pointer::join_index(ptr, i));
-                        self.walk(sub, value, &child, depth + 1);
-                    }
-                }
-            }
-            _ => {}
         }
     }
 
@@ -313,7 +366,7 @@ impl Walker<'_> {
             if let Some(value) = instance.get(property) {
                 if let Some(i) = values.iter().position(|vs| vs.contains(value)) {
                     if let Some(v) = branch.variants.get(i) {
-                        self.walk(v.node, instance, ptr, depth + 1);
+                        self.expand(v.node, instance, ptr, depth + 1);
                     }
                 }
             }
@@ -347,7 +400,7 @@ impl Walker<'_> {
             }
         };
         for v in chosen {
-            self.walk(v.node, instance, ptr, depth + 1);
+            self.expand(v.node, instance, ptr, depth + 1);
         }
     }
 }

@@ -79,7 +79,7 @@ pub struct Registry {
     resources: jsonschema::Registry<'static>,
     validators: Vec<OnceLock<Result<jsonschema::Validator, String>>>,
     fragments: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
-    graph: OnceLock<crate::graph::Graph>,
+    graphs: Vec<OnceLock<crate::graph::Graph>>,
 }
 
 static REGISTRY: OnceLock<Result<Registry, String>> = OnceLock::new();
@@ -111,7 +111,7 @@ impl Registry {
                 ));
             }
             let value = Arc::new(value);
-            pairs.push((uri.clone(), (*value).clone()));
+            pairs.push((uri.clone(), Arc::clone(&value)));
             if index < ENDPOINT_SCHEMAS.len() {
                 let (provider, name) = embedded
                     .path
@@ -142,7 +142,9 @@ impl Registry {
             resources,
             validators,
             fragments: Mutex::new(HashMap::new()),
-            graph: OnceLock::new(),
+            graphs: (0..ENDPOINT_SCHEMAS.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         })
     }
 
@@ -167,9 +169,11 @@ impl Registry {
         self.documents.iter().map(|(k, v)| (k.as_str(), &**v))
     }
 
-    /// The schema graph (built on first use).
-    pub fn graph(&'static self) -> &'static crate::graph::Graph {
-        self.graph.get_or_init(|| crate::graph::Graph::build(self))
+    /// The schema graph of an endpoint: its document and the documents it
+    /// references (built on first use).
+    pub fn graph(&'static self, endpoint: &Endpoint) -> Option<&'static crate::graph::Graph> {
+        let slot = self.graphs.get(endpoint.index)?;
+        Some(slot.get_or_init(|| crate::graph::Graph::build(self, &endpoint.uri)))
     }
 
     /// A schema document by its `$id`.

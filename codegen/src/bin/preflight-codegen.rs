@@ -21,7 +21,8 @@ Files that the schemas $ref are loaded from the root as needed.
   --root DIR               the schema root
   --runtime PATH           path of preflight's runtime module
                            (default ::preflight::types::runtime)
-  --proptest-feature NAME  emit proptest Arbitrary impls behind this feature";
+  --proptest-feature NAME  emit proptest Arbitrary impls behind this feature
+  --schemars-feature NAME  derive schemars::JsonSchema behind this feature";
 
 fn main() -> ExitCode {
     match run() {
@@ -50,6 +51,9 @@ fn run() -> Result<(), String> {
             "--runtime" => options = options.with_runtime(value("--runtime")?),
             "--proptest-feature" => {
                 options = options.with_proptest_feature(Some(value("--proptest-feature")?))
+            }
+            "--schemars-feature" => {
+                options = options.with_schemars_feature(Some(value("--schemars-feature")?))
             }
             "-h" | "--help" => {
                 println!("{USAGE}");

@@ -208,7 +208,7 @@ fn check_input(run: &Run, input: &Input) -> std::io::Result<FileResult> {
         Input::File(p) => {
             let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
             if size > MAX_PAYLOAD_BYTES as u64 {
-                let mut d = Diagnostic::error(
+                let d = Diagnostic::error(
                     "payload-too-large",
                     "",
                     format!(
@@ -218,18 +218,11 @@ fn check_input(run: &Run, input: &Input) -> std::io::Result<FileResult> {
                     ),
                 )
                 .with_help("one payload per file; for many payloads use an .ndjson file with one payload per line");
-                d.start = Some(Position { line: 1, column: 1 });
                 return Ok(FileResult {
                     path,
                     endpoint: endpoint.map(|e| e.id.to_string()),
                     payloads: 1,
-                    findings: levelled(run, vec![d])
-                        .into_iter()
-                        .map(|diagnostic| Finding {
-                            diagnostic,
-                            line_text: None,
-                        })
-                        .collect(),
+                    findings: text_finding(run, d, 1),
                 });
             }
             let bytes =
@@ -246,6 +239,19 @@ fn check_input(run: &Run, input: &Input) -> std::io::Result<FileResult> {
             }
         }
     }
+}
+
+/// One finding with no source line (the payload could not be read as text),
+/// at `line`, column 1, with the configured severity.
+fn text_finding(run: &Run, mut d: Diagnostic, line: usize) -> Vec<Finding> {
+    d.start = Some(Position { line, column: 1 });
+    levelled(run, vec![d])
+        .into_iter()
+        .map(|diagnostic| Finding {
+            diagnostic,
+            line_text: None,
+        })
+        .collect()
 }
 
 fn levelled(run: &Run, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -276,22 +282,14 @@ fn check_document(
     let (text, bom) = match parse::decode(bytes) {
         Ok(t) => t,
         Err(failure) => {
-            let mut d = *failure.diagnostic;
             // Position in bytes that are not text: report the line of the valid prefix.
             let valid = &bytes[..failure.offset.min(bytes.len())];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            d.start = Some(Position { line, column: 1 });
             return FileResult {
                 path,
                 endpoint: endpoint.map(|e| e.id.to_string()),
                 payloads: 1,
-                findings: levelled(run, vec![d])
-                    .into_iter()
-                    .map(|diagnostic| Finding {
-                        diagnostic,
-                        line_text: None,
-                    })
-                    .collect(),
+                findings: text_finding(run, *failure.diagnostic, line),
             };
         }
     };
@@ -440,7 +438,7 @@ fn flush_batch(
                 line: *line_no,
             };
             if bytes.len() > MAX_PAYLOAD_BYTES {
-                let mut d = Diagnostic::error(
+                let d = Diagnostic::error(
                     "payload-too-large",
                     "",
                     format!(
@@ -448,34 +446,11 @@ fn flush_batch(
                         bytes.len() as f64 / 1_000_000.0
                     ),
                 );
-                d.start = Some(Position {
-                    line: *line_no,
-                    column: 1,
-                });
-                return levelled(run, vec![d])
-                    .into_iter()
-                    .map(|diagnostic| Finding {
-                        diagnostic,
-                        line_text: None,
-                    })
-                    .collect();
+                return text_finding(run, d, *line_no);
             }
             let text = match parse::decode(bytes) {
                 Ok((t, _)) => t,
-                Err(failure) => {
-                    let mut d = *failure.diagnostic;
-                    d.start = Some(Position {
-                        line: *line_no,
-                        column: 1,
-                    });
-                    return levelled(run, vec![d])
-                        .into_iter()
-                        .map(|diagnostic| Finding {
-                            diagnostic,
-                            line_text: None,
-                        })
-                        .collect();
-                }
+                Err(failure) => return text_finding(run, *failure.diagnostic, *line_no),
             };
             let outcome = check::check_text(endpoint, text, &run.options, |value| {
                 detect::from_shape(value, registry).map(Some)

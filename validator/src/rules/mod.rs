@@ -73,6 +73,24 @@ impl<'a> RuleContext<'a> {
         visit_strings(self.payload, &mut ptr, &mut f);
     }
 
+    /// Every (pointer, string value) whose schema nodes carry `x-format: format`,
+    /// in pointer order.
+    pub fn strings_with_format(&self, format: &str) -> Vec<(&'a str, &'a str)>
+    where
+        'a: 'a,
+    {
+        self.annotations
+            .with_key("x-format")
+            .into_iter()
+            .filter(|(_, v)| v.as_str() == Some(format))
+            .filter_map(|(ptr, _)| {
+                crate::pointer::get(self.payload, ptr)
+                    .and_then(Value::as_str)
+                    .map(|s| (ptr, s))
+            })
+            .collect()
+    }
+
     /// True when the value at `pointer` is a secret (never quote it).
     pub fn is_secret(&self, pointer: &str) -> bool {
         self.annotations.flag(pointer, "x-secret")

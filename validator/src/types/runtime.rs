@@ -1011,3 +1011,231 @@ impl<S: NumberSpec + StringSpec> TryFrom<f64> for NumberOrString<S> {
         Self::new(Form::Number(n))
     }
 }
+
+// ---------------------------------------------------------------- JSON Schema
+
+/// `schemars::JsonSchema` for the runtime types: each carries the schema
+/// keywords its checks enforce (lengths, patterns, formats, bounds, item
+/// counts, literal values), so a schema generated from a request type accepts
+/// what the type accepts. Warning-level (advisory) limits are left out: the
+/// payloads they flag are still accepted.
+#[cfg(feature = "schemars")]
+mod json_schema {
+    use std::borrow::Cow;
+
+    use schemars::{JsonSchema, Schema, SchemaGenerator};
+    use serde_json::{Map, Value};
+
+    use super::{
+        BoundedInteger, BoundedNumber, BoundedVec, ConstrainedString, IntegerOrString, Literal,
+        Nullable, NumberOrString, NumberSpec, Spelled, StringSpec,
+    };
+
+    /// A bound as JSON: integral values as integers (`"minimum": 1`).
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::float_cmp,
+        reason = "only integral values within i64 range are converted"
+    )]
+    fn number(v: f64) -> Option<Value> {
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            Some(Value::from(v as i64))
+        } else {
+            serde_json::Number::from_f64(v).map(Value::Number)
+        }
+    }
+
+    fn string_keywords<S: StringSpec>(map: &mut Map<String, Value>) {
+        if S::MIN_LENGTH > 0 {
+            map.insert("minLength".into(), S::MIN_LENGTH.into());
+        }
+        if let Some(max) = S::MAX_LENGTH {
+            map.insert("maxLength".into(), max.into());
+        }
+        if let Some((first, rest)) = S::PATTERNS.split_first() {
+            map.insert("pattern".into(), (*first).into());
+            if !rest.is_empty() {
+                let all: Vec<Value> = rest
+                    .iter()
+                    .map(|p| serde_json::json!({ "pattern": p }))
+                    .collect();
+                map.insert("allOf".into(), Value::Array(all));
+            }
+        }
+        if let Some(f) = S::FORMAT {
+            map.insert("format".into(), f.into());
+        }
+    }
+
+    fn number_keywords<S: NumberSpec>(map: &mut Map<String, Value>) {
+        for (key, v) in [
+            ("minimum", S::MINIMUM),
+            ("maximum", S::MAXIMUM),
+            ("exclusiveMinimum", S::EXCLUSIVE_MINIMUM),
+            ("exclusiveMaximum", S::EXCLUSIVE_MAXIMUM),
+            ("multipleOf", S::MULTIPLE_OF),
+        ] {
+            if let Some(n) = v.and_then(number) {
+                map.insert(key.into(), n);
+            }
+        }
+    }
+
+    fn schema_of(types: Value, fill: impl FnOnce(&mut Map<String, Value>)) -> Schema {
+        let mut map = Map::new();
+        map.insert("type".into(), types);
+        fill(&mut map);
+        Schema::from(map)
+    }
+
+    /// The schema of a generated literal enum: `const` for one value, `enum`
+    /// of every accepted spelling otherwise (generated code calls this).
+    pub fn literal_schema<T: Literal>(_: &mut SchemaGenerator) -> Schema {
+        let mut values: Vec<Value> = Vec::new();
+        for (lit, _) in T::TABLE {
+            let v = lit.to_value();
+            if !values.contains(&v) {
+                values.push(v);
+            }
+        }
+        let mut map = Map::new();
+        if values.len() == 1 {
+            if let Some(v) = values.pop() {
+                map.insert("const".into(), v);
+            }
+        } else {
+            map.insert("enum".into(), Value::Array(values));
+        }
+        Schema::from(map)
+    }
+
+    impl<S: StringSpec> JsonSchema for ConstrainedString<S> {
+        fn inline_schema() -> bool {
+            true
+        }
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed(S::NAME)
+        }
+        fn schema_id() -> Cow<'static, str> {
+            Cow::Borrowed(std::any::type_name::<Self>())
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            schema_of("string".into(), string_keywords::<S>)
+        }
+    }
+
+    impl<S: NumberSpec> JsonSchema for BoundedInteger<S> {
+        fn inline_schema() -> bool {
+            true
+        }
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed(S::NAME)
+        }
+        fn schema_id() -> Cow<'static, str> {
+            Cow::Borrowed(std::any::type_name::<Self>())
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            schema_of("integer".into(), number_keywords::<S>)
+        }
+    }
+
+    impl<S: NumberSpec> JsonSchema for BoundedNumber<S> {
+        fn inline_schema() -> bool {
+            true
+        }
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed(S::NAME)
+        }
+        fn schema_id() -> Cow<'static, str> {
+            Cow::Borrowed(std::any::type_name::<Self>())
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            schema_of("number".into(), number_keywords::<S>)
+        }
+    }
+
+    /// Number keywords apply to the number form and string keywords to the
+    /// string form, as JSON Schema keywords apply only to their own type.
+    macro_rules! number_or_string_schema {
+        ($ty:ident, $number:literal) => {
+            impl<S: NumberSpec + StringSpec> JsonSchema for $ty<S> {
+                fn inline_schema() -> bool {
+                    true
+                }
+                fn schema_name() -> Cow<'static, str> {
+                    Cow::Borrowed(<S as NumberSpec>::NAME)
+                }
+                fn schema_id() -> Cow<'static, str> {
+                    Cow::Borrowed(std::any::type_name::<Self>())
+                }
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    schema_of(serde_json::json!([$number, "string"]), |map| {
+                        number_keywords::<S>(map);
+                        string_keywords::<S>(map);
+                    })
+                }
+            }
+        };
+    }
+    number_or_string_schema!(IntegerOrString, "integer");
+    number_or_string_schema!(NumberOrString, "number");
+
+    impl<T: JsonSchema, const MIN: usize, const MAX: usize> JsonSchema for BoundedVec<T, MIN, MAX> {
+        fn inline_schema() -> bool {
+            true
+        }
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Owned(format!("Array_of_{}", T::schema_name()))
+        }
+        fn schema_id() -> Cow<'static, str> {
+            Cow::Owned(format!("[{}; {MIN}..={MAX}]", T::schema_id()))
+        }
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            let items = generator.subschema_for::<T>();
+            schema_of("array".into(), |map| {
+                map.insert("items".into(), items.to_value());
+                if MIN > 0 {
+                    map.insert("minItems".into(), MIN.into());
+                }
+                if MAX != usize::MAX {
+                    map.insert("maxItems".into(), MAX.into());
+                }
+            })
+        }
+    }
+
+    impl<T: JsonSchema> JsonSchema for Nullable<T> {
+        fn inline_schema() -> bool {
+            true
+        }
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Owned(format!("Nullable_{}", T::schema_name()))
+        }
+        fn schema_id() -> Cow<'static, str> {
+            Cow::Owned(format!("Nullable<{}>", T::schema_id()))
+        }
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            let value = generator.subschema_for::<T>();
+            schemars::json_schema!({ "anyOf": [value, { "type": "null" }] })
+        }
+    }
+
+    /// A spelled value has the schema of its enum: every spelling is accepted.
+    impl<E: Literal + JsonSchema> JsonSchema for Spelled<E> {
+        fn inline_schema() -> bool {
+            E::inline_schema()
+        }
+        fn schema_name() -> Cow<'static, str> {
+            E::schema_name()
+        }
+        fn schema_id() -> Cow<'static, str> {
+            E::schema_id()
+        }
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            E::json_schema(generator)
+        }
+    }
+}
+
+#[cfg(feature = "schemars")]
+pub use json_schema::literal_schema;

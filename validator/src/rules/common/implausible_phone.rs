@@ -33,7 +33,7 @@ impl Rule for ImplausiblePhone {
             let Some(form) = annotation.as_str().and_then(Form::from_annotation) else {
                 continue;
             };
-            let Some(text) = cx.payload.pointer(ptr).and_then(Value::as_str) else {
+            let Some(text) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_str) else {
                 continue;
             };
             if super::media::is_placeholder(cx, ptr, text) {

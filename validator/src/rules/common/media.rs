@@ -168,7 +168,8 @@ fn collect_fields<'a>(cx: &RuleContext<'a>) -> Vec<MediaField<'a>> {
             field.specs.push(spec);
             continue;
         }
-        let Some(text) = cx.payload.pointer(&applied.pointer).and_then(Value::as_str) else {
+        let Some(text) = crate::pointer::get(cx.payload, &applied.pointer).and_then(Value::as_str)
+        else {
             continue;
         };
         out.push(MediaField {

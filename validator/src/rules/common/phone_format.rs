@@ -28,7 +28,7 @@ impl Rule for PhoneFormat {
             let Some(form) = annotation.as_str().and_then(Form::from_annotation) else {
                 continue;
             };
-            let Some(text) = cx.payload.pointer(ptr).and_then(Value::as_str) else {
+            let Some(text) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_str) else {
                 continue;
             };
             if text.trim().is_empty() || super::media::is_placeholder(cx, ptr, text) {

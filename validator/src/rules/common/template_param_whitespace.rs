@@ -29,7 +29,7 @@ impl Rule for TemplateParamWhitespace {
             if format.as_str() != Some("whatsapp-template-param") {
                 continue;
             }
-            let Some(text) = cx.payload.pointer(ptr).and_then(Value::as_str) else {
+            let Some(text) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_str) else {
                 continue;
             };
             let found = occurrences(text);

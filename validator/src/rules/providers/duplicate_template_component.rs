@@ -24,7 +24,7 @@ impl Rule for DuplicateTemplateComponent {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         const AT: &str = "/message/template/payload";
-        let Some(items) = cx.payload.pointer(AT).and_then(Value::as_array) else {
+        let Some(items) = crate::pointer::get(cx.payload, AT).and_then(Value::as_array) else {
             return;
         };
         for position in ["header", "body"] {

@@ -68,18 +68,9 @@ fn macro_number(key: &str) -> Option<u64> {
     inner.parse().ok()
 }
 
-/// The (pointer, string value) pairs whose schema nodes carry `x-format: format`.
+/// Every (pointer, value) whose schema nodes carry `x-format: format`.
 fn with_format<'a>(cx: &'a RuleContext<'_>, format: &str) -> Vec<(&'a str, &'a str)> {
-    cx.annotations
-        .with_key("x-format")
-        .into_iter()
-        .filter(|(_, v)| v.as_str() == Some(format))
-        .filter_map(|(ptr, _)| {
-            crate::pointer::get(cx.payload, ptr)
-                .and_then(Value::as_str)
-                .map(|s| (ptr, s))
-        })
-        .collect()
+    cx.strings_with_format(format)
 }
 
 /// A chatbot-gateway `coordinate`, `latitude-longitude`, read the way the doc

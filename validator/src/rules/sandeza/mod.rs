@@ -74,16 +74,7 @@ pub(crate) fn split_pieces<'a>(text: &'a str, sep: &str, offset: usize) -> Vec<P
 
 /// Every (pointer, value) whose schema nodes carry `x-format: format`.
 pub(crate) fn with_format<'a>(cx: &'a RuleContext<'_>, format: &str) -> Vec<(&'a str, &'a str)> {
-    cx.annotations
-        .with_key("x-format")
-        .into_iter()
-        .filter(|(_, v)| v.as_str() == Some(format))
-        .filter_map(|(ptr, _)| {
-            crate::pointer::get(cx.payload, ptr)
-                .and_then(Value::as_str)
-                .map(|s| (ptr, s))
-        })
-        .collect()
+    cx.strings_with_format(format)
 }
 
 /// Pointers of the places where a node named `def` (a `$defs` key) applies.
