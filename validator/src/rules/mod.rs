@@ -19,7 +19,7 @@ use crate::endpoint::Endpoint;
 use serde_json::Value;
 
 mod common;
-mod providers;
+pub(crate) mod providers;
 mod sandeza;
 mod surrounding_whitespace;
 mod unfilled_placeholder;

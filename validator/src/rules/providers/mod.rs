@@ -11,7 +11,7 @@ use super::{Rule, RuleContext};
 use serde_json::Value;
 
 mod ambiguous_coordinate;
-mod button_index_reused;
+pub(crate) mod button_index_reused;
 mod button_parameter_type_mismatch;
 mod coordinate_out_of_range;
 mod duplicate_macro_key;
@@ -28,7 +28,6 @@ mod webhook_reply_success_mismatch;
 pub static RULES: &[&dyn Rule] = &[
     &duplicate_template_component::DuplicateTemplateComponent,
     &button_parameter_type_mismatch::ButtonParameterTypeMismatch,
-    &button_index_reused::ButtonIndexReused,
     &scheduled_date_ignored::ScheduledDateIgnored,
     &missing_or_duplicate_recipients::MissingOrDuplicateRecipients,
     &duplicate_macro_key::DuplicateMacroKey,

@@ -1,5 +1,6 @@
 //! `duplicate-button-index`: one list of template buttons uses each `index`
-//! once (per card, in a carousel).
+//! once (per card, in a carousel). Sandeza's button lists are checked here;
+//! OCA's and Qiscus's in `rules/providers/button_index_reused.rs`.
 
 use super::{index_value, lower_field, places_of};
 use crate::diagnostic::{Diagnostic, Severity, Source};
@@ -13,9 +14,9 @@ static INFO: RuleInfo = RuleInfo {
     name: "duplicate-button-index",
     default_severity: Severity::Error,
     source: Source::Platform,
-    providers: &["sandeza/"],
+    providers: &["sandeza/", "oca/", "qiscus/"],
     summary: "Two template button parameters have the same `index`.",
-    docs: "## What it does\nReports a template button parameter whose `index` (its position among the template's buttons) repeats an earlier one in the same list: in `button`, or among the buttons of one carousel card (every card repeats the same indices, so they are compared per card). `\"1\"` and `1` are the same index. The range 0–9 is the schema's.\n\n## Why is this bad?\nThe index says which of the template's buttons a parameter fills. Two parameters for one button leave another button without its value, and WhatsApp rejects the send.\n\n## Source\nWhatsApp template messages: button `index` 0–9, unique.\n\n## Example\n```json\n{\"button\": [{\"type\": \"button\", \"sub_type\": \"url\", \"index\": \"0\", \"parameters\": [{\"type\": \"text\", \"text\": \"TB-88213\"}]},\n            {\"type\": \"button\", \"sub_type\": \"url\", \"index\": 0, \"parameters\": [{\"type\": \"text\", \"text\": \"bantuan\"}]}]}\n```\nUse instead: indices `0` and `1`.\n",
+    docs: "## What it does\nReports a template button parameter whose `index` (its position among the template's buttons) repeats an earlier one in the same list: Sandeza's `button`, or the buttons of one carousel card (every card repeats the same indices, so they are compared per card); OCA's button components in `message.template.payload`; Qiscus's `button_params`. `\"1\"` and `1` are the same index. The range 0–9 is the schema's.\n\n## Why is this bad?\nThe index says which of the template's buttons a parameter fills. Two parameters for one button leave another button without its value, and WhatsApp rejects the send.\n\n## Source\nWhatsApp template messages: button `index` 0–9, unique.\n\n## Example\n```json\n{\"button\": [{\"type\": \"button\", \"sub_type\": \"url\", \"index\": \"0\", \"parameters\": [{\"type\": \"text\", \"text\": \"TB-88213\"}]},\n            {\"type\": \"button\", \"sub_type\": \"url\", \"index\": 0, \"parameters\": [{\"type\": \"text\", \"text\": \"bantuan\"}]}]}\n```\nUse instead: indices `0` and `1`.\n",
 };
 
 impl Rule for DuplicateButtonIndex {
@@ -24,6 +25,10 @@ impl Rule for DuplicateButtonIndex {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        if cx.endpoint.provider != "sandeza" {
+            crate::rules::providers::button_index_reused::check(cx, &INFO, out);
+            return;
+        }
         for ptr in places_of(cx, "WhatsAppTemplateButtons") {
             if let Some(buttons) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_array) {
                 let items: Vec<(String, &Value)> = buttons
