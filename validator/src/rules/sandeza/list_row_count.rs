@@ -1,10 +1,9 @@
 //! `list-row-count`: a list message holds at most 10 rows, summed across its
 //! sections (the schema bounds each array, not the sum).
 
-use super::{ordinal, places_of};
+use super::{ordinal, section_totals_over};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::rules::{Rule, RuleContext, RuleInfo};
-use serde_json::Value;
 
 /// The rule.
 pub struct ListRowCount;
@@ -26,47 +25,13 @@ impl Rule for ListRowCount {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for ptr in places_of(cx, "SessionList") {
-            let Some(sections) = crate::pointer::get(cx.payload, ptr)
-                .and_then(|a| a.get("sections"))
-                .and_then(Value::as_array)
-            else {
-                continue;
-            };
-            let counts: Vec<usize> = sections
-                .iter()
-                .map(|s| {
-                    s.get("actions")
-                        .and_then(Value::as_array)
-                        .map_or(0, Vec::len)
-                })
-                .collect();
-            let total: usize = counts.iter().sum();
-            if total <= MAX {
-                continue;
-            }
-            let mut seen = 0;
-            for (si, n) in counts.iter().enumerate() {
-                if seen + n > MAX {
-                    let at = format!("{ptr}/sections/{si}/actions/{}", MAX - seen);
-                    let per = counts
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(" + ");
-                    out.push(
-                        Diagnostic::error(
-                            INFO.name,
-                            at,
-                            format!("the list's `sections` hold {total} rows in total ({per}); WhatsApp allows at most {MAX} in a list message, and this is the {}", ordinal(MAX + 1)),
-                        )
-                        .with_help(format!("remove {} row{}, or split the choices over two messages", total - MAX, if total - MAX == 1 { "" } else { "s" }))
-                        .with_source(Source::Platform),
-                    );
-                    break;
-                }
-                seen += n;
-            }
+        // Reported once, where the limit is crossed.
+        for over in section_totals_over(cx, "SessionList", "actions", MAX) {
+            out.push(
+                Diagnostic::error(INFO.name, over.at, format!("the list's `sections` hold {} rows in total ({}); WhatsApp allows at most {MAX} in a list message, and this is the {}", over.total, over.per_section, ordinal(MAX + 1)))
+                    .with_help(format!("remove {} row{}, or split the choices over two messages", over.total - MAX, if over.total - MAX == 1 { "" } else { "s" }))
+                    .with_source(Source::Platform),
+            );
         }
     }
 }

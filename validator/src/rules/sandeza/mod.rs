@@ -77,6 +77,58 @@ pub(crate) fn with_format<'a>(cx: &'a RuleContext<'_>, format: &str) -> Vec<(&'a
     cx.strings_with_format(format)
 }
 
+/// A total over sections that passes a limit: where the first item over it
+/// is, the total, and the per-section counts (`12 + 12 + 7`).
+pub(crate) struct OverTotal {
+    pub at: String,
+    pub total: usize,
+    pub per_section: String,
+}
+
+/// For every place named `def`, adds up the items of `field` over its
+/// `sections` and, when the total passes `max`, says where it is crossed.
+pub(crate) fn section_totals_over(
+    cx: &RuleContext<'_>,
+    def: &str,
+    field: &str,
+    max: usize,
+) -> Vec<OverTotal> {
+    let mut out = Vec::new();
+    for ptr in places_of(cx, def) {
+        let Some(sections) = crate::pointer::get(cx.payload, ptr)
+            .and_then(|a| a.get("sections"))
+            .and_then(Value::as_array)
+        else {
+            continue;
+        };
+        let counts: Vec<usize> = sections
+            .iter()
+            .map(|s| s.get(field).and_then(Value::as_array).map_or(0, Vec::len))
+            .collect();
+        let total: usize = counts.iter().sum();
+        if total <= max {
+            continue;
+        }
+        let mut seen = 0;
+        for (si, n) in counts.iter().enumerate() {
+            if seen + n > max {
+                out.push(OverTotal {
+                    at: format!("{ptr}/sections/{si}/{field}/{}", max - seen),
+                    total,
+                    per_section: counts
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                });
+                break;
+            }
+            seen += n;
+        }
+    }
+    out
+}
+
 /// Pointers of the places where a node named `def` (a `$defs` key) applies.
 pub(crate) fn places_of<'a>(cx: &'a RuleContext<'_>, def: &str) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();

@@ -1,10 +1,9 @@
 //! `mpm-product-count`: a multi-product message holds at most 30 products,
 //! summed across its sections (the schema bounds each array, not the sum).
 
-use super::{ordinal, places_of};
+use super::{ordinal, section_totals_over};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::rules::{Rule, RuleContext, RuleInfo};
-use serde_json::Value;
 
 /// The rule.
 pub struct MpmProductCount;
@@ -17,7 +16,7 @@ static INFO: RuleInfo = RuleInfo {
     source: Source::Platform,
     providers: &["sandeza/"],
     summary: "A multi-product message holds more than 30 products across its sections.",
-    docs: "## What it does\nAdds up `product_items` over all `sections` of a multi-product (MPM) button and reports the 31st product and every one after it. Each section's own limits (title, at most 10 sections) are the schema's.\n\n## Why is this bad?\nWhatsApp rejects a multi-product message with more than 30 products in total, however they are spread over sections; the whole send fails.\n\n## Source\nWhatsApp multi-product messages (at most 30 products); the Sandeza doc repeats it: \"Supports a total of up to 30 products across all sections\".\n\n## Example\nThree sections of 12, 12 and 7 products (31). Use instead: at most 30 in total, e.g. 12, 12 and 6.\n",
+    docs: "## What it does\nAdds up `product_items` over all `sections` of a multi-product (MPM) button and reports the 31st product, where the limit is crossed. Each section's own limits (title, at most 10 sections) are the schema's.\n\n## Why is this bad?\nWhatsApp rejects a multi-product message with more than 30 products in total, however they are spread over sections; the whole send fails.\n\n## Source\nWhatsApp multi-product messages (at most 30 products); the Sandeza doc repeats it: \"Supports a total of up to 30 products across all sections\".\n\n## Example\nThree sections of 12, 12 and 7 products (31). Use instead: at most 30 in total, e.g. 12, 12 and 6.\n",
 };
 
 impl Rule for MpmProductCount {
@@ -26,49 +25,13 @@ impl Rule for MpmProductCount {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for ptr in places_of(cx, "MpmAction") {
-            let Some(sections) = crate::pointer::get(cx.payload, ptr)
-                .and_then(|a| a.get("sections"))
-                .and_then(Value::as_array)
-            else {
-                continue;
-            };
-            let counts: Vec<usize> = sections
-                .iter()
-                .map(|s| {
-                    s.get("product_items")
-                        .and_then(Value::as_array)
-                        .map_or(0, Vec::len)
-                })
-                .collect();
-            let total: usize = counts.iter().sum();
-            if total <= MAX {
-                continue;
-            }
-            // Point at the 31st product: where the limit is crossed.
-            let mut seen = 0;
-            for (si, n) in counts.iter().enumerate() {
-                if seen + n > MAX {
-                    let item = MAX - seen;
-                    let at = format!("{ptr}/sections/{si}/product_items/{item}");
-                    let per = counts
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(" + ");
-                    out.push(
-                        Diagnostic::error(
-                            INFO.name,
-                            at,
-                            format!("`sections` hold {total} products in total ({per}); WhatsApp allows at most {MAX} in a multi-product message, and this is the {}", ordinal(MAX + 1)),
-                        )
-                        .with_help(format!("remove {} product{} or send them in a second message", total - MAX, if total - MAX == 1 { "" } else { "s" }))
-                        .with_source(Source::Platform),
-                    );
-                    break;
-                }
-                seen += n;
-            }
+        // Reported once, where the limit is crossed.
+        for over in section_totals_over(cx, "MpmAction", "product_items", MAX) {
+            out.push(
+                Diagnostic::error(INFO.name, over.at, format!("`sections` hold {} products in total ({}); WhatsApp allows at most {MAX} in a multi-product message, and this is the {}", over.total, over.per_section, ordinal(MAX + 1)))
+                    .with_help(format!("remove {} product{} or send them in a second message", over.total - MAX, if over.total - MAX == 1 { "" } else { "s" }))
+                    .with_source(Source::Platform),
+            );
         }
     }
 }
