@@ -1,1 +1,28 @@
-//! Integration tests for preflight live in `tests/`; this crate has no library code.
+//! Helpers shared by the integration tests in `tests/tests/`: where the
+//! repository is, and its JSON files. The tests themselves are the point; this
+//! crate has no other code.
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from(".."), Path::to_path_buf)
+}
+
+/// Every `*.json` file under `dir`, recursively, sorted; empty if `dir` is missing.
+pub fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                out.extend(json_files(&path));
+            } else if path.extension().is_some_and(|x| x == "json") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -8,31 +8,9 @@
 use preflight::Registry;
 use preflight::annotate::Annotations;
 use preflight::endpoint::SCHEMA_BASE;
+use preflight_tests::{json_files, root};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                out.extend(json_files(&p));
-            } else if p.extension().is_some_and(|x| x == "json") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use std::path::PathBuf;
 
 fn schema_files() -> Vec<(String, Value)> {
     let dir = root().join("schemas");

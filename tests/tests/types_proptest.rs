@@ -9,40 +9,6 @@
 use preflight::types::Request;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-/// Schema keyword findings, by rule name.
-const KEYWORD_RULES: &[&str] = &[
-    "required",
-    "type",
-    "enum",
-    "const",
-    "max-length",
-    "min-length",
-    "pattern",
-    "format",
-    "minimum",
-    "maximum",
-    "exclusive-minimum",
-    "exclusive-maximum",
-    "multiple-of",
-    "max-items",
-    "min-items",
-    "unique-items",
-    "contains",
-    "min-contains",
-    "max-contains",
-    "additional-properties",
-    "unevaluated-properties",
-    "min-properties",
-    "max-properties",
-    "one-of",
-    "any-of",
-    "all-of",
-    "not",
-    "dependent-required",
-    "property-names",
-    "false-schema",
-];
-
 fn cases() -> u32 {
     std::env::var("PREFLIGHT_TYPES_CASES")
         .ok()
@@ -67,7 +33,7 @@ fn generated_values_pass_the_schema() {
             let findings: Vec<String> = report
                 .diagnostics
                 .iter()
-                .filter(|d| KEYWORD_RULES.contains(&d.rule.as_str()))
+                .filter(|d| preflight::rules::is_keyword(&d.rule))
                 .map(|d| format!("{} at {}: {}", d.rule, d.pointer, d.message))
                 .collect();
             if findings.is_empty() {

@@ -5,67 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+use preflight_tests::{json_files, root};
 use std::path::{Path, PathBuf};
 
 use preflight::types::Request;
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                out.extend(json_files(&p));
-            } else if p.extension().is_some_and(|x| x == "json") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Schema keyword findings (not preflight's own rules).
-const KEYWORD_RULES: &[&str] = &[
-    "required",
-    "type",
-    "enum",
-    "const",
-    "max-length",
-    "min-length",
-    "pattern",
-    "format",
-    "minimum",
-    "maximum",
-    "exclusive-minimum",
-    "exclusive-maximum",
-    "multiple-of",
-    "max-items",
-    "min-items",
-    "unique-items",
-    "contains",
-    "min-contains",
-    "max-contains",
-    "additional-properties",
-    "unevaluated-properties",
-    "min-properties",
-    "max-properties",
-    "one-of",
-    "any-of",
-    "all-of",
-    "not",
-    "dependent-required",
-    "property-names",
-    "false-schema",
-];
 
 fn keyword_errors(endpoint: &str, value: &Value) -> Vec<String> {
     preflight::validate_value(endpoint, value)
@@ -73,7 +17,7 @@ fn keyword_errors(endpoint: &str, value: &Value) -> Vec<String> {
         .diagnostics
         .iter()
         .filter(|d| {
-            d.severity == preflight::Severity::Error && KEYWORD_RULES.contains(&d.rule.as_str())
+            d.severity == preflight::Severity::Error && preflight::rules::is_keyword(&d.rule)
         })
         .map(|d| format!("{} {}: {}", d.rule, d.pointer, d.message))
         .collect()

@@ -238,7 +238,34 @@ pub static KEYWORD_RULES: &[(&str, &str)] = &[
         "A value that fits none (or more than one) of the shapes allowed.",
     ),
     ("not", "A value of a form that is explicitly not allowed."),
+    (
+        "multiple-of",
+        "A number that is not a multiple of the required step.",
+    ),
+    (
+        "additional-items",
+        "An array with items beyond those the schema describes.",
+    ),
+    (
+        "unevaluated-properties",
+        "A field no part of the schema describes.",
+    ),
+    (
+        "content-encoding",
+        "A string not in the declared content encoding.",
+    ),
+    (
+        "content-media-type",
+        "A string not of the declared media type.",
+    ),
+    ("schema", "Any other JSON Schema keyword failure."),
 ];
+
+/// True when `rule` names a finding of a JSON Schema keyword (not one of
+/// preflight's own rules).
+pub fn is_keyword(rule: &str) -> bool {
+    KEYWORD_RULES.iter().any(|(name, _)| *name == rule)
+}
 
 /// The info of a value rule or engine rule by name.
 pub fn info(name: &str) -> Option<&'static RuleInfo> {
