@@ -65,12 +65,12 @@ pub struct RuleContext<'a> {
 }
 
 impl<'a> RuleContext<'a> {
-    /// Calls `f(pointer, text)` for every string in the payload, in document
-    /// order. The pointer is built in one reused buffer: a rule allocates only
+    /// Calls `f(path, text)` for every string in the payload, in document
+    /// order. `path.pointer()` builds the JSON pointer: a rule pays for it only
     /// for what it reports.
-    pub fn for_each_string(&self, mut f: impl FnMut(&str, &'a str)) {
-        let mut ptr = String::new();
-        visit_strings(self.payload, &mut ptr, &mut f);
+    pub fn for_each_string(&self, mut f: impl FnMut(&StringPath<'_, 'a>, &'a str)) {
+        let mut segments = Vec::new();
+        visit_strings(self.payload, &mut segments, &mut f);
     }
 
     /// Every (pointer, string value) whose schema nodes carry `x-format: format`,
@@ -98,24 +98,50 @@ impl<'a> RuleContext<'a> {
     }
 }
 
-fn visit_strings<'v>(value: &'v Value, ptr: &mut String, f: &mut impl FnMut(&str, &'v str)) {
-    let len = ptr.len();
+/// Where a string is: the keys and indices from the payload's root.
+pub struct StringPath<'p, 'v> {
+    segments: &'p [Segment<'v>],
+}
+
+enum Segment<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+impl StringPath<'_, '_> {
+    /// The RFC 6901 pointer.
+    pub fn pointer(&self) -> String {
+        let mut out = String::new();
+        for segment in self.segments {
+            out.push('/');
+            match segment {
+                Segment::Key(k) => out.push_str(&crate::pointer::escape(k)),
+                Segment::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+}
+
+fn visit_strings<'v>(
+    value: &'v Value,
+    segments: &mut Vec<Segment<'v>>,
+    f: &mut impl FnMut(&StringPath<'_, 'v>, &'v str),
+) {
     match value {
-        Value::String(s) => f(ptr, s),
+        Value::String(s) => f(&StringPath { segments }, s),
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                use std::fmt::Write;
-                let _ = write!(ptr, "/{i}");
-                visit_strings(v, ptr, f);
-                ptr.truncate(len);
+                segments.push(Segment::Index(i));
+                visit_strings(v, segments, f);
+                segments.pop();
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                ptr.push('/');
-                ptr.push_str(&crate::pointer::escape(k));
-                visit_strings(v, ptr, f);
-                ptr.truncate(len);
+                segments.push(Segment::Key(k));
+                visit_strings(v, segments, f);
+                segments.pop();
             }
         }
         _ => {}

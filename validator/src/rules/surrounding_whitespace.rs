@@ -44,10 +44,11 @@ impl Rule for SurroundingWhitespace {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        cx.for_each_string(|ptr, text| {
+        cx.for_each_string(|path, text| {
             if text.trim() == text || text.trim().is_empty() {
                 return;
             }
+            let ptr = &path.pointer();
             if !is_identifier(cx, ptr) {
                 return;
             }

@@ -21,10 +21,11 @@ impl Rule for UnfilledPlaceholder {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        cx.for_each_string(|ptr, text| {
+        cx.for_each_string(|path, text| {
             let Some((range, kind)) = find_placeholder(text) else {
                 return;
             };
+            let ptr = &path.pointer();
             if cx.annotations.flag(ptr, "x-placeholder-exempt") {
                 return;
             }
