@@ -47,6 +47,16 @@ impl Context<'_> {
     }
 }
 
+/// How a message names the value at `ptr`: the field in backticks, or "the
+/// payload" for the root.
+fn field_label(ptr: &str) -> String {
+    if ptr.is_empty() {
+        "the payload".to_string()
+    } else {
+        format!("`{}`", pointer::field_name(ptr))
+    }
+}
+
 /// A value as messages show it: strings quoted, long values cut.
 pub fn short(value: &Value) -> String {
     let text = match value {
@@ -114,7 +124,7 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
     let ptr = error.instance_path().as_str().to_string();
     let uri = keyword_uri(error);
     let (severity, source) = severity_and_source(cx, uri.as_deref());
-    let field = format!("`{}`", pointer::field_name(&ptr));
+    let field = field_label(&ptr);
     let owner = who(cx, source);
     let node = uri.as_deref().and_then(|u| owner_node(cx, u));
     let description_help = node
@@ -494,7 +504,7 @@ fn one_of_miss(
     source: Source,
     out: &mut Vec<Diagnostic>,
 ) {
-    let field = format!("`{}`", pointer::field_name(ptr));
+    let field = field_label(ptr);
     let node = uri.and_then(|u| cx.registry.node(u).map(|n| (u, n)));
     let instance = cx.payload.pointer(ptr);
     if let (Some((u, variants)), Some(instance)) = (node, instance) {
