@@ -23,20 +23,32 @@ pub struct Endpoint {
     pub provider: &'static str,
     /// The endpoint part of the id (`send`).
     pub name: &'static str,
-    /// The schema's `title`.
-    pub title: String,
-    /// The schema's `description`.
-    pub description: String,
     /// The schema's `$id`.
     pub uri: String,
     /// The schema text as embedded.
     pub schema_text: &'static str,
-    /// The parsed schema.
-    pub schema: Arc<Value>,
     index: usize,
 }
 
 impl Endpoint {
+    /// The schema's `title` (parses the schema on first use).
+    pub fn title(&self) -> String {
+        self.schema_text_of("title")
+    }
+
+    /// The schema's `description` (parses the schema on first use).
+    pub fn description(&self) -> String {
+        self.schema_text_of("description")
+    }
+
+    fn schema_text_of(&self, key: &str) -> String {
+        Registry::get()
+            .ok()
+            .and_then(|r| r.document(&self.uri))
+            .map(|doc| text_of(doc, key))
+            .unwrap_or_default()
+    }
+
     /// How messages name the provider whose rule a limit is ("Sandeza allows at most 50").
     pub fn provider_display(&self) -> &'static str {
         provider_display(self.provider)
@@ -52,7 +64,7 @@ impl Endpoint {
     pub fn validator(&self) -> Result<&jsonschema::Validator, Error> {
         let registry = Registry::get()?;
         let slot = &registry.validators[self.index];
-        let compiled = slot.get_or_init(|| registry.compile(&self.uri).map_err(|e| e.to_string()));
+        let compiled = slot.get_or_init(|| registry.compile(&self.uri));
         compiled.as_ref().map_err(|reason| Error::Schema {
             endpoint: self.id.to_string(),
             reason: reason.clone(),
@@ -75,8 +87,13 @@ pub fn provider_display(provider: &str) -> &'static str {
 /// All endpoints and schema documents.
 pub struct Registry {
     endpoints: Vec<Endpoint>,
-    documents: HashMap<String, Arc<Value>>,
-    resources: jsonschema::Registry<'static>,
+    /// Embedded texts by `$id`.
+    texts: HashMap<String, &'static str>,
+    /// Parsed documents by `$id`, parsed on first use: a run parses only the
+    /// schemas its endpoints reach.
+    documents: HashMap<String, OnceLock<Option<Arc<Value>>>>,
+    /// Per document, a resource registry of the documents it reaches by `$ref`.
+    resources: HashMap<String, OnceLock<Result<jsonschema::Registry<'static>, String>>>,
     validators: Vec<OnceLock<Result<jsonschema::Validator, String>>>,
     fragments: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
     graphs: Vec<OnceLock<crate::graph::Graph>>,
@@ -97,21 +114,10 @@ impl Registry {
     }
 
     fn build() -> Result<Registry, String> {
-        let mut documents = HashMap::new();
+        let mut texts = HashMap::new();
         let mut endpoints = Vec::new();
-        let mut pairs = Vec::new();
         for (index, embedded) in ENDPOINT_SCHEMAS.iter().chain(COMMON_SCHEMAS).enumerate() {
-            let value: Value = serde_json::from_str(embedded.text)
-                .map_err(|e| format!("schemas/{}.json is not valid JSON: {e}", embedded.path))?;
             let uri = format!("{SCHEMA_BASE}{}.json", embedded.path);
-            if value.get("$id").and_then(Value::as_str) != Some(uri.as_str()) {
-                return Err(format!(
-                    "schemas/{}.json must have \"$id\": \"{uri}\"",
-                    embedded.path
-                ));
-            }
-            let value = Arc::new(value);
-            pairs.push((uri.clone(), Arc::clone(&value)));
             if index < ENDPOINT_SCHEMAS.len() {
                 let (provider, name) = embedded
                     .path
@@ -121,23 +127,19 @@ impl Registry {
                     id: embedded.path,
                     provider,
                     name,
-                    title: text_of(&value, "title"),
-                    description: text_of(&value, "description"),
                     uri: uri.clone(),
                     schema_text: embedded.text,
-                    schema: Arc::clone(&value),
                     index,
                 });
             }
-            documents.insert(uri, value);
+            texts.insert(uri, embedded.text);
         }
-        let resources = jsonschema::Registry::new()
-            .extend(pairs)
-            .and_then(|b| b.prepare())
-            .map_err(|e| format!("building the schema registry: {e}"))?;
+        let documents = texts.keys().map(|k| (k.clone(), OnceLock::new())).collect();
+        let resources = texts.keys().map(|k| (k.clone(), OnceLock::new())).collect();
         let validators = endpoints.iter().map(|_| OnceLock::new()).collect();
         Ok(Registry {
             endpoints,
+            texts,
             documents,
             resources,
             validators,
@@ -164,9 +166,29 @@ impl Registry {
             })
     }
 
-    /// Every schema document with its `$id`.
-    pub fn documents(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.documents.iter().map(|(k, v)| (k.as_str(), &**v))
+    /// The `$id`s of every document reachable from `root` by `$ref`
+    /// (`root` included).
+    pub(crate) fn reachable_documents(&self, root: &str) -> Vec<String> {
+        let mut pending = vec![root.to_string()];
+        let mut done: Vec<String> = Vec::new();
+        while let Some(uri) = pending.pop() {
+            if done.contains(&uri) {
+                continue;
+            }
+            if let Some(doc) = self.document(&uri) {
+                let mut refs = Vec::new();
+                collect_refs(doc, &mut refs);
+                for r in refs {
+                    let target = resolve_ref(&format!("{uri}#"), r);
+                    let base = target.split('#').next().unwrap_or_default().to_string();
+                    if !done.contains(&base) && !pending.contains(&base) {
+                        pending.push(base);
+                    }
+                }
+            }
+            done.push(uri);
+        }
+        done
     }
 
     /// The schema graph of an endpoint: its document and the documents it
@@ -176,26 +198,46 @@ impl Registry {
         Some(slot.get_or_init(|| crate::graph::Graph::build(self, &endpoint.uri)))
     }
 
-    /// A schema document by its `$id`.
+    /// A schema document by its `$id` (parsed on first use).
     pub fn document(&self, uri: &str) -> Option<&Arc<Value>> {
-        self.documents.get(uri)
+        let text = *self.texts.get(uri)?;
+        self.documents
+            .get(uri)?
+            .get_or_init(|| serde_json::from_str(text).ok().map(Arc::new))
+            .as_ref()
     }
 
     /// The schema node at an absolute URI with a JSON-pointer fragment.
     pub fn node(&self, uri: &str) -> Option<&Value> {
         let (base, fragment) = uri.split_once('#').unwrap_or((uri, ""));
-        let doc = self.documents.get(base)?;
+        let doc = self.document(base)?;
         doc.pointer(&percent_decode(fragment))
     }
 
-    fn compile(
-        &self,
-        uri: &str,
-    ) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
+    fn compile(&self, uri: &str) -> Result<jsonschema::Validator, String> {
+        let base = uri.split('#').next().unwrap_or(uri);
+        let resources = self
+            .resources
+            .get(base)
+            .ok_or_else(|| format!("no schema document {base}"))?
+            .get_or_init(|| {
+                let pairs: Vec<(String, Arc<Value>)> = self
+                    .reachable_documents(base)
+                    .into_iter()
+                    .filter_map(|u| self.document(&u).map(|d| (u, Arc::clone(d))))
+                    .collect();
+                jsonschema::Registry::new()
+                    .extend(pairs)
+                    .and_then(|b| b.prepare())
+                    .map_err(|e| format!("building the schema registry of {base}: {e}"))
+            })
+            .as_ref()
+            .map_err(Clone::clone)?;
         jsonschema::options()
-            .with_registry(&self.resources)
+            .with_registry(resources)
             .should_validate_formats(true)
             .build(&serde_json::json!({ "$ref": uri }))
+            .map_err(|e| e.to_string())
     }
 
     /// A validator for any schema node by absolute URI (a `oneOf` variant, an
@@ -220,6 +262,22 @@ fn text_of(value: &Value, key: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string()
+}
+
+/// Every `$ref` string in a schema document.
+pub(crate) fn collect_refs<'v>(node: &'v Value, out: &mut Vec<&'v str>) {
+    match node {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
 
 /// Decodes `%XX` escapes in a URI fragment (schema pointers to keys with

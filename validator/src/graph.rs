@@ -290,44 +290,12 @@ impl Graph {
     /// reaches by `$ref` (an endpoint's schema and the shared pieces it uses).
     pub fn build(registry: &'static Registry, root: &str) -> Graph {
         let mut nodes = AddressMap::default();
-        let mut pending = vec![root.to_string()];
-        let mut done: Vec<String> = Vec::new();
-        while let Some(uri) = pending.pop() {
-            if done.contains(&uri) {
-                continue;
-            }
-            if let Some(doc) = registry.document(&uri) {
-                let doc: &'static Value = registry.node(&format!("{uri}#")).unwrap_or(doc);
-                let mut refs = Vec::new();
-                collect_refs(doc, &mut refs);
-                for r in refs {
-                    let target = resolve_ref(&format!("{uri}#"), r);
-                    let base = target.split('#').next().unwrap_or_default().to_string();
-                    if !done.contains(&base) && !pending.contains(&base) {
-                        pending.push(base);
-                    }
-                }
+        for uri in registry.reachable_documents(root) {
+            if let Some(doc) = registry.node(&format!("{uri}#")) {
                 visit(registry, &uri, doc, "", None, &mut nodes);
             }
-            done.push(uri);
         }
         Graph { nodes }
-    }
-}
-
-/// Every `$ref` string in a schema document.
-fn collect_refs<'v>(node: &'v Value, out: &mut Vec<&'v str>) {
-    match node {
-        Value::Object(map) => {
-            for (k, v) in map {
-                match (k.as_str(), v) {
-                    ("$ref", Value::String(r)) => out.push(r),
-                    _ => collect_refs(v, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
     }
 }
 

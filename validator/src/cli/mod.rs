@@ -111,7 +111,7 @@ pub fn run() -> Result<u8> {
         Command::Validate(args) => validate::run(args, &mut stdout),
         Command::Endpoints => {
             for e in preflight::endpoints()? {
-                writeln!(stdout, "{:<30} {}", e.id, e.title)?;
+                writeln!(stdout, "{:<30} {}", e.id, e.title())?;
             }
             Ok(0)
         }
