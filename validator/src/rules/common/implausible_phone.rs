@@ -6,10 +6,9 @@
 //! countries only against E.164's 15 digits. A warning, never an error: the
 //! plan changes, and preflight cannot know whether a number is registered.
 
-use super::phone::{self, Form, Implausible};
+use super::phone::{self, Implausible};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::rules::{Rule, RuleContext, RuleInfo};
-use serde_json::Value;
 
 /// The rule.
 pub struct ImplausiblePhone;
@@ -29,16 +28,7 @@ impl Rule for ImplausiblePhone {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, annotation) in cx.annotations.with_key("x-phone") {
-            let Some(form) = annotation.as_str().and_then(Form::from_annotation) else {
-                continue;
-            };
-            let Some(text) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_str) else {
-                continue;
-            };
-            if super::media::is_placeholder(cx, ptr, text) {
-                continue;
-            }
+        for (ptr, form, text) in phone::fields(cx) {
             let Ok(number) = phone::clean(text) else {
                 continue;
             };

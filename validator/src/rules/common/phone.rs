@@ -9,6 +9,21 @@
 //! number against the numbering plan (mobile numbers are `8[1-35-9]` and 7 to
 //! 10 more digits after the country code 62 or the trunk prefix 0).
 
+/// Every phone-number field of the payload (schema nodes with `x-phone`) as
+/// (pointer, the provider's form, the value), placeholders left out: they are
+/// `unfilled-placeholder`'s finding.
+pub fn fields<'a>(cx: &'a crate::rules::RuleContext<'_>) -> Vec<(&'a str, Form, &'a str)> {
+    cx.annotations
+        .with_key("x-phone")
+        .into_iter()
+        .filter_map(|(ptr, annotation)| {
+            let form = annotation.as_str().and_then(Form::from_annotation)?;
+            let text = crate::pointer::get(cx.payload, ptr).and_then(serde_json::Value::as_str)?;
+            (!super::media::is_placeholder(cx, ptr, text)).then_some((ptr, form, text))
+        })
+        .collect()
+}
+
 /// A provider's documented way of writing a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {

@@ -4,7 +4,6 @@
 use super::phone::{self, Form, FormProblem, Unreadable};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::rules::{Rule, RuleContext, RuleInfo};
-use serde_json::Value;
 
 /// The rule.
 pub struct PhoneFormat;
@@ -24,14 +23,8 @@ impl Rule for PhoneFormat {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, annotation) in cx.annotations.with_key("x-phone") {
-            let Some(form) = annotation.as_str().and_then(Form::from_annotation) else {
-                continue;
-            };
-            let Some(text) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_str) else {
-                continue;
-            };
-            if text.trim().is_empty() || super::media::is_placeholder(cx, ptr, text) {
+        for (ptr, form, text) in phone::fields(cx) {
+            if text.trim().is_empty() {
                 continue;
             }
             if let Some(d) = finding(cx, ptr, text, form) {
