@@ -125,32 +125,27 @@ fn coverage(value: &Value, registry: &'static Registry, endpoint: &Endpoint) -> 
 /// count for, unknown fields and missing required fields against. An array
 /// payload is judged by its first item against array endpoints.
 fn fit(value: &Value, registry: &'static Registry, endpoint: &Endpoint) -> i64 {
-    let root = root_shape(registry, &format!("{}#", endpoint.uri), 0);
-    match (value, root) {
-        (Value::Object(map), Some(Shape::Object { known, required })) => {
-            let matched = map.keys().filter(|k| known.contains(k)).count() as i64;
-            if matched == 0 {
-                return 0;
-            }
-            let unknown = map.len() as i64 - matched;
-            let missing = required.iter().filter(|r| !map.contains_key(*r)).count() as i64;
-            matched * 3 - unknown * 2 - missing
-        }
-        (Value::Array(items), Some(Shape::Array { item })) => match (items.first(), item) {
-            (Some(first), Some(item)) => match (first, item.as_ref()) {
-                (Value::Object(_), Shape::Object { .. }) => {
-                    // Reuse the object scoring against the item shape.
-                    score_object(first, &item) + 1
+    let Some(root) = root_shape(registry, &format!("{}#", endpoint.uri), 0) else {
+        return 0;
+    };
+    match (value, &root) {
+        (Value::Object(_), Shape::Object { .. }) => score_object(value, &root),
+        (Value::Array(items), Shape::Array { item: Some(item) }) => {
+            match (items.first(), item.as_ref()) {
+                // The first item against the item shape.
+                (Some(first @ Value::Object(_)), Shape::Object { .. }) => {
+                    score_object(first, item) + 1
                 }
-                (Value::String(_), Shape::Scalar) => 2,
+                (Some(Value::String(_)), Shape::Scalar) => 2,
                 _ => 0,
-            },
-            _ => 0,
-        },
+            }
+        }
         _ => 0,
     }
 }
 
+/// Known fields count for, unknown fields and missing required fields
+/// against; never below 0.
 fn score_object(value: &Value, shape: &Shape) -> i64 {
     match (value, shape) {
         (Value::Object(map), Shape::Object { known, required }) => {
