@@ -320,7 +320,7 @@ fn visit(
                     continue;
                 };
                 let here = format!("{uri}/{keyword}");
-                let variants_uris = translate_variants(registry, &here, items);
+                let variants_uris = translate::variant_uris_of(registry, &here, items);
                 let discriminator = translate::discriminator_of(registry, &here, items);
                 let variants = variants_uris
                     .into_iter()
@@ -425,8 +425,4 @@ fn visit(
         }
         _ => {}
     }
-}
-
-fn translate_variants(registry: &Registry, uri: &str, items: &Value) -> Vec<String> {
-    translate::variant_uris_of(registry, uri, items)
 }
