@@ -87,6 +87,14 @@ pub struct Located {
     pub ancestor: bool,
 }
 
+/// Where a pointer walk ended: the node reached, its key's range when it is
+/// an object property, and whether the whole pointer resolved.
+struct Walked<'t, 'a> {
+    node: &'t ast::Value<'a>,
+    key: Option<Range<usize>>,
+    complete: bool,
+}
+
 /// A span-preserving parse of one payload's text.
 pub struct SpanTree<'a> {
     root: Option<ast::Value<'a>>,
@@ -118,11 +126,41 @@ impl<'a> SpanTree<'a> {
     /// value serde_json kept). A pointer that does not resolve gives its nearest
     /// existing ancestor with `ancestor: true`.
     pub fn locate(&self, ptr: &str) -> Option<Located> {
-        let root = self.root.as_ref()?;
-        let mut current = root;
-        let mut key: Option<Range<usize>> = None;
+        let walked = self.descend(ptr)?;
+        Some(Located {
+            value: range_of(walked.node),
+            key: walked.key,
+            ancestor: !walked.complete,
+        })
+    }
+
+    /// Byte ranges of every occurrence of key `name` in the object at
+    /// `object_ptr`, in file order (for duplicate-key findings).
+    pub fn key_occurrences(&self, object_ptr: &str, name: &str) -> Vec<Range<usize>> {
+        match self.descend(object_ptr) {
+            Some(Walked {
+                node: ast::Value::Object(object),
+                complete: true,
+                ..
+            }) => object
+                .properties
+                .iter()
+                .filter(|p| prop_name(&p.name) == name)
+                .map(|p| name_range(&p.name))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Follows `ptr` as far as it goes (the last of duplicate keys wins).
+    fn descend(&self, ptr: &str) -> Option<Walked<'_, 'a>> {
+        let mut walked = Walked {
+            node: self.root.as_ref()?,
+            key: None,
+            complete: true,
+        };
         for token in pointer::tokens(ptr) {
-            let next = match current {
+            let next = match walked.node {
                 ast::Value::Object(object) => object
                     .properties
                     .iter()
@@ -137,61 +175,17 @@ impl<'a> SpanTree<'a> {
                 _ => None,
             };
             match next {
-                Some((value, k)) => {
-                    current = value;
-                    key = k;
+                Some((node, key)) => {
+                    walked.node = node;
+                    walked.key = key;
                 }
                 None => {
-                    return Some(Located {
-                        value: range_of(current),
-                        key,
-                        ancestor: true,
-                    });
+                    walked.complete = false;
+                    break;
                 }
             }
         }
-        Some(Located {
-            value: range_of(current),
-            key,
-            ancestor: false,
-        })
-    }
-
-    /// Byte ranges of every occurrence of key `name` in the object at
-    /// `object_ptr`, in file order (for duplicate-key findings).
-    pub fn key_occurrences(&self, object_ptr: &str, name: &str) -> Vec<Range<usize>> {
-        let Some(root) = self.root.as_ref() else {
-            return Vec::new();
-        };
-        let mut current = root;
-        for token in pointer::tokens(object_ptr) {
-            let next = match current {
-                ast::Value::Object(object) => object
-                    .properties
-                    .iter()
-                    .rev()
-                    .find(|p| prop_name(&p.name) == token)
-                    .map(|p| &p.value),
-                ast::Value::Array(array) => token
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|i| array.elements.get(i)),
-                _ => None,
-            };
-            match next {
-                Some(v) => current = v,
-                None => return Vec::new(),
-            }
-        }
-        match current {
-            ast::Value::Object(object) => object
-                .properties
-                .iter()
-                .filter(|p| prop_name(&p.name) == name)
-                .map(|p| name_range(&p.name))
-                .collect(),
-            _ => Vec::new(),
-        }
+        Some(walked)
     }
 
     /// Byte ranges of the string values whose key is one of `names` (at any
