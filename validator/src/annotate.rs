@@ -8,78 +8,32 @@
 //! the payload and the schema side by side, choosing a `oneOf` branch by its
 //! discriminator (or, lacking one, by which branches the value satisfies) and
 //! an `if` by evaluating it, and records every node that applies.
+//!
+//! The walk runs on every payload, so it allocates per payload, not per place:
+//! places and the nodes that apply at them live in two vectors, every place's
+//! JSON pointer in one string, and each place keeps a reference to its value
+//! so rules never look a pointer up again.
 
 use crate::endpoint::{Endpoint, Registry};
 use crate::graph::{Branch, Graph, NodeInfo, Variant};
-use crate::pointer;
 use serde_json::Value;
-use std::sync::Arc;
-
-/// A JSON pointer shared by every schema node that applies at one place.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SharedPointer(Arc<str>);
-
-impl SharedPointer {
-    fn new(pointer: &str) -> Self {
-        SharedPointer(Arc::from(pointer))
-    }
-
-    /// The pointer text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for SharedPointer {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for SharedPointer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&*self.0, f)
-    }
-}
-
-impl std::fmt::Display for SharedPointer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl PartialEq<str> for SharedPointer {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
-impl PartialEq<&str> for SharedPointer {
-    fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
-    }
-}
-
-impl PartialEq<String> for SharedPointer {
-    fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
-    }
-}
+use std::ops::Range;
 
 /// One schema node that applies to one place in the payload.
-#[derive(Clone)]
-pub struct Applied {
+#[derive(Clone, Copy)]
+pub struct Applied<'a> {
     /// Pointer into the payload.
-    pub pointer: SharedPointer,
+    pub pointer: &'a str,
+    /// The payload value at the pointer.
+    pub value: &'a Value,
     /// Absolute URI of the schema node (document `$id` plus `#` pointer).
-    pub uri: std::sync::Arc<str>,
+    pub uri: &'static str,
     /// The schema node.
     pub node: &'static Value,
     info: &'static NodeInfo,
 }
 
-impl std::fmt::Debug for Applied {
+impl std::fmt::Debug for Applied<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Applied")
             .field("pointer", &self.pointer)
@@ -88,7 +42,7 @@ impl std::fmt::Debug for Applied {
     }
 }
 
-impl Applied {
+impl Applied<'_> {
     /// The `$defs` name of the node, when it is a named definition
     /// (`…#/$defs/WhatsAppHeaderImage` → `WhatsAppHeaderImage`).
     pub fn def_name(&self) -> Option<&'static str> {
@@ -102,11 +56,7 @@ impl Applied {
 
     /// The value of one `x-` annotation on the node (no hashing: nodes carry few).
     pub fn annotation(&self, key: &str) -> Option<&'static Value> {
-        self.info
-            .annotations
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| *v)
+        self.info.annotation(key)
     }
 
     /// The node's `format`, if any.
@@ -115,20 +65,47 @@ impl Applied {
     }
 }
 
-/// Every schema node that applies to each place in a payload.
-#[derive(Debug, Clone, Default)]
-pub struct Annotations {
-    /// Applied nodes in document order, contiguous per place.
-    entries: Vec<Applied>,
-    /// Each place's range of `entries`, sorted by pointer for lookups.
-    places: Vec<(SharedPointer, std::ops::Range<u32>)>,
-    /// For each `x-` annotation key present, the entries that carry it, in order.
-    by_annotation: Vec<(&'static str, Vec<u32>)>,
+/// A place in the payload that some schema node describes.
+#[derive(Debug, Clone)]
+struct Place<'v> {
+    /// The payload value.
+    value: &'v Value,
+    /// The place's pointer, a range of [`Annotations::pointers`].
+    pointer: Range<u32>,
+    /// The nodes that apply here, a range of [`Annotations::entries`].
+    entries: Range<u32>,
 }
 
-impl Annotations {
+/// An applied node: the place (index into `places`) and the node's info.
+#[derive(Clone, Copy)]
+struct Entry {
+    place: u32,
+    info: &'static NodeInfo,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("place", &self.place)
+            .field("uri", &self.info.uri)
+            .finish()
+    }
+}
+
+/// Every schema node that applies to each place in a payload.
+#[derive(Debug, Clone, Default)]
+pub struct Annotations<'v> {
+    /// Places in document order (a parent before its children).
+    places: Vec<Place<'v>>,
+    /// Applied nodes in document order, contiguous per place.
+    entries: Vec<Entry>,
+    /// Every place's pointer, one after another.
+    pointers: String,
+}
+
+impl<'v> Annotations<'v> {
     /// Walks `payload` against the endpoint's schema.
-    pub fn collect(registry: &'static Registry, endpoint: &Endpoint, payload: &Value) -> Self {
+    pub fn collect(registry: &'static Registry, endpoint: &Endpoint, payload: &'v Value) -> Self {
         let mut out = Annotations::default();
         let Some(graph) = registry.graph(endpoint) else {
             return out;
@@ -137,65 +114,78 @@ impl Annotations {
             let mut walker = Walker {
                 registry,
                 graph,
-                out: &mut out.entries,
-                places: &mut out.places,
+                out: &mut out,
+                seeds: vec![root],
+                pointer: String::new(),
             };
-            walker.place(&[root], payload, SharedPointer::new(""), 0);
-        }
-        out.places.sort_by(|a, b| a.0.cmp(&b.0));
-        for (i, a) in out.entries.iter().enumerate() {
-            for (key, _) in &a.info.annotations {
-                match out.by_annotation.iter_mut().find(|(k, _)| k == key) {
-                    Some((_, list)) => list.push(i as u32),
-                    None => out.by_annotation.push((key, vec![i as u32])),
-                }
-            }
+            walker.place(0..1, payload, 0);
         }
         out
     }
 
-    /// All applied nodes.
-    pub fn iter(&self) -> impl Iterator<Item = &Applied> {
-        self.entries.iter()
+    fn applied<'a>(&'a self, entry: &Entry) -> Applied<'a> {
+        let place = &self.places[entry.place as usize];
+        let r = &place.pointer;
+        Applied {
+            pointer: &self.pointers[r.start as usize..r.end as usize],
+            value: place.value,
+            uri: &entry.info.uri,
+            node: entry.info.node,
+            info: entry.info,
+        }
+    }
+
+    /// All applied nodes, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = Applied<'_>> {
+        self.entries.iter().map(|e| self.applied(e))
+    }
+
+    /// The index of the place at `pointer`.
+    fn place_index(&self, pointer: &str) -> Option<usize> {
+        self.places.iter().position(|p| {
+            let r = &p.pointer;
+            &self.pointers[r.start as usize..r.end as usize] == pointer
+        })
     }
 
     /// The nodes that apply at `pointer`.
-    pub fn at<'a>(&'a self, pointer: &'a str) -> impl Iterator<Item = &'a Applied> + 'a {
-        let range = self
-            .places
-            .binary_search_by(|(p, _)| p.as_str().cmp(pointer))
-            .ok()
-            .map_or(0..0, |i| {
-                let r = &self.places[i].1;
-                r.start as usize..r.end as usize
-            });
-        self.entries[range].iter()
+    pub fn at<'a>(&'a self, pointer: &str) -> impl Iterator<Item = Applied<'a>> + 'a {
+        let range = self.place_index(pointer).map_or(0..0, |i| {
+            let r = &self.places[i].entries;
+            r.start as usize..r.end as usize
+        });
+        self.entries[range].iter().map(|e| self.applied(e))
     }
 
-    /// Every place where an applied node has `key`, with the key's value; one
-    /// entry per place (the first node that has it).
-    pub fn with_key<'a>(&'a self, key: &'a str) -> Vec<(&'a str, &'static Value)> {
-        let mut out: Vec<(&'a str, &'static Value)> = Vec::new();
-        // Entries are grouped by pointer, so "first per place" is "differs from the last kept".
-        let mut keep = |a: &'a Applied, v: &'static Value| {
-            if out.last().is_none_or(|(p, _)| *p != a.pointer.as_str()) {
-                out.push((a.pointer.as_str(), v));
+    /// The payload value at `pointer`, when a schema node describes it.
+    pub fn value_at(&self, pointer: &str) -> Option<&'v Value> {
+        self.place_index(pointer).map(|i| self.places[i].value)
+    }
+
+    /// Every place where an applied node has `key`, with the key's value and
+    /// the payload value there; one entry per place (the first node that has
+    /// it), in document order.
+    pub fn with_key<'a>(&'a self, key: &str) -> Vec<Keyed<'a>> {
+        let mut out: Vec<Keyed<'a>> = Vec::new();
+        let mut last_place = u32::MAX;
+        let annotation = key.starts_with("x-");
+        for e in &self.entries {
+            if e.place == last_place {
+                continue;
             }
-        };
-        if key.starts_with("x-") {
-            if let Some((_, list)) = self.by_annotation.iter().find(|(k, _)| *k == key) {
-                for &i in list {
-                    let a = &self.entries[i as usize];
-                    if let Some(v) = a.annotation(key) {
-                        keep(a, v);
-                    }
-                }
-            }
-        } else {
-            for a in &self.entries {
-                if let Some(v) = a.node.get(key) {
-                    keep(a, v);
-                }
+            let found = if annotation {
+                e.info.annotation(key)
+            } else {
+                e.info.node.get(key)
+            };
+            if let Some(v) = found {
+                last_place = e.place;
+                let a = self.applied(e);
+                out.push(Keyed {
+                    pointer: a.pointer,
+                    annotation: v,
+                    value: a.value,
+                });
             }
         }
         out
@@ -203,12 +193,8 @@ impl Annotations {
 
     /// True when some node at `pointer` has `key: true`.
     pub fn flag(&self, pointer: &str, key: &str) -> bool {
-        self.at(pointer).any(|a| {
-            a.info
-                .annotations
-                .iter()
-                .any(|(k, v)| *k == key && v.as_bool() == Some(true))
-        })
+        self.at(pointer)
+            .any(|a| a.annotation(key).and_then(Value::as_bool) == Some(true))
     }
 
     /// The value of `key` on the first node at `pointer` that has it.
@@ -217,91 +203,102 @@ impl Annotations {
     }
 
     /// The `$defs` names of the nodes at `pointer`.
-    pub fn def_names<'a>(&'a self, pointer: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn def_names<'a>(&'a self, pointer: &str) -> impl Iterator<Item = &'static str> + 'a {
         self.at(pointer).filter_map(|a| a.def_name())
     }
 
     /// Pointers of values marked `x-secret`.
     pub fn secret_pointers(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .entries
-            .iter()
-            .filter(|a| {
-                a.info
-                    .annotations
-                    .iter()
-                    .any(|(k, v)| *k == "x-secret" && v.as_bool() == Some(true))
-            })
-            .map(|a| a.pointer.to_string())
-            .collect();
-        out.dedup();
+        let mut out: Vec<String> = Vec::new();
+        for k in self.with_key("x-secret") {
+            if k.annotation.as_bool() == Some(true) {
+                out.push(k.pointer.to_string());
+            }
+        }
         out
     }
 }
 
-struct Walker<'w> {
+/// A place where a schema node carries a given key: see [`Annotations::with_key`].
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed<'a> {
+    /// Pointer into the payload.
+    pub pointer: &'a str,
+    /// The key's value on the schema node.
+    pub annotation: &'static Value,
+    /// The payload value at the pointer.
+    pub value: &'a Value,
+}
+
+struct Walker<'w, 'v> {
     registry: &'static Registry,
     graph: &'static Graph,
-    out: &'w mut Vec<Applied>,
-    places: &'w mut Vec<(SharedPointer, std::ops::Range<u32>)>,
+    out: &'w mut Annotations<'v>,
+    /// A stack of seed nodes: each place's seeds are a range of it.
+    seeds: Vec<&'static Value>,
+    /// The pointer of the place being walked.
+    pointer: String,
 }
 
 const MAX_DEPTH: usize = 96;
 
-impl Walker<'_> {
+impl<'v> Walker<'_, 'v> {
     /// One place in the payload: every schema node that applies to it first
     /// (through `$ref`, `allOf`, the chosen `oneOf`/`anyOf` variant, `if`),
     /// then its children, each with the subschemas all those nodes give it.
-    fn place(
-        &mut self,
-        seeds: &[&'static Value],
-        instance: &Value,
-        ptr: SharedPointer,
-        depth: usize,
-    ) {
+    fn place(&mut self, seeds: Range<usize>, instance: &'v Value, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
-        let start = self.out.len();
-        for seed in seeds {
-            self.expand(seed, instance, &ptr, depth);
+        let index = self.out.places.len() as u32;
+        let start = self.out.entries.len();
+        for i in seeds {
+            let seed = self.seeds[i];
+            self.expand(seed, instance, index, depth);
         }
-        let end = self.out.len();
+        let end = self.out.entries.len();
         if end == start {
             return;
         }
-        self.places.push((ptr.clone(), start as u32..end as u32));
-        let mut subs: Vec<&'static Value> = Vec::new();
+        let text_start = self.out.pointers.len() as u32;
+        self.out.pointers.push_str(&self.pointer);
+        self.out.places.push(Place {
+            value: instance,
+            pointer: text_start..self.out.pointers.len() as u32,
+            entries: start as u32..end as u32,
+        });
+        let base = self.seeds.len();
+        let parent_len = self.pointer.len();
         match instance {
             Value::Object(map) => {
                 for (key, value) in map {
-                    subs.clear();
-                    for a in &self.out[start..end] {
-                        if let Some(sub) = a.info.property(key).or(a.info.additional) {
-                            subs.push(sub);
+                    for e in &self.out.entries[start..end] {
+                        if let Some(sub) = e.info.property(key).or(e.info.additional) {
+                            self.seeds.push(sub);
                         }
                     }
-                    if !subs.is_empty() {
-                        let child = SharedPointer::new(&pointer::join(&ptr, key));
-                        let seeds = std::mem::take(&mut subs);
-                        self.place(&seeds, value, child, depth + 1);
-                        subs = seeds;
+                    if self.seeds.len() > base {
+                        self.pointer.push('/');
+                        self.pointer.push_str(&crate::pointer::escape(key));
+                        self.place(base..self.seeds.len(), value, depth + 1);
+                        self.pointer.truncate(parent_len);
+                        self.seeds.truncate(base);
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, value) in items.iter().enumerate() {
-                    subs.clear();
-                    for a in &self.out[start..end] {
-                        if let Some(sub) = a.info.prefix_items.get(i).or(a.info.items) {
-                            subs.push(sub);
+                    for e in &self.out.entries[start..end] {
+                        if let Some(sub) = e.info.prefix_items.get(i).or(e.info.items) {
+                            self.seeds.push(sub);
                         }
                     }
-                    if !subs.is_empty() {
-                        let child = SharedPointer::new(&pointer::join_index(&ptr, i));
-                        let seeds = std::mem::take(&mut subs);
-                        self.place(&seeds, value, child, depth + 1);
-                        subs = seeds;
+                    if self.seeds.len() > base {
+                        self.pointer.push('/');
+                        push_index(&mut self.pointer, i);
+                        self.place(base..self.seeds.len(), value, depth + 1);
+                        self.pointer.truncate(parent_len);
+                        self.seeds.truncate(base);
                     }
                 }
             }
@@ -310,33 +307,22 @@ impl Walker<'_> {
     }
 
     /// Records `node` and every node it brings in at the same place.
-    fn expand(
-        &mut self,
-        node: &'static Value,
-        instance: &Value,
-        ptr: &SharedPointer,
-        depth: usize,
-    ) {
+    fn expand(&mut self, node: &'static Value, instance: &Value, place: u32, depth: usize) {
         if depth > MAX_DEPTH || !node.is_object() {
             return;
         }
         let Some(info) = self.graph.info(node) else {
             return;
         };
-        self.out.push(Applied {
-            pointer: ptr.clone(),
-            uri: Arc::clone(&info.uri),
-            node,
-            info,
-        });
+        self.out.entries.push(Entry { place, info });
         if let Some(target) = info.ref_target {
-            self.expand(target, instance, ptr, depth + 1);
+            self.expand(target, instance, place, depth + 1);
         }
         for sub in info.all_of {
-            self.expand(sub, instance, ptr, depth + 1);
+            self.expand(sub, instance, place, depth + 1);
         }
         for branch in &info.branches {
-            self.branch(branch, instance, ptr, depth);
+            self.branch(branch, instance, place, depth);
         }
         if let Some(cond) = &info.if_validator {
             let sub = if cond.is_valid(self.registry, instance) {
@@ -345,7 +331,7 @@ impl Walker<'_> {
                 info.then_else.1
             };
             if let Some(sub) = sub {
-                self.expand(sub, instance, ptr, depth + 1);
+                self.expand(sub, instance, place, depth + 1);
             }
         }
     }
@@ -355,18 +341,12 @@ impl Walker<'_> {
     /// no undeclared field) that the value satisfies; else, for a value that
     /// satisfies none, the single plausible one, so rules still see the
     /// branch the payload evidently meant.
-    fn branch(
-        &mut self,
-        branch: &'static Branch,
-        instance: &Value,
-        ptr: &SharedPointer,
-        depth: usize,
-    ) {
+    fn branch(&mut self, branch: &'static Branch, instance: &Value, place: u32, depth: usize) {
         if let Some((property, values)) = &branch.discriminator {
             if let Some(value) = instance.get(property) {
                 if let Some(i) = values.iter().position(|vs| vs.contains(value)) {
                     if let Some(v) = branch.variants.get(i) {
-                        self.expand(v.node, instance, ptr, depth + 1);
+                        self.expand(v.node, instance, place, depth + 1);
                     }
                 }
             }
@@ -387,21 +367,30 @@ impl Walker<'_> {
             0 => closest(self.graph, branch, instance).into_iter().collect(),
             1 => plausible,
             _ => {
-                let valid: Vec<&Variant> = plausible
+                let valid = plausible
                     .iter()
                     .copied()
-                    .filter(|v| v.validator.is_valid(self.registry, instance))
-                    .collect();
+                    .filter(|v| v.validator.is_valid(self.registry, instance));
                 if branch.keyword == "oneOf" {
-                    valid.into_iter().take(1).collect()
+                    valid.take(1).collect()
                 } else {
-                    valid
+                    valid.collect()
                 }
             }
         };
         for v in chosen {
-            self.expand(v.node, instance, ptr, depth + 1);
+            self.expand(v.node, instance, place, depth + 1);
         }
+    }
+}
+
+/// Appends the decimal digits of `n` (array indices, without `format!`).
+fn push_index(out: &mut String, n: usize) {
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+    } else {
+        push_index(out, n / 10);
+        out.push(char::from(b'0' + (n % 10) as u8));
     }
 }
 

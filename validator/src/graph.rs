@@ -12,6 +12,8 @@ use std::sync::{Arc, OnceLock};
 
 /// What the walker needs to know about one schema object.
 pub struct NodeInfo {
+    /// The schema object itself.
+    pub node: &'static Value,
     /// Absolute URI (document `$id` + `#` + JSON pointer).
     pub uri: Arc<str>,
     /// The `$defs` key, when the node is a named definition.
@@ -54,6 +56,14 @@ pub struct Shallow {
 }
 
 impl NodeInfo {
+    /// The value of one `x-` annotation (no hashing: nodes carry few).
+    pub fn annotation(&self, key: &str) -> Option<&'static Value> {
+        self.annotations
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+    }
+
     /// The schema of property `key`, if declared.
     pub fn property(&self, key: &str) -> Option<&'static Value> {
         self.properties
@@ -388,6 +398,7 @@ fn visit(
             out.insert(
                 node as *const Value as usize,
                 NodeInfo {
+                    node,
                     uri,
                     def_name,
                     annotations,

@@ -57,7 +57,7 @@ pub struct RuleContext<'a> {
     /// The payload.
     pub payload: &'a Value,
     /// Schema nodes that apply to each place in the payload.
-    pub annotations: &'a Annotations,
+    pub annotations: &'a Annotations<'a>,
     /// Run options (e.g. the Sandeza password for signature checks).
     pub options: &'a Options,
     /// The media fields, computed once for the three media rules.
@@ -82,12 +82,8 @@ impl<'a> RuleContext<'a> {
         self.annotations
             .with_key("x-format")
             .into_iter()
-            .filter(|(_, v)| v.as_str() == Some(format))
-            .filter_map(|(ptr, _)| {
-                crate::pointer::get(self.payload, ptr)
-                    .and_then(Value::as_str)
-                    .map(|s| (ptr, s))
-            })
+            .filter(|k| k.annotation.as_str() == Some(format))
+            .filter_map(|k| k.value.as_str().map(|s| (k.pointer, s)))
             .collect()
     }
 

@@ -16,10 +16,10 @@ pub fn fields<'a>(cx: &'a crate::rules::RuleContext<'_>) -> Vec<(&'a str, Form, 
     cx.annotations
         .with_key("x-phone")
         .into_iter()
-        .filter_map(|(ptr, annotation)| {
-            let form = annotation.as_str().and_then(Form::from_annotation)?;
-            let text = crate::pointer::get(cx.payload, ptr).and_then(serde_json::Value::as_str)?;
-            (!super::media::is_placeholder(cx, ptr, text)).then_some((ptr, form, text))
+        .filter_map(|k| {
+            let form = k.annotation.as_str().and_then(Form::from_annotation)?;
+            let text = k.value.as_str()?;
+            (!super::media::is_placeholder(cx, k.pointer, text)).then_some((k.pointer, form, text))
         })
         .collect()
 }

@@ -4,7 +4,6 @@
 
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::rules::{Rule, RuleContext, RuleInfo};
-use serde_json::Value;
 use std::ops::Range;
 
 /// The rule.
@@ -25,11 +24,12 @@ impl Rule for TemplateParamWhitespace {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, format) in cx.annotations.with_key("x-format") {
-            if format.as_str() != Some("whatsapp-template-param") {
+        for keyed in cx.annotations.with_key("x-format") {
+            if keyed.annotation.as_str() != Some("whatsapp-template-param") {
                 continue;
             }
-            let Some(text) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_str) else {
+            let ptr = keyed.pointer;
+            let Some(text) = keyed.value.as_str() else {
                 continue;
             };
             let found = occurrences(text);

@@ -27,8 +27,8 @@ pub(crate) fn check(cx: &RuleContext<'_>, rule: &'static RuleInfo, out: &mut Vec
         if a.def_name() != Some("ButtonIndex") {
             continue;
         }
-        let ptr = a.pointer.as_str();
-        let Some(index) = pointer::get(cx.payload, ptr).and_then(index_of) else {
+        let ptr = a.pointer;
+        let Some(index) = index_of(a.value) else {
             continue;
         };
         let (Some(item), Some(list)) = (

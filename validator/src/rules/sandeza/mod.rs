@@ -133,8 +133,8 @@ pub(crate) fn section_totals_over(
 pub(crate) fn places_of<'a>(cx: &'a RuleContext<'_>, def: &str) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();
     for a in cx.annotations.iter() {
-        if a.def_name() == Some(def) && !out.contains(&a.pointer.as_str()) {
-            out.push(a.pointer.as_str());
+        if a.def_name() == Some(def) && !out.contains(&a.pointer) {
+            out.push(a.pointer);
         }
     }
     out
