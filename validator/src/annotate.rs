@@ -68,6 +68,8 @@ impl Applied<'_> {
 /// A place in the payload that some schema node describes.
 #[derive(Debug, Clone)]
 struct Place<'v> {
+    /// FNV-1a hash of the pointer, so lookups compare strings only on a match.
+    hash: u64,
     /// The payload value.
     value: &'v Value,
     /// The place's pointer, a range of [`Annotations::pointers`].
@@ -101,6 +103,19 @@ pub struct Annotations<'v> {
     entries: Vec<Entry>,
     /// Every place's pointer, one after another.
     pointers: String,
+    /// The union of the entries' [`NodeInfo::annotation_bits`].
+    annotation_bits: u16,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Continues an FNV-1a hash over `bytes`: a child's pointer hash is its
+/// parent's continued over `/token`.
+fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }
 
 impl<'v> Annotations<'v> {
@@ -118,8 +133,12 @@ impl<'v> Annotations<'v> {
                 seeds: vec![root],
                 pointer: String::new(),
             };
-            walker.place(0..1, payload, 0);
+            walker.place(0..1, payload, FNV_OFFSET, 0);
         }
+        out.annotation_bits = out
+            .entries
+            .iter()
+            .fold(0, |bits, e| bits | e.info.annotation_bits);
         out
     }
 
@@ -142,10 +161,26 @@ impl<'v> Annotations<'v> {
 
     /// The index of the place at `pointer`.
     fn place_index(&self, pointer: &str) -> Option<usize> {
+        let hash = fnv(FNV_OFFSET, pointer.as_bytes());
         self.places.iter().position(|p| {
             let r = &p.pointer;
-            &self.pointers[r.start as usize..r.end as usize] == pointer
+            p.hash == hash && &self.pointers[r.start as usize..r.end as usize] == pointer
         })
+    }
+
+    /// Every place where a node named `def` (a `$defs` key) applies, with the
+    /// payload value there, in document order.
+    pub fn with_def<'a>(&'a self, def: &str) -> Vec<(&'a str, &'v Value)> {
+        let mut out = Vec::new();
+        let mut last_place = u32::MAX;
+        for e in &self.entries {
+            if e.place != last_place && e.info.def_name == Some(def) {
+                last_place = e.place;
+                let a = self.applied(e);
+                out.push((a.pointer, self.places[e.place as usize].value));
+            }
+        }
+        out
     }
 
     /// The nodes that apply at `pointer`.
@@ -169,11 +204,18 @@ impl<'v> Annotations<'v> {
         let mut out: Vec<Keyed<'a>> = Vec::new();
         let mut last_place = u32::MAX;
         let annotation = key.starts_with("x-");
+        let bit = crate::graph::annotation_bit(key);
+        if annotation && bit != 0 && self.annotation_bits & bit == 0 {
+            return out;
+        }
         for e in &self.entries {
             if e.place == last_place {
                 continue;
             }
             let found = if annotation {
+                if bit != 0 && e.info.annotation_bits & bit == 0 {
+                    continue;
+                }
                 e.info.annotation(key)
             } else {
                 e.info.node.get(key)
@@ -246,7 +288,7 @@ impl<'v> Walker<'_, 'v> {
     /// One place in the payload: every schema node that applies to it first
     /// (through `$ref`, `allOf`, the chosen `oneOf`/`anyOf` variant, `if`),
     /// then its children, each with the subschemas all those nodes give it.
-    fn place(&mut self, seeds: Range<usize>, instance: &'v Value, depth: usize) {
+    fn place(&mut self, seeds: Range<usize>, instance: &'v Value, hash: u64, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -263,6 +305,7 @@ impl<'v> Walker<'_, 'v> {
         let text_start = self.out.pointers.len() as u32;
         self.out.pointers.push_str(&self.pointer);
         self.out.places.push(Place {
+            hash,
             value: instance,
             pointer: text_start..self.out.pointers.len() as u32,
             entries: start as u32..end as u32,
@@ -280,7 +323,8 @@ impl<'v> Walker<'_, 'v> {
                     if self.seeds.len() > base {
                         self.pointer.push('/');
                         self.pointer.push_str(&crate::pointer::escape(key));
-                        self.place(base..self.seeds.len(), value, depth + 1);
+                        let child = fnv(hash, &self.pointer.as_bytes()[parent_len..]);
+                        self.place(base..self.seeds.len(), value, child, depth + 1);
                         self.pointer.truncate(parent_len);
                         self.seeds.truncate(base);
                     }
@@ -296,7 +340,8 @@ impl<'v> Walker<'_, 'v> {
                     if self.seeds.len() > base {
                         self.pointer.push('/');
                         push_index(&mut self.pointer, i);
-                        self.place(base..self.seeds.len(), value, depth + 1);
+                        let child = fnv(hash, &self.pointer.as_bytes()[parent_len..]);
+                        self.place(base..self.seeds.len(), value, child, depth + 1);
                         self.pointer.truncate(parent_len);
                         self.seeds.truncate(base);
                     }

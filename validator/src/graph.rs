@@ -20,6 +20,8 @@ pub struct NodeInfo {
     pub def_name: Option<&'static str>,
     /// The node's `x-` annotations.
     pub annotations: Vec<(&'static str, &'static Value)>,
+    /// A bit per [`ANNOTATION_KEYS`] entry the node carries.
+    pub annotation_bits: u16,
     /// The node's `format`.
     pub format: Option<&'static str>,
     /// The target of `$ref`, when there is one and it resolves.
@@ -42,6 +44,26 @@ pub struct NodeInfo {
     pub items: Option<&'static Value>,
     /// What [`shallow_ok`] checks on this node.
     pub shallow: Shallow,
+}
+
+/// The `x-` annotations rules look for on every payload, one bit each in
+/// [`NodeInfo::annotation_bits`], so a search skips nodes without them.
+pub const ANNOTATION_KEYS: &[&str] = &[
+    "x-media",
+    "x-phone",
+    "x-format",
+    "x-secret",
+    "x-placeholder-exempt",
+    "x-status-codes",
+    "x-delimited",
+];
+
+/// The bit of an annotation key in [`ANNOTATION_KEYS`], or 0.
+pub fn annotation_bit(key: &str) -> u16 {
+    ANNOTATION_KEYS
+        .iter()
+        .position(|k| *k == key)
+        .map_or(0, |i| 1 << i)
 }
 
 /// The keywords [`shallow_ok`] reads, extracted once.
@@ -369,11 +391,14 @@ fn visit(
             let if_validator = map
                 .get("if")
                 .map(|_| Lazy::new(Arc::from(format!("{uri}/if"))));
-            let annotations = map
+            let annotations: Vec<(&'static str, &'static Value)> = map
                 .iter()
                 .filter(|(k, _)| k.starts_with("x-"))
                 .map(|(k, v)| (k.as_str(), v))
                 .collect();
+            let annotation_bits = annotations
+                .iter()
+                .fold(0, |bits, (k, _)| bits | annotation_bit(k));
             let empty: &'static [Value] = &[];
             let array = |key: &str| {
                 map.get(key)
@@ -402,6 +427,7 @@ fn visit(
                     uri,
                     def_name,
                     annotations,
+                    annotation_bits,
                     format: map.get("format").and_then(Value::as_str),
                     ref_target,
                     branches,

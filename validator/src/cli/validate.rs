@@ -457,10 +457,10 @@ fn flush_batch(
             });
             match outcome {
                 Ok(mut o) => {
-                    let index = LineIndex::new(text);
                     let line_text = if o.report.diagnostics.is_empty() {
                         None
                     } else {
+                        let index = LineIndex::new(text);
                         Some(masked_line(text, &index, 1, &o.secret_spans))
                     };
                     check::shift(&mut o.report, &mut [], origin);

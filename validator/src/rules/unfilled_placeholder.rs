@@ -56,15 +56,19 @@ impl Rule for UnfilledPlaceholder {
 pub fn find_placeholder(text: &str) -> Option<(std::ops::Range<usize>, &'static str)> {
     // Swagger/OpenAPI's default example value, and `your-…` slugs
     // (`your-url-for-image`, `your_app_id`, `YOUR_TOKEN`).
-    let lower_start = text.get(..5).map(str::to_ascii_lowercase);
-    if text == "string" || matches!(lower_start.as_deref(), Some("your-" | "your_")) {
+    let start = text.as_bytes().get(..5);
+    let your =
+        start.is_some_and(|s| s.eq_ignore_ascii_case(b"your-") || s.eq_ignore_ascii_case(b"your_"));
+    if text == "string" || your {
         return Some((0..text.chars().count(), "value"));
     }
     // Nearly every real value has none of the marker characters: skip it cheaply.
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'{' | b'<' | b'[' | b'x' | b'X'))
-    {
+    let bytes = text.as_bytes();
+    let marker = bytes.iter().any(|b| matches!(b, b'{' | b'<' | b'['));
+    let x_run = bytes
+        .windows(3)
+        .any(|w| w.iter().all(|b| b.eq_ignore_ascii_case(&b'x')));
+    if !marker && !x_run {
         return None;
     }
     let chars: Vec<char> = text.chars().collect();

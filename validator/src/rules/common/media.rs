@@ -21,7 +21,7 @@ pub struct MediaSpec {
     /// `image`, `video`, `audio`, `document`, `sticker` or `any`.
     pub kind: &'static str,
     /// The accepted extensions (lowercase, no dot), when the annotation lists them.
-    pub extensions: Option<Vec<&'static str>>,
+    pub extensions: Option<&'static [Value]>,
     /// `required` or `preferred`, when the annotation says.
     pub https: Option<&'static str>,
     /// The size limit in bytes, when known.
@@ -46,7 +46,7 @@ impl MediaSpec {
             extensions: media
                 .get("extensions")
                 .and_then(Value::as_array)
-                .map(|list| list.iter().filter_map(Value::as_str).collect()),
+                .map(Vec::as_slice),
             https: text("https"),
             max_bytes: media.get("max-bytes").and_then(Value::as_u64),
             separator: text("list-separator").filter(|s| !s.is_empty()),
@@ -66,8 +66,8 @@ impl MediaSpec {
     /// The extensions this spec accepts: its own list, else WhatsApp's for the
     /// kind, else none (any extension).
     pub fn accepted(&self) -> Option<Vec<&'static str>> {
-        if let Some(list) = &self.extensions {
-            return Some(list.clone());
+        if let Some(list) = self.extensions {
+            return Some(list.iter().filter_map(Value::as_str).collect());
         }
         platform_extensions(self.kind).map(<[&str]>::to_vec)
     }
@@ -156,7 +156,7 @@ fn collect_fields<'a>(cx: &RuleContext<'a>) -> Vec<MediaField<'a>> {
     let mut uri_pointers: Vec<&str> = Vec::new();
     for applied in cx.annotations.iter() {
         if applied.format() == Some("uri") {
-            uri_pointers.push(&applied.pointer);
+            uri_pointers.push(applied.pointer);
         }
         if applied.annotation("x-media").is_none() {
             continue;
@@ -168,8 +168,7 @@ fn collect_fields<'a>(cx: &RuleContext<'a>) -> Vec<MediaField<'a>> {
             field.specs.push(spec);
             continue;
         }
-        let Some(text) = crate::pointer::get(cx.payload, &applied.pointer).and_then(Value::as_str)
-        else {
+        let Some(text) = applied.value.as_str() else {
             continue;
         };
         out.push(MediaField {

@@ -190,6 +190,11 @@ mod tests {
     use crate::rules::common::media::{MediaSpec, extension, parse_url};
 
     fn spec(kind: &'static str, extensions: Option<Vec<&'static str>>, warning: bool) -> MediaSpec {
+        // Specs borrow their lists from the embedded schemas, which live forever.
+        let extensions = extensions.map(|list| {
+            let values: Vec<serde_json::Value> = list.into_iter().map(Into::into).collect();
+            &*Box::leak(values.into_boxed_slice())
+        });
         MediaSpec {
             kind,
             extensions,

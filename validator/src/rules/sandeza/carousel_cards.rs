@@ -24,11 +24,8 @@ impl Rule for CarouselCards {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for ptr in places_of(cx, "WhatsAppCarousel") {
-            let Some(cards) = crate::pointer::get(cx.payload, ptr)
-                .and_then(|c| c.get("cards"))
-                .and_then(Value::as_array)
-            else {
+        for (ptr, value) in places_of(cx, "WhatsAppCarousel") {
+            let Some(cards) = value.get("cards").and_then(Value::as_array) else {
                 continue;
             };
             let mut used: Vec<(u64, usize)> = Vec::new();

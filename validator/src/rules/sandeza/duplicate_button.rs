@@ -24,11 +24,8 @@ impl Rule for DuplicateButton {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for ptr in places_of(cx, "SessionButtonBody") {
-            let Some(buttons) = crate::pointer::get(cx.payload, ptr)
-                .and_then(|b| b.get("button"))
-                .and_then(Value::as_array)
-            else {
+        for (ptr, value) in places_of(cx, "SessionButtonBody") {
+            let Some(buttons) = value.get("button").and_then(Value::as_array) else {
                 continue;
             };
             for (field, what, normalise) in [("title", "title", true), ("key", "id (`key`)", false)]

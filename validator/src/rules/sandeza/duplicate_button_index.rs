@@ -29,8 +29,8 @@ impl Rule for DuplicateButtonIndex {
             crate::rules::providers::button_index_reused::check(cx, &INFO, out);
             return;
         }
-        for ptr in places_of(cx, "WhatsAppTemplateButtons") {
-            if let Some(buttons) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_array) {
+        for (ptr, value) in places_of(cx, "WhatsAppTemplateButtons") {
+            if let Some(buttons) = value.as_array() {
                 let items: Vec<(String, &Value)> = buttons
                     .iter()
                     .enumerate()
@@ -39,11 +39,8 @@ impl Rule for DuplicateButtonIndex {
                 report(&items, "`button`", out);
             }
         }
-        for ptr in places_of(cx, "CarouselCard") {
-            let Some(components) = crate::pointer::get(cx.payload, ptr)
-                .and_then(|c| c.get("components"))
-                .and_then(Value::as_array)
-            else {
+        for (ptr, value) in places_of(cx, "CarouselCard") {
+            let Some(components) = value.get("components").and_then(Value::as_array) else {
                 continue;
             };
             let items: Vec<(String, &Value)> = components

@@ -24,11 +24,8 @@ impl Rule for DuplicateListRow {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for ptr in places_of(cx, "SessionList") {
-            let Some(sections) = crate::pointer::get(cx.payload, ptr)
-                .and_then(|a| a.get("sections"))
-                .and_then(Value::as_array)
-            else {
+        for (ptr, value) in places_of(cx, "SessionList") {
+            let Some(sections) = value.get("sections").and_then(Value::as_array) else {
                 continue;
             };
             let mut seen: Vec<(&str, usize, usize)> = Vec::new();

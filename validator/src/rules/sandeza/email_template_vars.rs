@@ -31,10 +31,8 @@ impl Rule for EmailTemplateVars {
             }
             check_vars(ptr, text, out);
         }
-        for email in places_of(cx, "EmailPlain") {
-            let Some(obj) = crate::pointer::get(cx.payload, email) else {
-                continue;
-            };
+        for (email, value) in places_of(cx, "EmailPlain") {
+            let obj = value;
             let Some(message) = obj.get("message").and_then(Value::as_str) else {
                 continue;
             };

@@ -94,11 +94,8 @@ pub(crate) fn section_totals_over(
     max: usize,
 ) -> Vec<OverTotal> {
     let mut out = Vec::new();
-    for ptr in places_of(cx, def) {
-        let Some(sections) = crate::pointer::get(cx.payload, ptr)
-            .and_then(|a| a.get("sections"))
-            .and_then(Value::as_array)
-        else {
+    for (ptr, value) in places_of(cx, def) {
+        let Some(sections) = value.get("sections").and_then(Value::as_array) else {
             continue;
         };
         let counts: Vec<usize> = sections
@@ -129,15 +126,9 @@ pub(crate) fn section_totals_over(
     out
 }
 
-/// Pointers of the places where a node named `def` (a `$defs` key) applies.
-pub(crate) fn places_of<'a>(cx: &'a RuleContext<'_>, def: &str) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for a in cx.annotations.iter() {
-        if a.def_name() == Some(def) && !out.contains(&a.pointer) {
-            out.push(a.pointer);
-        }
-    }
-    out
+/// The places where a node named `def` (a `$defs` key) applies: pointer and value.
+pub(crate) fn places_of<'a>(cx: &RuleContext<'a>, def: &str) -> Vec<(&'a str, &'a Value)> {
+    cx.annotations.with_def(def)
 }
 
 /// A button `index` as sent: an integer or a one-digit string.

@@ -24,10 +24,8 @@ impl Rule for OtpMismatch {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for ptr in places_of(cx, "WhatsAppTemplateJson") {
-            let Some(obj) = crate::pointer::get(cx.payload, ptr) else {
-                continue;
-            };
+        for (ptr, value) in places_of(cx, "WhatsAppTemplateJson") {
+            let obj = value;
             let Some(body) = json_body_code(obj) else {
                 continue;
             };
@@ -39,10 +37,8 @@ impl Rule for OtpMismatch {
                 out.push(finding(at, body, code, None));
             }
         }
-        for ptr in places_of(cx, "WhatsAppTemplateDelimited") {
-            let Some(obj) = crate::pointer::get(cx.payload, ptr) else {
-                continue;
-            };
+        for (ptr, value) in places_of(cx, "WhatsAppTemplateDelimited") {
+            let obj = value;
             let (Some(message), Some(button)) = (
                 obj.get("message").and_then(Value::as_str),
                 obj.get("button").and_then(Value::as_str),

@@ -29,9 +29,8 @@ impl Rule for SignatureMismatch {
         let Some(password) = cx.options.sandeza_password.as_deref() else {
             return;
         };
-        for ptr in places_of(cx, "Signature") {
-            let Some(signature) = crate::pointer::get(cx.payload, ptr).and_then(Value::as_str)
-            else {
+        for (ptr, value) in places_of(cx, "Signature") {
+            let Some(signature) = value.as_str() else {
                 continue;
             };
             // A malformed signature is the schema's finding (pattern).

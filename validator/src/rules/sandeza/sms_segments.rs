@@ -90,11 +90,8 @@ impl Rule for SmsSegments {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for ptr in places_of(cx, "SmsChannel") {
-            let Some(text) = crate::pointer::get(cx.payload, ptr)
-                .and_then(|s| s.get("message"))
-                .and_then(Value::as_str)
-            else {
+        for (ptr, value) in places_of(cx, "SmsChannel") {
+            let Some(text) = value.get("message").and_then(Value::as_str) else {
                 continue;
             };
             let c = count(text);
