@@ -105,6 +105,11 @@ pub struct Annotations<'v> {
     pointers: String,
     /// The union of the entries' [`NodeInfo::annotation_bits`].
     annotation_bits: u16,
+    /// The union of the entries' [`NodeInfo::def_bit`].
+    def_bits: u64,
+    /// Entries whose node has a known `x-` annotation or a `format`, the
+    /// only ones the per-payload searches need to look at.
+    marked: Vec<u32>,
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -121,7 +126,12 @@ fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
 impl<'v> Annotations<'v> {
     /// Walks `payload` against the endpoint's schema.
     pub fn collect(registry: &'static Registry, endpoint: &Endpoint, payload: &'v Value) -> Self {
-        let mut out = Annotations::default();
+        let mut out = Annotations {
+            places: Vec::with_capacity(32),
+            entries: Vec::with_capacity(64),
+            pointers: String::with_capacity(512),
+            ..Annotations::default()
+        };
         let Some(graph) = registry.graph(endpoint) else {
             return out;
         };
@@ -135,10 +145,13 @@ impl<'v> Annotations<'v> {
             };
             walker.place(0..1, payload, FNV_OFFSET, 0);
         }
-        out.annotation_bits = out
-            .entries
-            .iter()
-            .fold(0, |bits, e| bits | e.info.annotation_bits);
+        for (i, e) in out.entries.iter().enumerate() {
+            out.annotation_bits |= e.info.annotation_bits;
+            out.def_bits |= e.info.def_bit;
+            if e.info.annotation_bits != 0 || e.info.format.is_some() {
+                out.marked.push(i as u32);
+            }
+        }
         out
     }
 
@@ -159,6 +172,14 @@ impl<'v> Annotations<'v> {
         self.entries.iter().map(|e| self.applied(e))
     }
 
+    /// The applied nodes that carry a `format` or one of
+    /// [`crate::graph::ANNOTATION_KEYS`], in document order.
+    pub fn marked(&self) -> impl Iterator<Item = Applied<'_>> {
+        self.marked
+            .iter()
+            .map(|&i| self.applied(&self.entries[i as usize]))
+    }
+
     /// The index of the place at `pointer`.
     fn place_index(&self, pointer: &str) -> Option<usize> {
         let hash = fnv(FNV_OFFSET, pointer.as_bytes());
@@ -172,6 +193,9 @@ impl<'v> Annotations<'v> {
     /// payload value there, in document order.
     pub fn with_def<'a>(&'a self, def: &str) -> Vec<(&'a str, &'v Value)> {
         let mut out = Vec::new();
+        if self.def_bits & crate::graph::def_bit(def) == 0 {
+            return out;
+        }
         let mut last_place = u32::MAX;
         for e in &self.entries {
             if e.place != last_place && e.info.def_name == Some(def) {
@@ -208,7 +232,14 @@ impl<'v> Annotations<'v> {
         if annotation && bit != 0 && self.annotation_bits & bit == 0 {
             return out;
         }
-        for e in &self.entries {
+        let all: Vec<u32>;
+        let indices = if annotation && bit != 0 {
+            &self.marked
+        } else {
+            all = (0..self.entries.len() as u32).collect();
+            &all
+        };
+        for e in indices.iter().map(|&i| &self.entries[i as usize]) {
             if e.place == last_place {
                 continue;
             }

@@ -22,6 +22,8 @@ pub struct NodeInfo {
     pub annotations: Vec<(&'static str, &'static Value)>,
     /// A bit per [`ANNOTATION_KEYS`] entry the node carries.
     pub annotation_bits: u16,
+    /// [`def_bit`] of the `$defs` name, 0 for an unnamed node.
+    pub def_bit: u64,
     /// The node's `format`.
     pub format: Option<&'static str>,
     /// The target of `$ref`, when there is one and it resolves.
@@ -64,6 +66,15 @@ pub fn annotation_bit(key: &str) -> u16 {
         .iter()
         .position(|k| *k == key)
         .map_or(0, |i| 1 << i)
+}
+
+/// One of 64 bits for a `$defs` name (a one-hash Bloom filter): a payload
+/// whose nodes' bits lack it has no node of that name.
+pub fn def_bit(name: &str) -> u64 {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    1 << (hash >> 58)
 }
 
 /// The keywords [`shallow_ok`] reads, extracted once.
@@ -428,6 +439,7 @@ fn visit(
                     def_name,
                     annotations,
                     annotation_bits,
+                    def_bit: def_name.map_or(0, def_bit),
                     format: map.get("format").and_then(Value::as_str),
                     ref_target,
                     branches,

@@ -10,20 +10,22 @@ use std::path::Path;
 /// counts as a segment): `examples/sandeza/send/mpm.json`, `fixtures/chatbot/sendwa.json`.
 /// The match closest to the file wins.
 pub fn from_path(path: &Path, registry: &'static Registry) -> Option<&'static Endpoint> {
-    let mut segments: Vec<String> = path
+    let mut segments: Vec<&str> = path
         .parent()
         .map(|p| {
             p.components()
-                .filter_map(|c| c.as_os_str().to_str().map(str::to_string))
+                .filter_map(|c| c.as_os_str().to_str())
                 .collect()
         })
         .unwrap_or_default();
     if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-        segments.push(stem.to_string());
+        segments.push(stem);
     }
     segments.windows(2).rev().find_map(|pair| {
-        let id = format!("{}/{}", pair[0], pair[1]);
-        registry.endpoints().iter().find(|e| e.id == id)
+        registry.endpoints().iter().find(|e| {
+            e.id.split_once('/')
+                .is_some_and(|(provider, name)| provider == pair[0] && name == pair[1])
+        })
     })
 }
 

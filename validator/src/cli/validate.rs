@@ -327,7 +327,8 @@ fn check_document(
             });
         }
     }
-    let index = LineIndex::new(text);
+    // Lines are indexed only for a payload with findings: most have none.
+    let index = std::cell::LazyCell::new(|| LineIndex::new(text));
     for d in outcome.report.diagnostics {
         let line_text = d
             .start

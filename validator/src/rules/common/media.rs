@@ -37,10 +37,11 @@ pub struct MediaSpec {
 }
 
 impl MediaSpec {
-    fn read(node: &'static Value) -> Option<Self> {
-        let media = node.get("x-media")?;
+    fn read(applied: &crate::annotate::Applied<'_>) -> Option<Self> {
+        let media = applied.annotation("x-media")?;
+        let node = applied.node;
         let text = |key: &str| media.get(key).and_then(Value::as_str);
-        let warning = node.get("x-severity").and_then(Value::as_str) == Some("warning");
+        let warning = applied.annotation("x-severity").and_then(Value::as_str) == Some("warning");
         Some(MediaSpec {
             kind: text("kind").unwrap_or("any"),
             extensions: media
@@ -50,7 +51,7 @@ impl MediaSpec {
             https: text("https"),
             max_bytes: media.get("max-bytes").and_then(Value::as_u64),
             separator: text("list-separator").filter(|s| !s.is_empty()),
-            source: match node.get("x-source").and_then(Value::as_str) {
+            source: match applied.annotation("x-source").and_then(Value::as_str) {
                 Some("platform") => Source::Platform,
                 _ => Source::Provider,
             },
@@ -154,14 +155,11 @@ pub fn fields<'c, 'a>(cx: &'c RuleContext<'a>) -> &'c [MediaField<'a>] {
 fn collect_fields<'a>(cx: &RuleContext<'a>) -> Vec<MediaField<'a>> {
     let mut out: Vec<MediaField<'a>> = Vec::new();
     let mut uri_pointers: Vec<&str> = Vec::new();
-    for applied in cx.annotations.iter() {
+    for applied in cx.annotations.marked() {
         if applied.format() == Some("uri") {
             uri_pointers.push(applied.pointer);
         }
-        if applied.annotation("x-media").is_none() {
-            continue;
-        }
-        let Some(spec) = MediaSpec::read(applied.node) else {
+        let Some(spec) = MediaSpec::read(&applied) else {
             continue;
         };
         if let Some(field) = out.iter_mut().find(|f| applied.pointer == f.pointer) {
