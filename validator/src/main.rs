@@ -6,11 +6,6 @@ mod cli;
 
 use std::process::ExitCode;
 
-// Every payload allocates its parsed value and findings on the worker threads;
-// mimalloc's per-thread heaps keep that off a shared lock.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     match cli::run() {
         Ok(code) => ExitCode::from(code),

@@ -369,53 +369,45 @@ fn masked_line(
     preflight::secrets::mask_line(&masked)
 }
 
+/// A batch of NDJSON lines in one buffer, with the endpoint to check them as.
+#[derive(Default)]
+struct Batch {
+    endpoint: Option<&'static Endpoint>,
+    bytes: Vec<u8>,
+    /// Line number, byte offset in the file, range in `bytes`.
+    lines: Vec<(usize, usize, std::ops::Range<usize>)>,
+}
+
+/// A batch is sent on when it holds this many lines or bytes.
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
+
 /// An NDJSON stream: each non-blank line one payload, checked in parallel
-/// batches; only findings are kept.
+/// batches while a reader thread fills the next batch; only findings are
+/// kept. Batches are recycled, so memory stays at a few batches however long
+/// the stream.
 fn check_ndjson(
     run: &Run,
     path: String,
     endpoint: Option<&'static Endpoint>,
-    mut reader: impl BufRead,
+    reader: impl BufRead + Send,
 ) -> std::io::Result<FileResult> {
-    let mut endpoint = endpoint;
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(1);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
     let mut findings = Vec::new();
-    let mut payloads = 0usize;
-    let mut line_no = 0usize;
-    let mut offset = 0usize;
-    let mut batch: Vec<(usize, usize, Vec<u8>)> = Vec::with_capacity(BATCH_LINES);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf)?;
-        if n == 0 {
-            break;
+    let (payloads, endpoint) = std::thread::scope(|scope| {
+        let producer =
+            scope.spawn(move || read_batches(run, endpoint, reader, &full_tx, &empty_rx));
+        for mut batch in full_rx {
+            flush_batch(run, &batch, &mut findings);
+            batch.bytes.clear();
+            batch.lines.clear();
+            // The reader may have finished: then the batch is simply dropped.
+            let _ = empty_tx.send(batch);
         }
-        line_no += 1;
-        let this_offset = offset;
-        offset += n;
-        let mut line = std::mem::take(&mut buf);
-        while matches!(line.last(), Some(b'\n' | b'\r')) {
-            line.pop();
-        }
-        if line.iter().all(u8::is_ascii_whitespace) {
-            buf = line;
-            continue;
-        }
-        payloads += 1;
-        if endpoint.is_none() {
-            // Nothing else said: the first payload's shape decides for the whole file.
-            if let Ok(text) = std::str::from_utf8(&line) {
-                if let Ok(parsed) = parse::parse_text(text) {
-                    endpoint = detect::from_shape(&parsed.value, run.registry).ok();
-                }
-            }
-        }
-        batch.push((line_no, this_offset, line));
-        if batch.len() >= BATCH_LINES {
-            flush_batch(run, endpoint, &mut batch, &mut findings);
-        }
-    }
-    flush_batch(run, endpoint, &mut batch, &mut findings);
+        producer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the NDJSON reader stopped")))
+    })?;
     Ok(FileResult {
         path,
         endpoint: endpoint.map(|e| e.id.to_string()),
@@ -424,16 +416,72 @@ fn check_ndjson(
     })
 }
 
-fn flush_batch(
+/// Splits the stream into batches of lines and sends each on; returns the
+/// number of payloads and the endpoint they were checked as.
+fn read_batches(
     run: &Run,
     endpoint: Option<&'static Endpoint>,
-    batch: &mut Vec<(usize, usize, Vec<u8>)>,
-    findings: &mut Vec<Finding>,
-) {
+    mut reader: impl BufRead,
+    full: &std::sync::mpsc::SyncSender<Batch>,
+    empty: &std::sync::mpsc::Receiver<Batch>,
+) -> std::io::Result<(usize, Option<&'static Endpoint>)> {
+    let mut endpoint = endpoint;
+    let mut payloads = 0usize;
+    let mut line_no = 0usize;
+    let mut offset = 0usize;
+    let mut batch = Batch::default();
+    loop {
+        let start = batch.bytes.len();
+        let n = reader.read_until(b'\n', &mut batch.bytes)?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let this_offset = offset;
+        offset += n;
+        let mut end = batch.bytes.len();
+        while end > start && matches!(batch.bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        let line = &batch.bytes[start..end];
+        if line.iter().all(u8::is_ascii_whitespace) {
+            batch.bytes.truncate(start);
+            continue;
+        }
+        payloads += 1;
+        if endpoint.is_none() {
+            // Nothing else said: the first payload's shape decides for the whole file.
+            if let Ok(text) = std::str::from_utf8(line) {
+                if let Ok(parsed) = parse::parse_text(text) {
+                    endpoint = detect::from_shape(&parsed.value, run.registry).ok();
+                }
+            }
+        }
+        batch.lines.push((line_no, this_offset, start..end));
+        if batch.lines.len() >= BATCH_LINES || batch.bytes.len() >= BATCH_BYTES {
+            batch.endpoint = endpoint;
+            let next = empty.try_recv().unwrap_or_default();
+            if full.send(std::mem::replace(&mut batch, next)).is_err() {
+                break; // the checker stopped: nothing more to do
+            }
+        }
+    }
+    if !batch.lines.is_empty() {
+        batch.endpoint = endpoint;
+        // A closed channel means the checker stopped; its error is reported there.
+        let _ = full.send(batch);
+    }
+    Ok((payloads, endpoint))
+}
+
+fn flush_batch(run: &Run, batch: &Batch, findings: &mut Vec<Finding>) {
     let registry = run.registry;
+    let endpoint = batch.endpoint;
     let results: Vec<Vec<Finding>> = batch
+        .lines
         .par_iter()
-        .map(|(line_no, offset, bytes)| {
+        .map(|(line_no, offset, range)| {
+            let bytes = &batch.bytes[range.clone()];
             let origin = Origin {
                 offset: *offset,
                 line: *line_no,
@@ -488,5 +536,4 @@ fn flush_batch(
     for r in results {
         findings.extend(r);
     }
-    batch.clear();
 }

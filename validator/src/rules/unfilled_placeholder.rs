@@ -63,12 +63,20 @@ pub fn find_placeholder(text: &str) -> Option<(std::ops::Range<usize>, &'static 
         return Some((0..text.chars().count(), "value"));
     }
     // Nearly every real value has none of the marker characters: skip it cheaply.
-    let bytes = text.as_bytes();
-    let marker = bytes.iter().any(|b| matches!(b, b'{' | b'<' | b'['));
-    let x_run = bytes
-        .windows(3)
-        .any(|w| w.iter().all(|b| b.eq_ignore_ascii_case(&b'x')));
-    if !marker && !x_run {
+    // One pass: a marker character, or a run of three x's.
+    let mut run = 0;
+    let candidate = text.bytes().any(|b| match b {
+        b'{' | b'<' | b'[' => true,
+        b'x' | b'X' => {
+            run += 1;
+            run == 3
+        }
+        _ => {
+            run = 0;
+            false
+        }
+    });
+    if !candidate {
         return None;
     }
     let chars: Vec<char> = text.chars().collect();

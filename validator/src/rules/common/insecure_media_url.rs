@@ -31,13 +31,13 @@ impl Rule for InsecureMediaUrl {
             let Some((spec, required)) = field.https() else {
                 continue;
             };
-            if media::is_placeholder(cx, &field.pointer, field.text) {
+            if field.placeholder {
                 continue;
             }
             let source = spec.source;
             let owner = media::owner(cx, source);
             let separator = field.separator();
-            let secret = cx.is_secret(&field.pointer);
+            let secret = field.secret;
             let name = std::cell::LazyCell::new(|| crate::pointer::field_name(&field.pointer));
             let items = media::items(field.text, separator);
             let count = items.len();

@@ -98,6 +98,10 @@ pub struct MediaField<'a> {
     /// A node here has `format: uri`, so the schema already reports a value that
     /// is not a URI.
     pub format_uri: bool,
+    /// The value is a secret: never quote it.
+    pub secret: bool,
+    /// The value is a doc placeholder, `unfilled-placeholder`'s finding.
+    pub placeholder: bool,
 }
 
 impl MediaField<'_> {
@@ -174,10 +178,14 @@ fn collect_fields<'a>(cx: &RuleContext<'a>) -> Vec<MediaField<'a>> {
             text,
             specs: vec![spec],
             format_uri: false,
+            secret: false,
+            placeholder: false,
         });
     }
     for field in &mut out {
         field.format_uri = uri_pointers.contains(&field.pointer.as_str());
+        field.secret = cx.is_secret(&field.pointer);
+        field.placeholder = is_placeholder(cx, &field.pointer, field.text);
     }
     out
 }

@@ -30,11 +30,11 @@ impl Rule for MediaExtension {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for field in media::fields(cx) {
-            if media::is_placeholder(cx, &field.pointer, field.text) {
+            if field.placeholder {
                 continue;
             }
             let separator = field.separator();
-            let secret = cx.is_secret(&field.pointer);
+            let secret = field.secret;
             let name = std::cell::LazyCell::new(|| crate::pointer::field_name(&field.pointer));
             let items = media::items(field.text, separator);
             let count = items.len();

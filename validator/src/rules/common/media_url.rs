@@ -30,7 +30,7 @@ impl Rule for MediaUrl {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for field in media::fields(cx) {
-            if media::is_placeholder(cx, &field.pointer, field.text) {
+            if field.placeholder {
                 continue;
             }
             // Whether a URL can be fetched at all is the provider's concern,
@@ -38,19 +38,21 @@ impl Rule for MediaUrl {
             let source = Source::Provider;
             let owner = media::owner(cx, source);
             let separator = field.separator();
-            let secret = cx.is_secret(&field.pointer);
+            let secret = field.secret;
             let name = std::cell::LazyCell::new(|| crate::pointer::field_name(&field.pointer));
             let syntax_reported = field.schema_reports_syntax();
             let items = media::items(field.text, separator);
             let count = items.len();
             for item in items {
-                let label = media::label(&name, &item, count);
+                // Formatted only for a finding: rules run on every payload.
+                let label_cell = std::cell::LazyCell::new(|| media::label(&name, &item, count));
                 let mut found = Vec::new();
                 if !syntax_reported {
-                    found.extend(syntax(&field.pointer, &item, &label, owner, secret));
+                    found.extend(syntax(&field.pointer, &item, &label_cell, owner, secret));
                 }
                 if let Ok(url) = media::parse_url(item.text) {
                     if media::is_private_host(url.host) {
+                        let label: &str = &label_cell;
                         let start = item.range.start
                             + media::char_index(item.text, item.text.find(url.host).unwrap_or(0));
                         found.push(
@@ -72,6 +74,7 @@ impl Rule for MediaUrl {
                         [(&item.space_before, "after"), (&item.space_after, "before")]
                     {
                         if let Some(range) = range {
+                            let label: &str = &label_cell;
                             found.push(
                                 Diagnostic::warning(
                                     INFO.name,

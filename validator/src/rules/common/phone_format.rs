@@ -35,13 +35,16 @@ impl Rule for PhoneFormat {
 }
 
 fn finding(cx: &RuleContext<'_>, ptr: &str, text: &str, form: Form) -> Option<Diagnostic> {
-    let secret = cx.is_secret(ptr);
-    let field = crate::pointer::field_name(ptr);
-    let shown = if secret {
-        "[redacted]".to_string()
-    } else {
-        text.trim().to_string()
-    };
+    // Formatted only for a finding: rules run on every payload.
+    let names = std::cell::LazyCell::new(|| {
+        let secret = cx.is_secret(ptr);
+        let shown = if secret {
+            "[redacted]".to_string()
+        } else {
+            text.trim().to_string()
+        };
+        (secret, crate::pointer::field_name(ptr), shown)
+    });
     let owner = cx.endpoint.provider_display();
     let expects = form.expects();
     let start = text
@@ -51,6 +54,7 @@ fn finding(cx: &RuleContext<'_>, ptr: &str, text: &str, form: Form) -> Option<Di
     let cleaned = match phone::clean(text) {
         Ok(n) => n,
         Err(Unreadable::BadChar(at, c)) => {
+            let (_, field, shown) = &*names;
             return Some(
                 Diagnostic::error(
                     INFO.name,
@@ -62,6 +66,7 @@ fn finding(cx: &RuleContext<'_>, ptr: &str, text: &str, form: Form) -> Option<Di
             );
         }
         Err(Unreadable::NoDigits) => {
+            let (_, field, shown) = &*names;
             return Some(Diagnostic::error(
                 INFO.name,
                 ptr,
@@ -72,6 +77,7 @@ fn finding(cx: &RuleContext<'_>, ptr: &str, text: &str, form: Form) -> Option<Di
         }
     };
     let (problem, fix) = phone::check_form(form, &cleaned)?;
+    let &(secret, ref field, ref shown) = &*names;
     let separators = if cleaned.had_separators && problem != FormProblem::Separators {
         " (and has separators)"
     } else {

@@ -124,17 +124,21 @@ fn check_pair(
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_u64).collect())
             .unwrap_or_default();
-        let allowed = codes
-            .iter()
-            .map(|c| format!("{c} {}", status_name(*c)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // Formatted only for a finding: rules run on every payload.
+        let allowed_cell = std::cell::LazyCell::new(|| {
+            codes
+                .iter()
+                .map(|c| format!("{c} {}", status_name(*c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
         known.clone_from(&codes);
         let mut seen: Vec<u64> = Vec::new();
         for (i, e) in on_entries.iter().enumerate() {
             let n = i + 1;
             match e.value {
                 None => {
+                    let allowed: &str = &allowed_cell;
                     well_formed = false;
                     let what = if e.piece.text.trim().is_empty() {
                         "is empty".to_string()
@@ -149,6 +153,7 @@ fn check_pair(
                     );
                 }
                 Some(code) if !codes.is_empty() && !codes.contains(&code) => {
+                    let allowed: &str = &allowed_cell;
                     out.push(
                         Diagnostic::error(INFO.name, ptr, format!("`backup_on` entry {n} is status {code}, which the {channel} channel does not report; its backup statuses are {allowed}"))
                             .with_help(format!("use the {channel} codes: {allowed}"))
