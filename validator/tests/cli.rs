@@ -291,6 +291,44 @@ fn ndjson_reports_each_payload_on_its_own_line() {
 }
 
 #[test]
+fn ndjson_findings_keep_their_lines_across_batches() {
+    // Long enough to span several reader batches; CRLF line ends and blank
+    // lines on the way; findings reported in file order with their lines.
+    let dir = tempfile::tempdir().unwrap();
+    let good: Value = serde_json::from_str(&example("chatbot/sendwa/text.json")).unwrap();
+    let mut bad = good.clone();
+    bad["nohp"] = Value::from("62812xxxxxxx");
+    let bad_lines = [3usize, 4_097, 9_000, 12_001];
+    let mut text = String::new();
+    for line in 1..=12_001usize {
+        if line % 1_000 == 0 {
+            text.push_str("\r\n"); // blank
+        } else if bad_lines.contains(&line) {
+            text.push_str(&format!("{bad}\r\n"));
+        } else {
+            text.push_str(&format!("{good}\r\n"));
+        }
+    }
+    let path = dir.path().join("many.ndjson");
+    std::fs::write(&path, text).unwrap();
+    let (v, code) = json_out(
+        preflight()
+            .args(["validate", "--endpoint", "chatbot/sendwa", "--format", "json"])
+            .arg(&path),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(v["summary"]["payloads"], 12_001 - 12);
+    let lines: Vec<u64> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unfilled-placeholder")
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3, 4_097, 12_001], "line 9000 is blank");
+}
+
+#[test]
 fn ndjson_endpoint_comes_from_the_first_payload_and_stdin_ndjson_works() {
     let good: Value =
         serde_json::from_str(&example("qiscus/send-broadcast/scheduled.json")).unwrap();
