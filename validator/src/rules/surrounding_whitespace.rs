@@ -45,7 +45,9 @@ impl Rule for SurroundingWhitespace {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         cx.for_each_string(|path, text| {
-            if text.trim() == text || text.trim().is_empty() {
+            let padded =
+                text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace);
+            if !padded || text.trim().is_empty() {
                 return;
             }
             let ptr = &path.pointer();

@@ -105,7 +105,8 @@ fn check_pair(
     }
     let on_entries = on.map(|(_, t)| entries(t)).unwrap_or_default();
     let exp_entries = exp.map(|(_, t)| entries(t)).unwrap_or_default();
-    let channel = match crate::pointer::last(parent).as_deref() {
+    // Channel keys need no unescaping: a slice, not an allocation per payload.
+    let channel = match parent.rsplit('/').next() {
         Some("sms") => "SMS",
         Some("email") => "email",
         Some("line") => "Line",
