@@ -19,26 +19,29 @@ pub fn check_value(
     value: &Value,
     options: &Options,
 ) -> Result<Vec<Diagnostic>, Error> {
-    check_value_annotated(endpoint, value, options).map(|(d, _)| d)
+    check_value_annotated(endpoint, value, options, false).map(|(d, _)| d)
 }
 
-/// [`check_value`], also returning the pointers of secret values.
+/// [`check_value`], also returning the pointers of secret values when there
+/// are findings to mask (or `secrets_anyway`: the caller has findings of its own).
 fn check_value_annotated(
     endpoint: &Endpoint,
     value: &Value,
     options: &Options,
+    secrets_anyway: bool,
 ) -> Result<(Vec<Diagnostic>, Vec<String>), Error> {
     let registry = Registry::get()?;
     let validator = endpoint.validator()?;
     let annotations = Annotations::collect(registry, endpoint, value);
-    let secrets = annotations.secret_pointers();
+    // Needed only to word findings and mask them: most payloads have none.
+    let mut secrets: Option<Vec<String>> = None;
     let mut out = Vec::new();
     if !validator.is_valid(value) {
         let cx = translate::Context {
             endpoint,
             registry,
             payload: value,
-            secret_pointers: &secrets,
+            secret_pointers: secrets.get_or_insert_with(|| annotations.secret_pointers()),
         };
         let errors: Vec<_> = validator.iter_errors(value).collect();
         translate::translate_all(&cx, errors.iter(), &mut out);
@@ -61,6 +64,11 @@ fn check_value_annotated(
     supersede_wrong_kind(&mut out);
     apply_levels(&mut out, options);
     dedupe(&mut out);
+    let secrets = match secrets {
+        Some(s) => s,
+        None if out.is_empty() && !secrets_anyway => Vec::new(),
+        None => annotations.secret_pointers(),
+    };
     Ok((out, secrets))
 }
 
@@ -198,7 +206,8 @@ pub fn check_text(
     };
     let mut secret_pointers = Vec::new();
     if let Some(endpoint) = chosen {
-        let (found, secrets) = check_value_annotated(endpoint, &parsed.value, options)?;
+        let duplicates = !parsed.duplicates.is_empty() || !diagnostics.is_empty();
+        let (found, secrets) = check_value_annotated(endpoint, &parsed.value, options, duplicates)?;
         diagnostics.extend(found);
         secret_pointers = secrets;
     }

@@ -313,7 +313,13 @@ fn ndjson_findings_keep_their_lines_across_batches() {
     std::fs::write(&path, text).unwrap();
     let (v, code) = json_out(
         preflight()
-            .args(["validate", "--endpoint", "chatbot/sendwa", "--format", "json"])
+            .args([
+                "validate",
+                "--endpoint",
+                "chatbot/sendwa",
+                "--format",
+                "json",
+            ])
             .arg(&path),
     );
     assert_eq!(code, 1);
