@@ -42,7 +42,7 @@ impl Spec {
         let spec = applied.node.get("x-delimited")?;
         let registry = Registry::get().ok();
         let resolve = |r: &Value| -> Option<&'static Value> {
-            let target = resolve_ref(&applied.uri, r.as_str()?);
+            let target = resolve_ref(applied.uri, r.as_str()?);
             registry?.node(&target)
         };
         let strings = |key: &str| -> Vec<String> {
