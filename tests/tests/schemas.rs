@@ -171,7 +171,7 @@ fn a_required_field(
         let Some(required) = applied.node.get("required").and_then(Value::as_array) else {
             continue;
         };
-        let Some(target) = value.pointer(&applied.pointer).and_then(Value::as_object) else {
+        let Some(target) = value.pointer(applied.pointer).and_then(Value::as_object) else {
             continue;
         };
         if let Some(field) = required
@@ -194,7 +194,7 @@ fn a_limited_string(
     let annotations = Annotations::collect(registry, endpoint, value);
     annotations.iter().find_map(|a| {
         let limit = a.node.get("maxLength")?.as_u64()?;
-        value.pointer(&a.pointer)?.as_str()?;
+        value.pointer(a.pointer)?.as_str()?;
         Some((a.pointer.to_string(), limit as usize))
     })
 }
@@ -207,7 +207,7 @@ fn a_plain_string(
 ) -> Option<String> {
     let annotations = Annotations::collect(registry, endpoint, value);
     annotations.iter().find_map(|a| {
-        (a.node.get("type")? == "string" && value.pointer(&a.pointer)?.is_string())
+        (a.node.get("type")? == "string" && value.pointer(a.pointer)?.is_string())
             .then(|| a.pointer.to_string())
     })
 }
