@@ -15,7 +15,7 @@
 //! so rules never look a pointer up again.
 
 use crate::endpoint::{Endpoint, Registry};
-use crate::graph::{Branch, Graph, NodeInfo, Variant};
+use crate::graph::{Branch, FNV_OFFSET, Graph, NodeInfo, Variant, fnv};
 use serde_json::Value;
 use std::ops::Range;
 
@@ -112,17 +112,6 @@ pub struct Annotations<'v> {
     marked: Vec<u32>,
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// Continues an FNV-1a hash over `bytes`: a child's pointer hash is its
-/// parent's continued over `/token`.
-fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
 impl<'v> Annotations<'v> {
     /// Walks `payload` against the endpoint's schema.
     pub fn collect(registry: &'static Registry, endpoint: &Endpoint, payload: &'v Value) -> Self {
@@ -155,11 +144,14 @@ impl<'v> Annotations<'v> {
         out
     }
 
+    fn pointer_of(&self, place: &Place<'_>) -> &str {
+        &self.pointers[place.pointer.start as usize..place.pointer.end as usize]
+    }
+
     fn applied<'a>(&'a self, entry: &Entry) -> Applied<'a> {
         let place = &self.places[entry.place as usize];
-        let r = &place.pointer;
         Applied {
-            pointer: &self.pointers[r.start as usize..r.end as usize],
+            pointer: self.pointer_of(place),
             value: place.value,
             uri: &entry.info.uri,
             node: entry.info.node,
@@ -183,10 +175,9 @@ impl<'v> Annotations<'v> {
     /// The index of the place at `pointer`.
     fn place_index(&self, pointer: &str) -> Option<usize> {
         let hash = fnv(FNV_OFFSET, pointer.as_bytes());
-        self.places.iter().position(|p| {
-            let r = &p.pointer;
-            p.hash == hash && &self.pointers[r.start as usize..r.end as usize] == pointer
-        })
+        self.places
+            .iter()
+            .position(|p| p.hash == hash && self.pointer_of(p) == pointer)
     }
 
     /// Every place where a node named `def` (a `$defs` key) applies, with the
@@ -200,8 +191,8 @@ impl<'v> Annotations<'v> {
         for e in &self.entries {
             if e.place != last_place && e.info.def_name == Some(def) {
                 last_place = e.place;
-                let a = self.applied(e);
-                out.push((a.pointer, self.places[e.place as usize].value));
+                let place = &self.places[e.place as usize];
+                out.push((self.pointer_of(place), place.value));
             }
         }
         out
@@ -216,41 +207,48 @@ impl<'v> Annotations<'v> {
         self.entries[range].iter().map(|e| self.applied(e))
     }
 
-    /// The payload value at `pointer`, when a schema node describes it.
-    pub fn value_at(&self, pointer: &str) -> Option<&'v Value> {
-        self.place_index(pointer).map(|i| self.places[i].value)
-    }
-
     /// Every place where an applied node has `key`, with the key's value and
     /// the payload value there; one entry per place (the first node that has
     /// it), in document order.
     pub fn with_key<'a>(&'a self, key: &str) -> Vec<Keyed<'a>> {
-        let mut out: Vec<Keyed<'a>> = Vec::new();
-        let mut last_place = u32::MAX;
         let annotation = key.starts_with("x-");
         let bit = crate::graph::annotation_bit(key);
-        if annotation && bit != 0 && self.annotation_bits & bit == 0 {
-            return out;
+        if bit == 0 {
+            // A key without a bit: every node may have it.
+            return self.keyed(self.entries.iter(), |info| {
+                if annotation {
+                    info.annotation(key)
+                } else {
+                    info.node.get(key)
+                }
+            });
         }
-        let all: Vec<u32>;
-        let indices = if annotation && bit != 0 {
-            &self.marked
-        } else {
-            all = (0..self.entries.len() as u32).collect();
-            &all
-        };
-        for e in indices.iter().map(|&i| &self.entries[i as usize]) {
+        if self.annotation_bits & bit == 0 {
+            return Vec::new();
+        }
+        let marked = self.marked.iter().map(|&i| &self.entries[i as usize]);
+        self.keyed(marked, |info| {
+            if info.annotation_bits & bit == 0 {
+                None
+            } else {
+                info.annotation(key)
+            }
+        })
+    }
+
+    /// [`Annotations::with_key`] over `entries`, with `find` reading the key.
+    fn keyed<'a>(
+        &'a self,
+        entries: impl Iterator<Item = &'a Entry>,
+        find: impl Fn(&NodeInfo) -> Option<&'static Value>,
+    ) -> Vec<Keyed<'a>> {
+        let mut out: Vec<Keyed<'a>> = Vec::new();
+        let mut last_place = u32::MAX;
+        for e in entries {
             if e.place == last_place {
                 continue;
             }
-            let found = if annotation {
-                if bit != 0 && e.info.annotation_bits & bit == 0 {
-                    continue;
-                }
-                e.info.annotation(key)
-            } else {
-                e.info.node.get(key)
-            };
+            let found = find(e.info);
             if let Some(v) = found {
                 last_place = e.place;
                 let a = self.applied(e);

@@ -52,6 +52,7 @@ fn check_value_annotated(
         annotations: &annotations,
         options,
         media: std::sync::OnceLock::new(),
+        phones: std::sync::OnceLock::new(),
     };
     for rule in rules::all() {
         let info = rule.info();
@@ -206,7 +207,8 @@ pub fn check_text(
     };
     let mut secret_pointers = Vec::new();
     if let Some(endpoint) = chosen {
-        let duplicates = !parsed.duplicates.is_empty() || !diagnostics.is_empty();
+        // Duplicate-key findings are the only ones added here besides the value's.
+        let duplicates = !parsed.duplicates.is_empty();
         let (found, secrets) = check_value_annotated(endpoint, &parsed.value, options, duplicates)?;
         diagnostics.extend(found);
         secret_pointers = secrets;

@@ -71,10 +71,19 @@ pub fn annotation_bit(key: &str) -> u16 {
 /// One of 64 bits for a `$defs` name (a one-hash Bloom filter): a payload
 /// whose nodes' bits lack it has no node of that name.
 pub fn def_bit(name: &str) -> u64 {
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    1 << (hash >> 58)
+    1 << (fnv(FNV_OFFSET, name.as_bytes()) >> 58)
+}
+
+/// The FNV-1a offset basis: the hash of no bytes.
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Continues an FNV-1a hash over `bytes` (so a JSON pointer's hash is its
+/// parent's continued over `/token`).
+pub fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }
 
 /// The keywords [`shallow_ok`] reads, extracted once.

@@ -62,6 +62,8 @@ pub struct RuleContext<'a> {
     pub options: &'a Options,
     /// The media fields, computed once for the three media rules.
     pub(crate) media: std::sync::OnceLock<Vec<common::media::MediaField<'a>>>,
+    /// The phone-number fields, computed once for the two phone rules.
+    pub(crate) phones: std::sync::OnceLock<Vec<common::phone::PhoneField<'a>>>,
 }
 
 impl<'a> RuleContext<'a> {

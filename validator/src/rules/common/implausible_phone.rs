@@ -28,7 +28,7 @@ impl Rule for ImplausiblePhone {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, form, text) in phone::fields(cx) {
+        for &(ptr, form, text) in phone::fields(cx) {
             let Ok(number) = phone::clean(text) else {
                 continue;
             };

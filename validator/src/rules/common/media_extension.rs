@@ -42,13 +42,13 @@ impl Rule for MediaExtension {
                 let Ok(url) = media::parse_url(item.text) else {
                     continue;
                 };
-                let label = media::label(&name, &item, count);
                 let (ext, ext_range) = media::extension(url.path);
-                let at = item.range.start + media::char_index(item.text, url.path_at);
-                let range = ext_range.map_or(item.range.clone(), |r| at + r.start..at + r.end);
                 let Some(finding) = judge(&field.specs, &ext) else {
                     continue;
                 };
+                let at = item.range.start + media::char_index(item.text, url.path_at);
+                let range = ext_range.map_or(item.range.clone(), |r| at + r.start..at + r.end);
+                let label = media::label(&name, &item, count);
                 let owner = media::owner(cx, finding.spec.source);
                 let mut d = match finding.problem {
                     Problem::Webp => Diagnostic::warning(

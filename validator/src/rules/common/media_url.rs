@@ -7,9 +7,10 @@
 //! value's syntax and reports only what `format: uri` accepts (`ftp://…`,
 //! `https:/host`, `https://` with no host, a private host).
 
-use super::media::{self, Item, UrlProblem};
+use super::media::{self, Item, Url, UrlProblem};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::rules::{Rule, RuleContext, RuleInfo};
+use std::cell::LazyCell;
 
 /// The rule.
 pub struct MediaUrl;
@@ -46,11 +47,19 @@ impl Rule for MediaUrl {
             for item in items {
                 // Formatted only for a finding: rules run on every payload.
                 let label_cell = std::cell::LazyCell::new(|| media::label(&name, &item, count));
+                let url = media::parse_url(item.text);
                 let mut found = Vec::new();
                 if !syntax_reported {
-                    found.extend(syntax(&field.pointer, &item, &label_cell, owner, secret));
+                    found.extend(syntax(
+                        &field.pointer,
+                        &item,
+                        &url,
+                        &label_cell,
+                        owner,
+                        secret,
+                    ));
                 }
-                if let Ok(url) = media::parse_url(item.text) {
+                if let Ok(url) = url {
                     if media::is_private_host(url.host) {
                         let label: &str = &label_cell;
                         let start = item.range.start
@@ -100,11 +109,13 @@ impl Rule for MediaUrl {
     }
 }
 
-/// The syntax finding of one item, if any (one per item).
+/// The syntax finding of one item, if any (one per item), given the item
+/// parsed; the label is formatted only for a finding.
 fn syntax(
     pointer: &str,
     item: &Item<'_>,
-    label: &str,
+    url: &Result<Url<'_>, UrlProblem>,
+    label: &LazyCell<String, impl FnOnce() -> String>,
     owner: &str,
     secret: bool,
 ) -> Option<Diagnostic> {
@@ -117,6 +128,7 @@ fn syntax(
     };
     // A space inside the URL: the file name as uploaded, not percent-encoded.
     if let Some(at) = item.text.find(char::is_whitespace) {
+        let label: &str = label;
         let start = media::char_index(item.text, at);
         let run = item.text[at..]
             .chars()
@@ -144,9 +156,10 @@ fn syntax(
         }
         return Some(d);
     }
-    let problem = media::parse_url(item.text).err()?;
+    let problem = url.as_ref().err()?;
+    let label: &str = label;
     let repaired = media::repaired(item.text).filter(|_| !secret);
-    let (message, help, range) = match &problem {
+    let (message, help, range) = match problem {
         UrlProblem::NoScheme => (
             format!(
                 "{label} {} is not an absolute URL; {owner} fetches media from an `https://host/path/file` address",
@@ -200,11 +213,12 @@ fn syntax(
 #[cfg(test)]
 mod tests {
     use super::syntax;
-    use crate::rules::common::media::items;
+    use crate::rules::common::media::{items, parse_url};
 
     fn first(text: &str) -> Option<(String, Option<String>, std::ops::Range<usize>)> {
         let item = items(text, Some(";")).into_iter().next()?;
-        syntax("/x", &item, "`x`", "Sandeza", false)
+        let label = std::cell::LazyCell::new(|| "`x`".to_string());
+        syntax("/x", &item, &parse_url(item.text), &label, "Sandeza", false)
             .map(|d| (d.message, d.help, d.value_range.unwrap_or_default()))
     }
 

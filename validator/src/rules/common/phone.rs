@@ -12,17 +12,24 @@
 /// Every phone-number field of the payload (schema nodes with `x-phone`) as
 /// (pointer, the provider's form, the value), placeholders left out: they are
 /// `unfilled-placeholder`'s finding.
-pub fn fields<'a>(cx: &'a crate::rules::RuleContext<'_>) -> Vec<(&'a str, Form, &'a str)> {
-    cx.annotations
-        .with_key("x-phone")
-        .into_iter()
-        .filter_map(|k| {
-            let form = k.annotation.as_str().and_then(Form::from_annotation)?;
-            let text = k.value.as_str()?;
-            (!super::media::is_placeholder(cx, k.pointer, text)).then_some((k.pointer, form, text))
-        })
-        .collect()
+/// Computed once per payload for both phone rules.
+pub fn fields<'c, 'a>(cx: &'c crate::rules::RuleContext<'a>) -> &'c [PhoneField<'a>] {
+    cx.phones.get_or_init(|| {
+        cx.annotations
+            .with_key("x-phone")
+            .into_iter()
+            .filter_map(|k| {
+                let form = k.annotation.as_str().and_then(Form::from_annotation)?;
+                let text = k.value.as_str()?;
+                (!super::media::is_placeholder(cx, k.pointer, text))
+                    .then_some((k.pointer, form, text))
+            })
+            .collect()
+    })
 }
+
+/// A phone-number field: pointer, the provider's form, the value.
+pub type PhoneField<'a> = (&'a str, Form, &'a str);
 
 /// A provider's documented way of writing a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,7 +23,7 @@ impl Rule for PhoneFormat {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, form, text) in phone::fields(cx) {
+        for &(ptr, form, text) in phone::fields(cx) {
             if text.trim().is_empty() {
                 continue;
             }

@@ -22,13 +22,9 @@ fn index_of(v: &Value) -> Option<u64> {
 pub(crate) fn check(cx: &RuleContext<'_>, rule: &'static RuleInfo, out: &mut Vec<Diagnostic>) {
     // (list pointer, index, pointer of the first entry using it)
     let mut seen: Vec<(&str, u64, &str)> = Vec::new();
-    let mut reported: Vec<&str> = Vec::new();
-    for a in cx.annotations.iter() {
-        if a.def_name() != Some("ButtonIndex") {
-            continue;
-        }
-        let ptr = a.pointer;
-        let Some(index) = index_of(a.value) else {
+    // Each place once, however many schema nodes reach it.
+    for (ptr, value) in cx.annotations.with_def("ButtonIndex") {
+        let Some(index) = index_of(value) else {
             continue;
         };
         let (Some(item), Some(list)) = (
@@ -37,14 +33,13 @@ pub(crate) fn check(cx: &RuleContext<'_>, rule: &'static RuleInfo, out: &mut Vec
         ) else {
             continue;
         };
-        if reported.contains(&ptr) || seen.iter().any(|&(_, _, first)| first == item) {
-            continue; // the same place reached through two schema nodes
+        if seen.iter().any(|&(_, _, first)| first == item) {
+            continue; // an item already seen, through another of its fields
         }
         let Some(&(_, _, first)) = seen.iter().find(|&&(l, n, _)| l == list && n == index) else {
             seen.push((list, index, item));
             continue;
         };
-        reported.push(ptr);
         let here = pointer::display_path(item);
         let there = pointer::display_path(first);
         let list_name = pointer::field_name(list);

@@ -31,8 +31,7 @@ impl Rule for EmailTemplateVars {
             }
             check_vars(ptr, text, out);
         }
-        for (email, value) in places_of(cx, "EmailPlain") {
-            let obj = value;
+        for (email, obj) in places_of(cx, "EmailPlain") {
             let Some(message) = obj.get("message").and_then(Value::as_str) else {
                 continue;
             };

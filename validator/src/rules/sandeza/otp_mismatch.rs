@@ -24,8 +24,7 @@ impl Rule for OtpMismatch {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, value) in places_of(cx, "WhatsAppTemplateJson") {
-            let obj = value;
+        for (ptr, obj) in places_of(cx, "WhatsAppTemplateJson") {
             let Some(body) = json_body_code(obj) else {
                 continue;
             };
@@ -37,8 +36,7 @@ impl Rule for OtpMismatch {
                 out.push(finding(at, body, code, None));
             }
         }
-        for (ptr, value) in places_of(cx, "WhatsAppTemplateDelimited") {
-            let obj = value;
+        for (ptr, obj) in places_of(cx, "WhatsAppTemplateDelimited") {
             let (Some(message), Some(button)) = (
                 obj.get("message").and_then(Value::as_str),
                 obj.get("button").and_then(Value::as_str),
