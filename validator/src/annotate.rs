@@ -63,6 +63,11 @@ impl Applied<'_> {
     pub fn format(&self) -> Option<&'static str> {
         self.info.format
     }
+
+    /// The node's `x-media`, read when the schema graph was built.
+    pub fn media(&self) -> Option<&'static crate::rules::MediaSpec> {
+        self.info.media.as_ref()
+    }
 }
 
 /// A place in the payload that some schema node describes.
@@ -417,7 +422,10 @@ impl<'v> Walker<'_, 'v> {
     /// branch the payload evidently meant.
     fn branch(&mut self, branch: &'static Branch, instance: &Value, place: u32, depth: usize) {
         if let Some((property, values)) = &branch.discriminator {
-            if let Some(value) = instance.get(property) {
+            let value = instance
+                .as_object()
+                .and_then(|map| crate::graph::get(map, property));
+            if let Some(value) = value {
                 if let Some(i) = values.iter().position(|vs| vs.contains(value)) {
                     if let Some(v) = branch.variants.get(i) {
                         self.expand(v.node, instance, place, depth + 1);

@@ -36,7 +36,8 @@ fn check_value_annotated(
     // Needed only to word findings and mask them: most payloads have none.
     let mut secrets: Option<Vec<String>> = None;
     let mut out = Vec::new();
-    if !validator.is_valid(value) {
+    let schema_valid = validator.is_valid(value);
+    if !schema_valid {
         let cx = translate::Context {
             endpoint,
             registry,
@@ -51,8 +52,11 @@ fn check_value_annotated(
         payload: value,
         annotations: &annotations,
         options,
+        schema_valid,
         media: std::sync::OnceLock::new(),
         phones: std::sync::OnceLock::new(),
+        x_formats: std::sync::OnceLock::new(),
+        hygiene: std::sync::OnceLock::new(),
     };
     for rule in rules::all() {
         let info = rule.info();

@@ -46,6 +46,8 @@ pub struct NodeInfo {
     pub items: Option<&'static Value>,
     /// What [`shallow_ok`] checks on this node.
     pub shallow: Shallow,
+    /// The node's `x-media`, read once for the media rules.
+    pub media: Option<crate::rules::MediaSpec>,
 }
 
 /// The `x-` annotations rules look for on every payload, one bit each in
@@ -175,7 +177,7 @@ impl Variant {
         let Some(map) = instance.as_object() else {
             return self.required.is_empty();
         };
-        if self.required.iter().any(|r| !map.contains_key(*r)) {
+        if self.required.iter().any(|r| get(map, r).is_none()) {
             return false;
         }
         match &self.closed {
@@ -193,7 +195,7 @@ impl Variant {
         let missing = self
             .required
             .iter()
-            .filter(|r| !map.contains_key(**r))
+            .filter(|r| get(map, r).is_none())
             .count();
         let unknown = self.closed.as_ref().map_or(0, |known| {
             map.keys().filter(|k| !known.contains(&k.as_str())).count()
@@ -217,6 +219,17 @@ impl Variant {
             info.property(k)
                 .is_none_or(|schema| shallow_ok(graph, schema, v, 2))
         })
+    }
+}
+
+/// `map.get(key)`, by a scan for the small objects payloads are made of:
+/// comparing a few keys costs less than hashing one (serde_json's maps hash
+/// with SipHash).
+pub fn get<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() <= 16 {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
     }
 }
 
@@ -464,6 +477,7 @@ fn visit(
                     prefix_items: array("prefixItems"),
                     items: map.get("items").filter(|i| i.is_object()),
                     shallow,
+                    media: crate::rules::MediaSpec::of(node),
                 },
             );
             // This node is a `$defs` container: its members are named definitions.

@@ -11,6 +11,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::pointer;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -134,7 +135,12 @@ pub fn decode(bytes: &[u8]) -> Result<(&str, bool), ParseFailure> {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    // `contains` on bytes is word-at-a-time; the position only for a binary file.
+    if bytes.contains(&0) {
+        bytes.iter().position(|&b| b == 0)
+    } else {
+        None
+    }
 }
 
 /// Maps a serde_json error to a diagnostic with a hint for the usual causes.
@@ -261,10 +267,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         let mut duplicates = Vec::new();
         while let Some(node) = seq.next_element_seed(DupSeed)? {
-            let index = items.len().to_string();
-            for mut path in node.duplicates {
-                path.push(index.clone());
-                duplicates.push(path);
+            if !node.duplicates.is_empty() {
+                let index = items.len().to_string();
+                for mut path in node.duplicates {
+                    path.push(index.clone());
+                    duplicates.push(path);
+                }
             }
             items.push(node.value);
         }
@@ -283,10 +291,17 @@ impl<'de> Visitor<'de> for NodeVisitor {
                 path.push(key.clone());
                 duplicates.push(path);
             }
-            if object.contains_key(&key) {
-                duplicates.push(vec![key.clone()]);
+            // One hash per key: a repeated key keeps its first position and
+            // takes the last value, as serde_json does.
+            match object.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(node.value);
+                }
+                Entry::Occupied(mut slot) => {
+                    duplicates.push(vec![slot.key().clone()]);
+                    slot.insert(node.value);
+                }
             }
-            object.insert(key, node.value);
         }
         Ok(Node {
             value: Value::Object(object),

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// Escapes one reference token (`~` → `~0`, `/` → `~1`).
 pub fn escape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         std::borrow::Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
     } else {
         std::borrow::Cow::Borrowed(token)
@@ -14,7 +14,11 @@ pub fn escape(token: &str) -> std::borrow::Cow<'_, str> {
 
 /// Unescapes one reference token.
 pub fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
+    if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~")
+    } else {
+        token.to_string()
+    }
 }
 
 /// Appends a token to a pointer.

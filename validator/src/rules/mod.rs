@@ -13,12 +13,13 @@
 //! in [`ENGINE_RULES`] so `preflight rules` documents them too.
 
 use crate::Options;
-use crate::annotate::Annotations;
+use crate::annotate::{Annotations, Keyed};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::endpoint::Endpoint;
 use serde_json::Value;
 
 mod common;
+pub(crate) use common::media::MediaSpec;
 pub(crate) mod providers;
 mod sandeza;
 mod surrounding_whitespace;
@@ -60,33 +61,73 @@ pub struct RuleContext<'a> {
     pub annotations: &'a Annotations<'a>,
     /// Run options (e.g. the Sandeza password for signature checks).
     pub options: &'a Options,
+    /// The payload satisfies the endpoint's schema: every schema node the
+    /// walk applied holds for its value (a `format: uri` place is a URI).
+    pub(crate) schema_valid: bool,
     /// The media fields, computed once for the three media rules.
     pub(crate) media: std::sync::OnceLock<Vec<common::media::MediaField<'a>>>,
     /// The phone-number fields, computed once for the two phone rules.
     pub(crate) phones: std::sync::OnceLock<Vec<common::phone::PhoneField<'a>>>,
+    /// [`RuleContext::x_formats`], searched once.
+    pub(crate) x_formats: std::sync::OnceLock<Vec<Keyed<'a>>>,
+    /// The strings the two hygiene rules may report, found in one pass.
+    pub(crate) hygiene: std::sync::OnceLock<Vec<HygieneString<'a>>>,
+}
+
+/// A string of the payload that holds a doc placeholder or has whitespace at
+/// an end: see [`RuleContext::hygiene_strings`].
+pub(crate) struct HygieneString<'a> {
+    /// Where it is.
+    pub pointer: String,
+    /// The string.
+    pub text: &'a str,
+    /// The placeholder in it (character range) and what the real value is.
+    pub placeholder: Option<(std::ops::Range<usize>, &'static str)>,
+    /// It starts or ends with whitespace.
+    pub padded: bool,
 }
 
 impl<'a> RuleContext<'a> {
-    /// Calls `f(path, text)` for every string in the payload, in document
-    /// order. `path.pointer()` builds the JSON pointer: a rule pays for it only
-    /// for what it reports.
-    pub fn for_each_string(&self, mut f: impl FnMut(&StringPath<'_, 'a>, &'a str)) {
-        let mut segments = Vec::new();
-        visit_strings(self.payload, &mut segments, &mut f);
+    /// The strings the hygiene rules (`unfilled-placeholder`,
+    /// `surrounding-whitespace`) may report, with their pointers, in document
+    /// order: one pass over the payload's strings for both rules, and a
+    /// pointer built only for a string that holds a placeholder or starts or
+    /// ends with whitespace (rules run on every payload; few strings do).
+    pub(crate) fn hygiene_strings(&self) -> &[HygieneString<'a>] {
+        self.hygiene.get_or_init(|| {
+            let mut out = Vec::new();
+            let mut segments = Vec::new();
+            visit_strings(self.payload, &mut segments, &mut |path, text| {
+                let placeholder = unfilled_placeholder::find_placeholder(text);
+                let padded = surrounding_whitespace::padded(text);
+                if placeholder.is_some() || padded {
+                    out.push(HygieneString {
+                        pointer: path.pointer(),
+                        text,
+                        placeholder,
+                        padded,
+                    });
+                }
+            });
+            out
+        })
     }
 
     /// Every (pointer, string value) whose schema nodes carry `x-format: format`,
     /// in pointer order.
-    pub fn strings_with_format(&self, format: &str) -> Vec<(&'a str, &'a str)>
-    where
-        'a: 'a,
-    {
-        self.annotations
-            .with_key("x-format")
-            .into_iter()
+    pub fn strings_with_format(&self, format: &str) -> Vec<(&'a str, &'a str)> {
+        self.x_formats()
+            .iter()
             .filter(|k| k.annotation.as_str() == Some(format))
             .filter_map(|k| k.value.as_str().map(|s| (k.pointer, s)))
             .collect()
+    }
+
+    /// Every place whose schema nodes carry `x-format`, searched once for
+    /// the rules that read one format each.
+    pub fn x_formats(&self) -> &[Keyed<'a>] {
+        self.x_formats
+            .get_or_init(|| self.annotations.with_key("x-format"))
     }
 
     /// True when the value at `pointer` is a secret (never quote it).

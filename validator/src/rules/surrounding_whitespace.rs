@@ -44,15 +44,13 @@ impl Rule for SurroundingWhitespace {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        cx.for_each_string(|path, text| {
-            let padded =
-                text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace);
-            if !padded || text.trim().is_empty() {
-                return;
+        for found in cx.hygiene_strings() {
+            let (ptr, text) = (found.pointer.as_str(), found.text);
+            if !found.padded || text.trim().is_empty() {
+                continue;
             }
-            let ptr = &path.pointer();
             if !is_identifier(cx, ptr) {
-                return;
+                continue;
             }
             let field = crate::pointer::field_name(ptr);
             let len = text.chars().count();
@@ -78,8 +76,13 @@ impl Rule for SurroundingWhitespace {
                 .with_source(Source::Provider)
                 .with_value_range(range),
             );
-        });
+        }
     }
+}
+
+/// The string starts or ends with whitespace.
+pub(crate) fn padded(text: &str) -> bool {
+    text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace)
 }
 
 fn is_identifier(cx: &RuleContext<'_>, ptr: &str) -> bool {

@@ -21,13 +21,13 @@ impl Rule for UnfilledPlaceholder {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        cx.for_each_string(|path, text| {
-            let Some((range, kind)) = find_placeholder(text) else {
-                return;
+        for found in cx.hygiene_strings() {
+            let Some((range, kind)) = found.placeholder.clone() else {
+                continue;
             };
-            let ptr = &path.pointer();
+            let (ptr, text) = (found.pointer.as_str(), found.text);
             if cx.annotations.flag(ptr, "x-placeholder-exempt") {
-                return;
+                continue;
             }
             let field = crate::pointer::field_name(ptr);
             let shown: String = if cx.is_secret(ptr) {
@@ -47,7 +47,7 @@ impl Rule for UnfilledPlaceholder {
             .with_source(Source::Provider)
             .with_value_range(range);
             out.push(d);
-        });
+        }
     }
 }
 

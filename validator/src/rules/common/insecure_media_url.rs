@@ -36,27 +36,29 @@ impl Rule for InsecureMediaUrl {
             }
             let source = spec.source;
             let owner = media::owner(cx, source);
-            let separator = field.separator();
             let secret = field.secret;
-            let name = std::cell::LazyCell::new(|| crate::pointer::field_name(&field.pointer));
-            let items = media::items(field.text, separator);
-            let count = items.len();
-            for item in items {
-                let Some(fixed) = https_version(item.text) else {
+            let name = std::cell::LazyCell::new(|| crate::pointer::field_name(field.pointer));
+            let count = field.items.len();
+            for (item, url) in &field.items {
+                let Some(fixed) = url
+                    .as_ref()
+                    .ok()
+                    .and_then(|url| https_version(item.text, url))
+                else {
                     continue;
                 };
-                let label = media::label(&name, &item, count);
+                let label = media::label(&name, item, count);
                 let range = item.range.start..item.range.start + 4;
                 let mut d = if required {
                     Diagnostic::error(
                         INFO.name,
-                        field.pointer.clone(),
+                        field.pointer,
                         format!("{label} uses plain http; {owner} requires https for this URL"),
                     )
                 } else {
                     Diagnostic::warning(
                         INFO.name,
-                        field.pointer.clone(),
+                        field.pointer,
                         format!(
                             "{label} uses plain http; {owner} accepts it, but https is safer: media over http can be altered or blocked on the way"
                         ),
@@ -82,9 +84,9 @@ impl Rule for InsecureMediaUrl {
     }
 }
 
-/// The https form of an http URL with a host; `None` for anything else.
-fn https_version(url: &str) -> Option<String> {
-    let parsed = media::parse_url(url).ok()?;
+/// The https form of an http URL with a host (`parsed` is `url` read by
+/// [`media::parse_url`]); `None` for anything else.
+fn https_version(url: &str, parsed: &media::Url<'_>) -> Option<String> {
     parsed
         .scheme
         .eq_ignore_ascii_case("http")
@@ -93,7 +95,11 @@ fn https_version(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::https_version;
+    use crate::rules::common::media::parse_url;
+
+    fn https_version(url: &str) -> Option<String> {
+        super::https_version(url, &parse_url(url).ok()?)
+    }
 
     #[test]
     fn upgrades_http_only() {

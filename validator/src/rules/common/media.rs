@@ -37,11 +37,12 @@ pub struct MediaSpec {
 }
 
 impl MediaSpec {
-    fn read(applied: &crate::annotate::Applied<'_>) -> Option<Self> {
-        let media = applied.annotation("x-media")?;
-        let node = applied.node;
+    /// Reads a schema node's `x-media`, once per node when the schema graph
+    /// is built ([`crate::graph`]): rules run on every payload.
+    pub(crate) fn of(node: &'static Value) -> Option<Self> {
+        let media = node.get("x-media")?;
         let text = |key: &str| media.get(key).and_then(Value::as_str);
-        let warning = applied.annotation("x-severity").and_then(Value::as_str) == Some("warning");
+        let warning = node.get("x-severity").and_then(Value::as_str) == Some("warning");
         Some(MediaSpec {
             kind: text("kind").unwrap_or("any"),
             extensions: media
@@ -51,7 +52,7 @@ impl MediaSpec {
             https: text("https"),
             max_bytes: media.get("max-bytes").and_then(Value::as_u64),
             separator: text("list-separator").filter(|s| !s.is_empty()),
-            source: match applied.annotation("x-source").and_then(Value::as_str) {
+            source: match node.get("x-source").and_then(Value::as_str) {
                 Some("platform") => Source::Platform,
                 _ => Source::Provider,
             },
@@ -62,6 +63,15 @@ impl MediaSpec {
                 None
             },
         })
+    }
+
+    /// Whether the spec accepts extension `ext` (lowercase): `None` when it
+    /// accepts any. [`MediaSpec::accepted`] without building the list.
+    pub fn accepts(&self, ext: &str) -> Option<bool> {
+        if let Some(list) = self.extensions {
+            return Some(list.iter().any(|e| e.as_str() == Some(ext)));
+        }
+        platform_extensions(self.kind).map(|list| list.contains(&ext))
     }
 
     /// The extensions this spec accepts: its own list, else WhatsApp's for the
@@ -90,14 +100,17 @@ pub fn platform_extensions(kind: &str) -> Option<&'static [&'static str]> {
 #[derive(Debug)]
 pub struct MediaField<'a> {
     /// Pointer to the string.
-    pub pointer: String,
+    pub pointer: &'a str,
     /// The string.
     pub text: &'a str,
     /// Every `x-media` that applies, the field's own first.
-    pub specs: Vec<MediaSpec>,
-    /// A node here has `format: uri`, so the schema already reports a value that
-    /// is not a URI.
-    pub format_uri: bool,
+    pub specs: Vec<&'static MediaSpec>,
+    /// The URLs in the value (one, or the items of a separated list), each
+    /// read once for the three media rules.
+    pub items: Vec<(Item<'a>, Result<Url<'a>, UrlProblem>)>,
+    /// A node here has `format: uri` and the value is not a URI, which the
+    /// schema already reports: the media rules stay silent about its syntax.
+    pub syntax_reported: bool,
     /// The value is a secret: never quote it.
     pub secret: bool,
     /// The value is a doc placeholder, `unfilled-placeholder`'s finding.
@@ -111,15 +124,15 @@ impl MediaField<'_> {
     }
 
     /// The strongest https demand: `required` over `preferred`.
-    pub fn https(&self) -> Option<(&MediaSpec, bool)> {
+    pub fn https(&self) -> Option<(&'static MediaSpec, bool)> {
         let required = self.specs.iter().find(|s| s.https == Some("required"));
         match required {
-            Some(s) => Some((s, true)),
+            Some(&s) => Some((s, true)),
             None => self
                 .specs
                 .iter()
                 .find(|s| s.https == Some("preferred"))
-                .map(|s| (s, false)),
+                .map(|&s| (s, false)),
         }
     }
 
@@ -142,12 +155,6 @@ impl MediaField<'_> {
             ))
         })
     }
-
-    /// The URL is not a valid URI, which the schema's `format: uri` already
-    /// reports: the media rules stay silent about its syntax.
-    pub fn schema_reports_syntax(&self) -> bool {
-        self.format_uri && !is_valid_uri(self.text)
-    }
 }
 
 /// Every media field of the payload, in document order. One pass over the
@@ -159,11 +166,12 @@ pub fn fields<'c, 'a>(cx: &'c RuleContext<'a>) -> &'c [MediaField<'a>] {
 fn collect_fields<'a>(cx: &RuleContext<'a>) -> Vec<MediaField<'a>> {
     let mut out: Vec<MediaField<'a>> = Vec::new();
     let mut uri_pointers: Vec<&str> = Vec::new();
+    let mut values: Vec<&'a Value> = Vec::new();
     for applied in cx.annotations.marked() {
         if applied.format() == Some("uri") {
             uri_pointers.push(applied.pointer);
         }
-        let Some(spec) = MediaSpec::read(&applied) else {
+        let Some(spec) = applied.media() else {
             continue;
         };
         if let Some(field) = out.iter_mut().find(|f| applied.pointer == f.pointer) {
@@ -173,19 +181,31 @@ fn collect_fields<'a>(cx: &RuleContext<'a>) -> Vec<MediaField<'a>> {
         let Some(text) = applied.value.as_str() else {
             continue;
         };
+        values.push(applied.value);
         out.push(MediaField {
-            pointer: applied.pointer.to_string(),
+            pointer: applied.pointer,
             text,
             specs: vec![spec],
-            format_uri: false,
+            items: Vec::new(),
+            syntax_reported: false,
             secret: false,
             placeholder: false,
         });
     }
-    for field in &mut out {
-        field.format_uri = uri_pointers.contains(&field.pointer.as_str());
-        field.secret = cx.is_secret(&field.pointer);
-        field.placeholder = is_placeholder(cx, &field.pointer, field.text);
+    for (field, value) in out.iter_mut().zip(values) {
+        let separator = field.separator();
+        field.items = items(field.text, separator)
+            .into_iter()
+            .map(|item| {
+                let url = parse_url(item.text);
+                (item, url)
+            })
+            .collect();
+        // A payload the schema accepts has only valid URIs where it says `format: uri`.
+        field.syntax_reported =
+            !cx.schema_valid && uri_pointers.contains(&field.pointer) && !is_valid_uri(value);
+        field.secret = cx.is_secret(field.pointer);
+        field.placeholder = is_placeholder(cx, field.pointer, field.text);
     }
     out
 }
@@ -198,7 +218,7 @@ pub fn is_placeholder(cx: &RuleContext<'_>, pointer: &str, text: &str) -> bool {
 }
 
 /// JSON Schema's `format: uri`, exactly as the schema check applies it.
-fn is_valid_uri(text: &str) -> bool {
+fn is_valid_uri(value: &Value) -> bool {
     static CHECK: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
     CHECK
         .get_or_init(|| {
@@ -208,7 +228,7 @@ fn is_valid_uri(text: &str) -> bool {
                 .ok()
         })
         .as_ref()
-        .is_none_or(|v| v.is_valid(&Value::String(text.to_string())))
+        .is_none_or(|v| v.is_valid(value))
 }
 
 /// One URL of a field: the whole value, or one item of a separated list.
@@ -363,12 +383,26 @@ pub fn repaired(text: &str) -> Option<String> {
 /// True for a host no provider can fetch from: the sender's own machine or a
 /// private network.
 pub fn is_private_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" || host == "0.0.0.0" {
+    let lower = |suffix: &str| {
+        host.len() >= suffix.len()
+            && host.as_bytes()[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    if host.eq_ignore_ascii_case("localhost")
+        || lower(".localhost")
+        || host == "[::1]"
+        || host == "0.0.0.0"
+    {
         return true;
     }
-    let octets: Vec<u8> = host.split('.').filter_map(|p| p.parse().ok()).collect();
-    if octets.len() != 4 || host.split('.').count() != 4 {
+    let mut octets = [0u8; 4];
+    let mut parts = host.split('.');
+    for octet in &mut octets {
+        match parts.next().map(str::parse::<u8>) {
+            Some(Ok(n)) => *octet = n,
+            _ => return false,
+        }
+    }
+    if parts.next().is_some() {
         return false;
     }
     matches!(

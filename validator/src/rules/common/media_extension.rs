@@ -33,13 +33,11 @@ impl Rule for MediaExtension {
             if field.placeholder {
                 continue;
             }
-            let separator = field.separator();
             let secret = field.secret;
-            let name = std::cell::LazyCell::new(|| crate::pointer::field_name(&field.pointer));
-            let items = media::items(field.text, separator);
-            let count = items.len();
-            for item in items {
-                let Ok(url) = media::parse_url(item.text) else {
+            let name = std::cell::LazyCell::new(|| crate::pointer::field_name(field.pointer));
+            let count = field.items.len();
+            for (item, url) in &field.items {
+                let Ok(url) = url else {
                     continue;
                 };
                 let (ext, ext_range) = media::extension(url.path);
@@ -48,12 +46,12 @@ impl Rule for MediaExtension {
                 };
                 let at = item.range.start + media::char_index(item.text, url.path_at);
                 let range = ext_range.map_or(item.range.clone(), |r| at + r.start..at + r.end);
-                let label = media::label(&name, &item, count);
+                let label = media::label(&name, item, count);
                 let owner = media::owner(cx, finding.spec.source);
                 let mut d = match finding.problem {
                     Problem::Webp => Diagnostic::warning(
                         INFO.name,
-                        field.pointer.clone(),
+                        field.pointer,
                         format!("{label} is a .webp image; WhatsApp takes .webp only as a sticker, and an image message with it fails after sending"),
                     )
                     .with_help("convert the image to .jpg or .png")
@@ -62,7 +60,7 @@ impl Rule for MediaExtension {
                         let mut d = Diagnostic::new(
                             INFO.name,
                             if finding.spec.warning { Severity::Warning } else { Severity::Error },
-                            field.pointer.clone(),
+                            field.pointer,
                             format!(
                                 "{label} is a .{ext} file; {owner} accepts {}{}",
                                 media::list_extensions(&accepted),
@@ -79,7 +77,7 @@ impl Rule for MediaExtension {
                     }
                     Problem::Missing { accepted } => Diagnostic::warning(
                         INFO.name,
-                        field.pointer.clone(),
+                        field.pointer,
                         format!(
                             "{label} has no file extension; {owner} infers the media type from the file name{}",
                             accepted.map_or(String::new(), |a| format!(" and accepts {}{}", media::list_extensions(&a), kind_phrase(finding.spec.kind)))
@@ -139,8 +137,8 @@ struct Finding<'s> {
 
 /// The one finding for an extension against every spec at the field: the
 /// most severe one (an error before a warning branch's finding).
-fn judge<'s>(specs: &'s [MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
-    let first = specs.first()?;
+fn judge<'s>(specs: &[&'s MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
+    let first = *specs.first()?;
     let ext = match ext {
         Extension::Missing => {
             return Some(Finding {
@@ -156,10 +154,9 @@ fn judge<'s>(specs: &'s [MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
     // unless the provider's own list (not WhatsApp's) leaves it out: then it is
     // outside the provider's list, an error (below).
     if ext == "webp" {
-        if let Some(spec) = specs.iter().find(|s| {
+        if let Some(&spec) = specs.iter().find(|s| {
             s.kind == "image"
-                && (s.source == Source::Platform
-                    || s.accepted().is_none_or(|a| a.contains(&"webp")))
+                && (s.source == Source::Platform || s.accepts("webp").is_none_or(|yes| yes))
         }) {
             return Some(Finding {
                 spec,
@@ -167,9 +164,8 @@ fn judge<'s>(specs: &'s [MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
             });
         }
     }
-    let failing =
-        |spec: &&'s MediaSpec| spec.accepted().is_some_and(|a| !a.contains(&ext.as_str()));
-    let spec = specs
+    let failing = |spec: &&&'s MediaSpec| spec.accepts(ext).is_some_and(|yes| !yes);
+    let spec = *specs
         .iter()
         .filter(|s| !s.warning)
         .find(failing)
@@ -209,7 +205,8 @@ mod tests {
 
     fn problem(specs: &[MediaSpec], url: &str) -> Option<(Problem, bool)> {
         let path = parse_url(url).ok()?.path;
-        judge(specs, &extension(path).0).map(|f| (f.problem, f.spec.warning))
+        let specs: Vec<&MediaSpec> = specs.iter().collect();
+        judge(&specs, &extension(path).0).map(|f| (f.problem, f.spec.warning))
     }
 
     #[test]

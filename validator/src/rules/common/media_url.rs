@@ -40,24 +40,15 @@ impl Rule for MediaUrl {
             let owner = media::owner(cx, source);
             let separator = field.separator();
             let secret = field.secret;
-            let name = std::cell::LazyCell::new(|| crate::pointer::field_name(&field.pointer));
-            let syntax_reported = field.schema_reports_syntax();
-            let items = media::items(field.text, separator);
-            let count = items.len();
-            for item in items {
+            let name = std::cell::LazyCell::new(|| crate::pointer::field_name(field.pointer));
+            let syntax_reported = field.syntax_reported;
+            let count = field.items.len();
+            for (item, url) in &field.items {
                 // Formatted only for a finding: rules run on every payload.
-                let label_cell = std::cell::LazyCell::new(|| media::label(&name, &item, count));
-                let url = media::parse_url(item.text);
+                let label_cell = std::cell::LazyCell::new(|| media::label(&name, item, count));
                 let mut found = Vec::new();
                 if !syntax_reported {
-                    found.extend(syntax(
-                        &field.pointer,
-                        &item,
-                        &url,
-                        &label_cell,
-                        owner,
-                        secret,
-                    ));
+                    found.extend(syntax(field.pointer, item, url, &label_cell, owner, secret));
                 }
                 if let Ok(url) = url {
                     if media::is_private_host(url.host) {
@@ -67,7 +58,7 @@ impl Rule for MediaUrl {
                         found.push(
                             Diagnostic::warning(
                                 INFO.name,
-                                field.pointer.clone(),
+                                field.pointer,
                                 format!(
                                     "{label} points at `{}`, a host on your own machine or network; {owner}'s servers cannot reach it",
                                     if secret { "[redacted]" } else { url.host }
@@ -87,7 +78,7 @@ impl Rule for MediaUrl {
                             found.push(
                                 Diagnostic::warning(
                                     INFO.name,
-                                    field.pointer.clone(),
+                                    field.pointer,
                                     format!("{label} has whitespace {side} the `{sep}` separator; {owner} may fetch the URL with the space in it"),
                                 )
                                 .with_help(format!("separate the URLs with a bare `{sep}`"))

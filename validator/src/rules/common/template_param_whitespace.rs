@@ -24,7 +24,7 @@ impl Rule for TemplateParamWhitespace {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for keyed in cx.annotations.with_key("x-format") {
+        for keyed in cx.x_formats() {
             if keyed.annotation.as_str() != Some("whatsapp-template-param") {
                 continue;
             }

@@ -30,15 +30,19 @@ impl Rule for UnixTime {
             if t.is_empty() || find_placeholder(t).is_some() {
                 continue;
             }
-            let field = crate::pointer::field_name(ptr);
-            if let Some(d) = judge(INFO.name, ptr, &field, t) {
+            if let Some(d) = judge(INFO.name, ptr, t) {
                 out.push(d);
             }
         }
     }
 }
 
-fn judge(rule: &str, ptr: &str, field: &str, t: &str) -> Option<Diagnostic> {
+fn judge(rule: &str, ptr: &str, t: &str) -> Option<Diagnostic> {
+    if t.len() == 10 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Formatted only for a finding: rules run on every payload.
+    let field = crate::pointer::field_name(ptr);
     if !t.bytes().all(|b| b.is_ascii_digit()) {
         let (what, help) = if let Some((secs, _)) = t.split_once('.').filter(|(a, b)| {
             !a.is_empty()
