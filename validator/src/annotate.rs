@@ -15,7 +15,7 @@
 //! so rules never look a pointer up again.
 
 use crate::endpoint::{Endpoint, Registry};
-use crate::graph::{Branch, FNV_OFFSET, Graph, NodeInfo, Variant, fnv};
+use crate::graph::{Branch, FNV_OFFSET, Graph, Lazy, NodeInfo, fnv};
 use serde_json::Value;
 use std::ops::Range;
 
@@ -118,26 +118,62 @@ pub struct Annotations<'v> {
 }
 
 impl<'v> Annotations<'v> {
-    /// Walks `payload` against the endpoint's schema.
+    /// Walks `payload` against the endpoint's schema. A payload with the
+    /// shape and the branch decisions of one walked before on this thread
+    /// (the lines of an NDJSON batch mostly are) replays that walk: see
+    /// [`Trace`].
     pub fn collect(registry: &'static Registry, endpoint: &Endpoint, payload: &'v Value) -> Self {
+        let Some(graph) = registry.graph(endpoint) else {
+            return Annotations::default();
+        };
+        TRACES.with(|cell| {
+            let mut traces = cell.borrow_mut();
+            let id = std::ptr::from_ref(graph) as usize;
+            let replayed = traces.iter().enumerate().find_map(|(i, t)| {
+                (t.graph == id)
+                    .then(|| t.replay(registry, graph, payload))
+                    .flatten()
+                    .map(|found| (i, found))
+            });
+            if let Some((i, found)) = replayed {
+                // Most recently used first: a homogeneous stream hits the first.
+                traces[..=i].rotate_right(1);
+                return found;
+            }
+            let (found, trace) = Self::walk(registry, graph, payload, true);
+            if let Some(trace) = trace {
+                traces.insert(0, trace);
+                traces.truncate(TRACES_KEPT);
+            }
+            found
+        })
+    }
+
+    /// Walks `payload` without looking for a trace to replay; with `record`,
+    /// also returns the trace of this walk.
+    fn walk(
+        registry: &'static Registry,
+        graph: &'static Graph,
+        payload: &'v Value,
+        record: bool,
+    ) -> (Self, Option<Trace>) {
         let mut out = Annotations {
             places: Vec::with_capacity(32),
             entries: Vec::with_capacity(64),
             pointers: String::with_capacity(512),
             ..Annotations::default()
         };
-        let Some(graph) = registry.graph(endpoint) else {
-            return out;
-        };
-        if let Some(root) = registry.node(&format!("{}#", endpoint.uri)) {
+        let mut trace = record.then(|| Trace::new(graph));
+        if let Some(root) = graph.root {
             let mut walker = Walker {
                 registry,
                 graph,
                 out: &mut out,
                 seeds: vec![root],
                 pointer: String::new(),
+                trace: trace.as_mut(),
             };
-            walker.place(0..1, payload, FNV_OFFSET, 0);
+            walker.place(0..1, payload, FNV_OFFSET, 0, Link::ROOT);
         }
         for (i, e) in out.entries.iter().enumerate() {
             out.annotation_bits |= e.info.annotation_bits;
@@ -146,7 +182,19 @@ impl<'v> Annotations<'v> {
                 out.marked.push(i as u32);
             }
         }
-        out
+        if let Some(t) = trace.as_mut() {
+            t.places = out
+                .places
+                .iter()
+                .map(|p| (p.hash, p.pointer.clone(), p.entries.clone()))
+                .collect();
+            t.entries.clone_from(&out.entries);
+            t.pointers.clone_from(&out.pointers);
+            t.annotation_bits = out.annotation_bits;
+            t.def_bits = out.def_bits;
+            t.marked.clone_from(&out.marked);
+        }
+        (out, trace.filter(|t| t.replayable))
     }
 
     fn pointer_of(&self, place: &Place<'_>) -> &str {
@@ -306,6 +354,197 @@ pub struct Keyed<'a> {
     pub value: &'a Value,
 }
 
+/// How many traces each thread keeps (per endpoint, most recent first): a
+/// stream that alternates a few shapes still replays.
+const TRACES_KEPT: usize = 4;
+
+thread_local! {
+    static TRACES: std::cell::RefCell<Vec<Trace>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A walk's result without the payload's values, and everything about the
+/// payload the walk depended on: where each place's value is and its shape
+/// (the object's keys in order, the array's length, or neither), and each
+/// decision that read values (the `oneOf`/`anyOf` variants followed, whether
+/// an `if` held). The walk is a function of exactly these, so a payload with
+/// the same shapes at the same places and the same decisions gets the same
+/// places and nodes: [`Trace::replay`] checks both (the decisions by making
+/// them again) and only rebinds the values.
+struct Trace {
+    /// The graph walked (its address): one trace per endpoint schema.
+    graph: usize,
+    /// Per place: its pointer's hash, pointer range and entries range.
+    places: Vec<(u64, Range<u32>, Range<u32>)>,
+    entries: Vec<Entry>,
+    pointers: String,
+    annotation_bits: u16,
+    def_bits: u64,
+    marked: Vec<u32>,
+    /// Per place: where its value is and what shape it had.
+    links: Vec<Link>,
+    /// Object keys of the places' shapes, one after another.
+    keys: String,
+    /// Ranges of `keys`, one per key.
+    key_spans: Vec<Range<u32>>,
+    /// The decisions, in the order the walk made them.
+    decisions: Vec<Decision>,
+    /// False when the walk made a decision a trace cannot hold.
+    replayable: bool,
+}
+
+/// Where a place's value is: its parent place and its position there (the
+/// key's position in the object, or the array index), and its shape.
+struct Link {
+    parent: u32,
+    slot: u32,
+    shape: Shape,
+}
+
+impl Link {
+    /// The root: no parent.
+    const ROOT: (u32, u32) = (u32::MAX, 0);
+}
+
+enum Shape {
+    /// An object with these keys (a range of [`Trace::key_spans`]), in order.
+    Object(Range<u32>),
+    /// An array of this length.
+    Array(usize),
+    /// Anything else: the walk does not descend into it.
+    Scalar,
+}
+
+/// A choice the walk made by reading the payload's values, at a place.
+enum Decision {
+    /// The variants of a `oneOf`/`anyOf` followed, as bits.
+    Branch {
+        place: u32,
+        branch: &'static Branch,
+        chosen: u64,
+    },
+    /// Whether an `if` held.
+    If {
+        place: u32,
+        condition: &'static Lazy,
+        held: bool,
+    },
+}
+
+impl Trace {
+    fn new(graph: &Graph) -> Self {
+        Trace {
+            graph: std::ptr::from_ref(graph) as usize,
+            places: Vec::new(),
+            entries: Vec::new(),
+            pointers: String::new(),
+            annotation_bits: 0,
+            def_bits: 0,
+            marked: Vec::new(),
+            links: Vec::with_capacity(32),
+            keys: String::with_capacity(256),
+            key_spans: Vec::with_capacity(64),
+            decisions: Vec::new(),
+            replayable: true,
+        }
+    }
+
+    /// Records a place's value: where it is and its shape.
+    fn link(&mut self, (parent, slot): (u32, u32), instance: &Value) {
+        let shape = match instance {
+            Value::Object(map) => {
+                let first = self.key_spans.len() as u32;
+                for key in map.keys() {
+                    let start = self.keys.len() as u32;
+                    self.keys.push_str(key);
+                    self.key_spans.push(start..self.keys.len() as u32);
+                }
+                Shape::Object(first..self.key_spans.len() as u32)
+            }
+            Value::Array(items) => Shape::Array(items.len()),
+            _ => Shape::Scalar,
+        };
+        self.links.push(Link {
+            parent,
+            slot,
+            shape,
+        });
+    }
+
+    /// The walk of `payload`, when it has this trace's shapes and decisions.
+    fn replay<'v>(
+        &self,
+        registry: &'static Registry,
+        graph: &Graph,
+        payload: &'v Value,
+    ) -> Option<Annotations<'v>> {
+        let mut values: Vec<&'v Value> = Vec::with_capacity(self.links.len());
+        for link in &self.links {
+            // A parent place comes before its children, already checked.
+            let value = if link.parent == u32::MAX {
+                payload
+            } else {
+                match values.get(link.parent as usize)? {
+                    Value::Object(map) => map.values().nth(link.slot as usize)?,
+                    Value::Array(items) => items.get(link.slot as usize)?,
+                    _ => return None,
+                }
+            };
+            let same = match (&link.shape, value) {
+                (Shape::Object(keys), Value::Object(map)) => {
+                    let spans = &self.key_spans[keys.start as usize..keys.end as usize];
+                    map.len() == spans.len()
+                        && map
+                            .keys()
+                            .zip(spans)
+                            .all(|(k, r)| *k == self.keys[r.start as usize..r.end as usize])
+                }
+                (Shape::Array(len), Value::Array(items)) => items.len() == *len,
+                (Shape::Scalar, v) => !v.is_object() && !v.is_array(),
+                _ => false,
+            };
+            if !same {
+                return None;
+            }
+            values.push(value);
+        }
+        for decision in &self.decisions {
+            let same = match *decision {
+                Decision::Branch {
+                    place,
+                    branch,
+                    chosen,
+                } => choose(registry, graph, branch, values[place as usize]) == chosen,
+                Decision::If {
+                    place,
+                    condition,
+                    held,
+                } => condition.is_valid(registry, values[place as usize]) == held,
+            };
+            if !same {
+                return None;
+            }
+        }
+        Some(Annotations {
+            places: self
+                .places
+                .iter()
+                .zip(values)
+                .map(|((hash, pointer, entries), value)| Place {
+                    hash: *hash,
+                    value,
+                    pointer: pointer.clone(),
+                    entries: entries.clone(),
+                })
+                .collect(),
+            entries: self.entries.clone(),
+            pointers: self.pointers.clone(),
+            annotation_bits: self.annotation_bits,
+            def_bits: self.def_bits,
+            marked: self.marked.clone(),
+        })
+    }
+}
+
 struct Walker<'w, 'v> {
     registry: &'static Registry,
     graph: &'static Graph,
@@ -314,6 +553,8 @@ struct Walker<'w, 'v> {
     seeds: Vec<&'static Value>,
     /// The pointer of the place being walked.
     pointer: String,
+    /// Where the walk records what it depended on, when it does.
+    trace: Option<&'w mut Trace>,
 }
 
 const MAX_DEPTH: usize = 96;
@@ -322,7 +563,15 @@ impl<'v> Walker<'_, 'v> {
     /// One place in the payload: every schema node that applies to it first
     /// (through `$ref`, `allOf`, the chosen `oneOf`/`anyOf` variant, `if`),
     /// then its children, each with the subschemas all those nodes give it.
-    fn place(&mut self, seeds: Range<usize>, instance: &'v Value, hash: u64, depth: usize) {
+    /// `link` is the parent place and the position in it.
+    fn place(
+        &mut self,
+        seeds: Range<usize>,
+        instance: &'v Value,
+        hash: u64,
+        depth: usize,
+        link: (u32, u32),
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -344,11 +593,14 @@ impl<'v> Walker<'_, 'v> {
             pointer: text_start..self.out.pointers.len() as u32,
             entries: start as u32..end as u32,
         });
+        if let Some(trace) = self.trace.as_deref_mut() {
+            trace.link(link, instance);
+        }
         let base = self.seeds.len();
         let parent_len = self.pointer.len();
         match instance {
             Value::Object(map) => {
-                for (key, value) in map {
+                for (slot, (key, value)) in map.iter().enumerate() {
                     for e in &self.out.entries[start..end] {
                         if let Some(sub) = e.info.property(key).or(e.info.additional) {
                             self.seeds.push(sub);
@@ -358,7 +610,8 @@ impl<'v> Walker<'_, 'v> {
                         self.pointer.push('/');
                         self.pointer.push_str(&crate::pointer::escape(key));
                         let child = fnv(hash, &self.pointer.as_bytes()[parent_len..]);
-                        self.place(base..self.seeds.len(), value, child, depth + 1);
+                        let link = (index, slot as u32);
+                        self.place(base..self.seeds.len(), value, child, depth + 1, link);
                         self.pointer.truncate(parent_len);
                         self.seeds.truncate(base);
                     }
@@ -375,7 +628,8 @@ impl<'v> Walker<'_, 'v> {
                         self.pointer.push('/');
                         push_index(&mut self.pointer, i);
                         let child = fnv(hash, &self.pointer.as_bytes()[parent_len..]);
-                        self.place(base..self.seeds.len(), value, child, depth + 1);
+                        let link = (index, i as u32);
+                        self.place(base..self.seeds.len(), value, child, depth + 1, link);
                         self.pointer.truncate(parent_len);
                         self.seeds.truncate(base);
                     }
@@ -401,10 +655,31 @@ impl<'v> Walker<'_, 'v> {
             self.expand(sub, instance, place, depth + 1);
         }
         for branch in &info.branches {
-            self.branch(branch, instance, place, depth);
+            let chosen = choose(self.registry, self.graph, branch, instance);
+            if let Some(trace) = self.trace.as_deref_mut() {
+                trace.replayable &= branch.variants.len() <= 64;
+                trace.decisions.push(Decision::Branch {
+                    place,
+                    branch,
+                    chosen,
+                });
+            }
+            for (i, v) in branch.variants.iter().enumerate().take(64) {
+                if chosen & (1 << i) != 0 {
+                    self.expand(v.node, instance, place, depth + 1);
+                }
+            }
         }
-        if let Some(cond) = &info.if_validator {
-            let sub = if cond.is_valid(self.registry, instance) {
+        if let Some(condition) = &info.if_validator {
+            let held = condition.is_valid(self.registry, instance);
+            if let Some(trace) = self.trace.as_deref_mut() {
+                trace.decisions.push(Decision::If {
+                    place,
+                    condition,
+                    held,
+                });
+            }
+            let sub = if held {
                 info.then_else.0
             } else {
                 info.then_else.1
@@ -414,54 +689,55 @@ impl<'v> Walker<'_, 'v> {
             }
         }
     }
+}
 
-    /// Follows the variant a `oneOf`/`anyOf` applies through: the one its
-    /// discriminator names; else the plausible ones (required fields present,
-    /// no undeclared field) that the value satisfies; else, for a value that
-    /// satisfies none, the single plausible one, so rules still see the
-    /// branch the payload evidently meant.
-    fn branch(&mut self, branch: &'static Branch, instance: &Value, place: u32, depth: usize) {
-        if let Some((property, values)) = &branch.discriminator {
-            let value = instance
-                .as_object()
-                .and_then(|map| crate::graph::get(map, property));
-            if let Some(value) = value {
-                if let Some(i) = values.iter().position(|vs| vs.contains(value)) {
-                    if let Some(v) = branch.variants.get(i) {
-                        self.expand(v.node, instance, place, depth + 1);
+/// The variants a `oneOf`/`anyOf` applies through, as bits (variant `i` is
+/// bit `i`; the graph's branches have at most 64): the one its
+/// discriminator names; else the plausible ones (required fields present,
+/// no undeclared field) that the value satisfies; else, for a value that
+/// satisfies none, the single plausible one, so rules still see the branch
+/// the payload evidently meant.
+fn choose(registry: &Registry, graph: &Graph, branch: &Branch, instance: &Value) -> u64 {
+    let bit = |i: usize| if i < 64 { 1u64 << i } else { 0 };
+    if let Some((property, values)) = &branch.discriminator {
+        return instance
+            .as_object()
+            .and_then(|map| crate::graph::get(map, property))
+            .and_then(|value| values.iter().position(|vs| vs.contains(value)))
+            .filter(|&i| i < branch.variants.len())
+            .map_or(0, bit);
+    }
+    let variants = || branch.variants.iter().enumerate().take(64);
+    // Cheapest test first; the shallow value checks only where it leaves a choice.
+    let mut plausible = 0u64;
+    for (i, v) in variants() {
+        if v.fields_fit(instance) {
+            plausible |= bit(i);
+        }
+    }
+    if plausible.count_ones() > 1 {
+        for (i, v) in variants() {
+            if plausible & bit(i) != 0 && !v.values_fit(graph, instance) {
+                plausible &= !bit(i);
+            }
+        }
+    }
+    match plausible.count_ones() {
+        // Nothing fits (a misspelt or missing field): follow the closest
+        // variant, so the rules still check what the payload evidently meant.
+        0 => closest(graph, branch, instance).map_or(0, bit),
+        1 => plausible,
+        _ => {
+            let mut valid = 0u64;
+            for (i, v) in variants() {
+                if plausible & bit(i) != 0 && v.validator.is_valid(registry, instance) {
+                    valid |= bit(i);
+                    if branch.keyword == "oneOf" {
+                        break;
                     }
                 }
             }
-            return;
-        }
-        // Cheapest test first; the shallow value checks only where it leaves a choice.
-        let mut plausible: Vec<&Variant> = branch
-            .variants
-            .iter()
-            .filter(|v| v.fields_fit(instance))
-            .collect();
-        if plausible.len() > 1 {
-            plausible.retain(|v| v.values_fit(self.graph, instance));
-        }
-        let chosen: Vec<&Variant> = match plausible.len() {
-            // Nothing fits (a misspelt or missing field): follow the closest
-            // variant, so the rules still check what the payload evidently meant.
-            0 => closest(self.graph, branch, instance).into_iter().collect(),
-            1 => plausible,
-            _ => {
-                let valid = plausible
-                    .iter()
-                    .copied()
-                    .filter(|v| v.validator.is_valid(self.registry, instance));
-                if branch.keyword == "oneOf" {
-                    valid.take(1).collect()
-                } else {
-                    valid.collect()
-                }
-            }
-        };
-        for v in chosen {
-            self.expand(v.node, instance, place, depth + 1);
+            valid
         }
     }
 }
@@ -476,9 +752,10 @@ fn push_index(out: &mut String, n: usize) {
     }
 }
 
-/// The variant nearest to the value by field distance, when one is nearest
-/// (ties broken by the shallow value checks); `None` when it is a guess.
-fn closest<'b>(graph: &Graph, branch: &'b Branch, instance: &Value) -> Option<&'b Variant> {
+/// The index of the variant nearest to the value by field distance, when
+/// one is nearest (ties broken by the shallow value checks); `None` when it
+/// is a guess.
+fn closest(graph: &Graph, branch: &Branch, instance: &Value) -> Option<usize> {
     if !instance.is_object() {
         return None;
     }
@@ -487,13 +764,214 @@ fn closest<'b>(graph: &Graph, branch: &'b Branch, instance: &Value) -> Option<&'
         .iter()
         .map(|v| v.field_distance(instance))
         .min()?;
-    let mut near: Vec<&Variant> = branch
-        .variants
-        .iter()
-        .filter(|v| v.field_distance(instance) == best)
+    let mut near: Vec<usize> = (0..branch.variants.len())
+        .filter(|&i| branch.variants[i].field_distance(instance) == best)
         .collect();
     if near.len() > 1 {
-        near.retain(|v| v.values_fit(graph, instance));
+        near.retain(|&i| branch.variants[i].values_fit(graph, instance));
     }
     (near.len() == 1).then(|| near[0])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Everything a walk produced, values by address: a replay must bind
+    /// each place to the same value of the payload, not an equal one.
+    fn describe(a: &Annotations<'_>) -> String {
+        let mut out = format!(
+            "bits {} {} marked {:?}\n",
+            a.annotation_bits, a.def_bits, a.marked
+        );
+        for p in &a.places {
+            let uris: Vec<&str> = a.entries[p.entries.start as usize..p.entries.end as usize]
+                .iter()
+                .map(|e| &*e.info.uri)
+                .collect();
+            out += &format!(
+                "{} {:x} {:p} {:?}\n",
+                a.pointer_of(p),
+                p.hash,
+                p.value,
+                uris
+            );
+        }
+        out
+    }
+
+    /// Every payload of the examples and the rule cases, by endpoint id.
+    fn payloads() -> Vec<(String, Value)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let mut stack = vec![root.join("../examples"), root.join("tests/cases")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                    continue;
+                }
+                let parts: Vec<String> = path
+                    .iter()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .collect();
+                let n = parts.len();
+                let id = format!("{}/{}", parts[n - 3], parts[n - 2]);
+                let Ok(value) = serde_json::from_slice(&std::fs::read(&path).unwrap()) else {
+                    continue;
+                };
+                out.push((id, value));
+            }
+        }
+        out
+    }
+
+    /// Variants of `value` that change one place: its type, its string, a
+    /// key removed or added, an item removed or repeated.
+    fn mutations(value: &Value) -> Vec<Value> {
+        let mut pointers = Vec::new();
+        fn collect(v: &Value, at: String, out: &mut Vec<String>) {
+            match v {
+                Value::Object(map) => {
+                    for (k, c) in map {
+                        collect(c, crate::pointer::join(&at, k), out);
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, c) in items.iter().enumerate() {
+                        collect(c, crate::pointer::join_index(&at, i), out);
+                    }
+                }
+                _ => {}
+            }
+            out.push(at);
+        }
+        collect(value, String::new(), &mut pointers);
+        let mut out = Vec::new();
+        for p in pointers {
+            let target = value.pointer(&p).unwrap();
+            let mut replacements = vec![
+                Value::from("image"),
+                Value::from("text"),
+                Value::from(7),
+                Value::Null,
+                serde_json::json!({}),
+            ];
+            if let Value::String(s) = target {
+                replacements.push(Value::from(format!("{s}x")));
+            }
+            match target {
+                Value::Object(map) => {
+                    let mut fewer = map.clone();
+                    if let Some(k) = map.keys().next() {
+                        fewer.shift_remove(k);
+                    }
+                    replacements.push(Value::Object(fewer));
+                    let mut more = map.clone();
+                    more.insert("zz_extra".into(), Value::from(1));
+                    replacements.push(Value::Object(more));
+                }
+                Value::Array(items) => {
+                    replacements.push(Value::Array(
+                        items[..items.len().saturating_sub(1)].to_vec(),
+                    ));
+                    let mut more = items.clone();
+                    if let Some(first) = items.first() {
+                        more.push(first.clone());
+                    }
+                    replacements.push(Value::Array(more));
+                }
+                _ => {}
+            }
+            for r in replacements {
+                let mut changed = value.clone();
+                *changed.pointer_mut(&p).unwrap() = r;
+                out.push(changed);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_replayed_walk_is_the_walk() {
+        let registry = Registry::get().unwrap();
+        let payloads = payloads();
+        assert!(
+            payloads.len() > 200,
+            "examples and rule cases: {}",
+            payloads.len()
+        );
+        let (mut replayed, mut refused) = (0, 0);
+        for (id, value) in &payloads {
+            let endpoint = registry.endpoint(id).unwrap();
+            let graph = registry.graph(endpoint).unwrap();
+            let (walked, trace) = Annotations::walk(registry, graph, value, true);
+            let trace = trace.expect("the embedded schemas' walks can be replayed");
+            // The same payload always replays, to the same walk.
+            let again = trace
+                .replay(registry, graph, value)
+                .expect("same payload replays");
+            assert_eq!(describe(&again), describe(&walked), "{id}");
+            // Other payloads of the endpoint, and every one-place change of
+            // this one: a replay is either refused or exactly the walk.
+            let others = payloads
+                .iter()
+                .filter(|(i, _)| i == id)
+                .map(|(_, v)| v.clone());
+            for other in others.chain(mutations(value)) {
+                match trace.replay(registry, graph, &other) {
+                    Some(found) => {
+                        replayed += 1;
+                        let (reference, _) = Annotations::walk(registry, graph, &other, false);
+                        assert_eq!(describe(&found), describe(&reference), "{id}: {other}");
+                    }
+                    None => refused += 1,
+                }
+            }
+        }
+        // Both paths are exercised: changed values of the same shape replay,
+        // changed shapes and decisions do not.
+        assert!(
+            replayed > 1000 && refused > 1000,
+            "{replayed} replayed, {refused} refused"
+        );
+    }
+
+    #[test]
+    fn collect_replays_only_what_it_may() {
+        let registry = Registry::get().unwrap();
+        let endpoint = registry.endpoint("sandeza/send").unwrap();
+        let graph = registry.graph(endpoint).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/sandeza/send/whatsapp-json-header-image.json"
+        ))
+        .unwrap();
+        let first: Value = serde_json::from_str(&text).unwrap();
+        let _ = Annotations::collect(registry, endpoint, &first);
+        // A new ref_id: the same shape and decisions, replayed from the trace.
+        let mut second = first.clone();
+        second["ref_id"] = Value::from("inv20261121999");
+        let found = Annotations::collect(registry, endpoint, &second);
+        let (reference, _) = Annotations::walk(registry, graph, &second, false);
+        assert_eq!(describe(&found), describe(&reference));
+        assert!(std::ptr::eq(
+            found.at("/ref_id").next().unwrap().value,
+            &second["ref_id"]
+        ));
+        // The header turned into text: a different decision, walked afresh.
+        let mut third = first.clone();
+        third["channel"]["whatsapp"]["header"]["parameters"][0] =
+            serde_json::json!({"type": "text", "text": "Promo"});
+        let found = Annotations::collect(registry, endpoint, &third);
+        let (reference, _) = Annotations::walk(registry, graph, &third, false);
+        assert_eq!(describe(&found), describe(&reference));
+        assert!(found.with_def("WhatsAppHeaderImage").is_empty());
+    }
 }

@@ -179,6 +179,10 @@ impl Registry {
                 let mut refs = Vec::new();
                 collect_refs(doc, &mut refs);
                 for r in refs {
+                    if r.starts_with('#') {
+                        // Within this document: nothing new to reach.
+                        continue;
+                    }
                     let target = resolve_ref(&format!("{uri}#"), r);
                     let base = target.split('#').next().unwrap_or_default().to_string();
                     if !done.contains(&base) && !pending.contains(&base) {

@@ -343,6 +343,8 @@ type AddressMap<V> = HashMap<usize, V, std::hash::BuildHasherDefault<AddressHash
 /// Every schema object of every document, by address.
 pub struct Graph {
     nodes: AddressMap<NodeInfo>,
+    /// The endpoint schema's root node.
+    pub root: Option<&'static Value>,
 }
 
 impl Graph {
@@ -360,7 +362,10 @@ impl Graph {
                 visit(registry, &uri, doc, "", None, &mut nodes);
             }
         }
-        Graph { nodes }
+        Graph {
+            nodes,
+            root: registry.node(&format!("{root}#")),
+        }
     }
 }
 
