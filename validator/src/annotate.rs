@@ -68,6 +68,11 @@ impl Applied<'_> {
     pub fn media(&self) -> Option<&'static crate::rules::MediaSpec> {
         self.info.media.as_ref()
     }
+
+    /// The node's `x-delimited`, read when the schema graph was built.
+    pub(crate) fn delimited(&self) -> Option<&'static crate::rules::DelimitedSpec> {
+        self.info.delimited.as_ref()
+    }
 }
 
 /// A place in the payload that some schema node describes.
@@ -127,23 +132,44 @@ impl<'v> Annotations<'v> {
             return Annotations::default();
         };
         TRACES.with(|cell| {
-            let mut traces = cell.borrow_mut();
+            let mut cache = cell.borrow_mut();
+            // After a run of misses (a stream of ever-new shapes), only every
+            // `RETRY_EVERY`th payload looks for a trace and records one.
+            cache.misses = cache.misses.saturating_add(1);
+            if cache.misses > RETRY_EVERY && cache.misses % RETRY_EVERY != 0 {
+                return Self::walk(registry, graph, payload, false).0;
+            }
             let id = std::ptr::from_ref(graph) as usize;
-            let replayed = traces.iter().enumerate().find_map(|(i, t)| {
-                (t.graph == id)
+            // The last trace first, unhashed: a homogeneous stream replays it.
+            if let Some(found) = cache
+                .traces
+                .first()
+                .filter(|t| t.graph == id)
+                .and_then(|t| t.replay(registry, graph, payload))
+            {
+                cache.misses = 0;
+                cache.replays += 1;
+                return found;
+            }
+            let fingerprint = fingerprint(payload);
+            let replayed = cache.traces.iter().enumerate().skip(1).find_map(|(i, t)| {
+                (t.graph == id && t.fingerprint == fingerprint)
                     .then(|| t.replay(registry, graph, payload))
                     .flatten()
                     .map(|found| (i, found))
             });
             if let Some((i, found)) = replayed {
-                // Most recently used first: a homogeneous stream hits the first.
-                traces[..=i].rotate_right(1);
+                // Most recently used first.
+                cache.traces[..=i].rotate_right(1);
+                cache.misses = 0;
+                cache.replays += 1;
                 return found;
             }
             let (found, trace) = Self::walk(registry, graph, payload, true);
-            if let Some(trace) = trace {
-                traces.insert(0, trace);
-                traces.truncate(TRACES_KEPT);
+            if let Some(mut trace) = trace {
+                trace.fingerprint = fingerprint;
+                cache.traces.insert(0, trace);
+                cache.traces.truncate(TRACES_KEPT);
             }
             found
         })
@@ -354,12 +380,28 @@ pub struct Keyed<'a> {
     pub value: &'a Value,
 }
 
-/// How many traces each thread keeps (per endpoint, most recent first): a
-/// stream that alternates a few shapes still replays.
-const TRACES_KEPT: usize = 4;
+/// How many traces each thread keeps, most recent first, found by a hash
+/// of the payload's shape: a stream that mixes this many shapes still
+/// replays (a trace is a few kilobytes).
+const TRACES_KEPT: usize = 64;
+
+/// After this many payloads in a row that no trace fitted, a thread tries
+/// (and records) only every this-many-th payload, so a stream of ever-changing
+/// shapes pays almost nothing for the traces.
+const RETRY_EVERY: u32 = 16;
+
+/// A thread's traces and its count of payloads in a row that none fitted.
+struct TraceCache {
+    traces: Vec<Trace>,
+    misses: u32,
+    /// Payloads replayed on this thread (for tests).
+    replays: u64,
+}
 
 thread_local! {
-    static TRACES: std::cell::RefCell<Vec<Trace>> = const { std::cell::RefCell::new(Vec::new()) };
+    static TRACES: std::cell::RefCell<TraceCache> = const {
+        std::cell::RefCell::new(TraceCache { traces: Vec::new(), misses: 0, replays: 0 })
+    };
 }
 
 /// A walk's result without the payload's values, and everything about the
@@ -371,8 +413,10 @@ thread_local! {
 /// places and nodes: [`Trace::replay`] checks both (the decisions by making
 /// them again) and only rebinds the values.
 struct Trace {
-    /// The graph walked (its address): one trace per endpoint schema.
+    /// The graph walked (its address): traces are per endpoint schema.
     graph: usize,
+    /// [`fingerprint`] of the payload walked.
+    fingerprint: u64,
     /// Per place: its pointer's hash, pointer range and entries range.
     places: Vec<(u64, Range<u32>, Range<u32>)>,
     entries: Vec<Entry>,
@@ -434,6 +478,7 @@ impl Trace {
     fn new(graph: &Graph) -> Self {
         Trace {
             graph: std::ptr::from_ref(graph) as usize,
+            fingerprint: 0,
             places: Vec::new(),
             entries: Vec::new(),
             pointers: String::new(),
@@ -689,6 +734,32 @@ impl<'v> Walker<'_, 'v> {
             }
         }
     }
+}
+
+/// A hash of a value's shape (every object's keys in order, every array's
+/// length, where scalars are), to find the trace a payload may replay. Equal
+/// shapes hash equal; a collision only costs a replay that is refused.
+fn fingerprint(value: &Value) -> u64 {
+    fn shape(value: &Value, hash: u64) -> u64 {
+        match value {
+            Value::Object(map) => {
+                let mut hash = fnv(hash, b"{");
+                for (key, child) in map {
+                    hash = fnv(hash, key.as_bytes());
+                    hash = shape(child, fnv(hash, b":"));
+                }
+                fnv(hash, b"}")
+            }
+            Value::Array(items) => {
+                let hash = items
+                    .iter()
+                    .fold(fnv(hash, b"["), |h, child| shape(child, h));
+                fnv(hash, b"]")
+            }
+            _ => fnv(hash, b"."),
+        }
+    }
+    shape(value, FNV_OFFSET)
 }
 
 /// The variants a `oneOf`/`anyOf` applies through, as bits (variant `i` is
@@ -953,12 +1024,15 @@ mod tests {
             "/../examples/sandeza/send/whatsapp-json-header-image.json"
         ))
         .unwrap();
+        let replays = || TRACES.with(|c| c.borrow().replays);
         let first: Value = serde_json::from_str(&text).unwrap();
         let _ = Annotations::collect(registry, endpoint, &first);
         // A new ref_id: the same shape and decisions, replayed from the trace.
         let mut second = first.clone();
         second["ref_id"] = Value::from("inv20261121999");
+        let before = replays();
         let found = Annotations::collect(registry, endpoint, &second);
+        assert_eq!(replays(), before + 1, "the last trace replays");
         let (reference, _) = Annotations::walk(registry, graph, &second, false);
         assert_eq!(describe(&found), describe(&reference));
         assert!(std::ptr::eq(
@@ -970,8 +1044,38 @@ mod tests {
         third["channel"]["whatsapp"]["header"]["parameters"][0] =
             serde_json::json!({"type": "text", "text": "Promo"});
         let found = Annotations::collect(registry, endpoint, &third);
+        assert_eq!(replays(), before + 1, "a new shape is walked");
         let (reference, _) = Annotations::walk(registry, graph, &third, false);
         assert_eq!(describe(&found), describe(&reference));
         assert!(found.with_def("WhatsAppHeaderImage").is_empty());
+        // Back to the first shape: no longer the last trace, found by its hash.
+        let found = Annotations::collect(registry, endpoint, &second);
+        assert_eq!(replays(), before + 2, "an older trace replays");
+        let (reference, _) = Annotations::walk(registry, graph, &second, false);
+        assert_eq!(describe(&found), describe(&reference));
+        // Same shape, another decision (a video link where the image was):
+        // the trace is refused and the walk follows the video variant.
+        let mut fourth = first.clone();
+        fourth["channel"]["whatsapp"]["header"]["parameters"][0]["type"] = Value::from("video");
+        let found = Annotations::collect(registry, endpoint, &fourth);
+        let (reference, _) = Annotations::walk(registry, graph, &fourth, false);
+        assert_eq!(describe(&found), describe(&reference));
+    }
+
+    #[test]
+    fn shapes_hash_by_keys_lengths_and_kinds() {
+        let a = serde_json::json!({"a": [1, {"b": "x"}], "c": null});
+        assert_eq!(
+            fingerprint(&a),
+            fingerprint(&serde_json::json!({"a": [2, {"b": 3}], "c": "y"}))
+        );
+        for other in [
+            serde_json::json!({"c": null, "a": [1, {"b": "x"}]}),
+            serde_json::json!({"a": [1, {"b": "x"}, 2], "c": null}),
+            serde_json::json!({"a": [1, {"bb": "x"}], "c": null}),
+            serde_json::json!({"a": [1, ["x"]], "c": null}),
+        ] {
+            assert_ne!(fingerprint(&a), fingerprint(&other), "{other}");
+        }
     }
 }

@@ -48,6 +48,8 @@ pub struct NodeInfo {
     pub shallow: Shallow,
     /// The node's `x-media`, read once for the media rules.
     pub media: Option<crate::rules::MediaSpec>,
+    /// The node's `x-delimited`, read once for `delimited-format`.
+    pub(crate) delimited: Option<crate::rules::DelimitedSpec>,
 }
 
 /// The `x-` annotations rules look for on every payload, one bit each in
@@ -458,6 +460,7 @@ fn visit(
                 min_length: map.get("minLength").and_then(Value::as_u64),
                 max_length: map.get("maxLength").and_then(Value::as_u64),
             };
+            let delimited = crate::rules::DelimitedSpec::of(registry, &uri, node);
             out.insert(
                 node as *const Value as usize,
                 NodeInfo {
@@ -483,6 +486,7 @@ fn visit(
                     items: map.get("items").filter(|i| i.is_object()),
                     shallow,
                     media: crate::rules::MediaSpec::of(node),
+                    delimited,
                 },
             );
             // This node is a `$defs` container: its members are named definitions.

@@ -20,6 +20,7 @@ use serde_json::Value;
 
 mod common;
 pub(crate) use common::media::MediaSpec;
+pub(crate) use sandeza::DelimitedSpec;
 pub(crate) mod providers;
 mod sandeza;
 mod surrounding_whitespace;

@@ -23,8 +23,9 @@ static INFO: RuleInfo = RuleInfo {
     docs: "## What it does\nChecks the WhatsApp template fields sent in Sandeza's delimiter format (schema nodes with `x-format: sandeza-delimited`). Each parameter is a segment `type:=:value`; segments are joined by `||`.\n\n- `message` (body): `text:=:value` segments, one per `{{n}}` placeholder.\n- `header`: exactly one segment: `text:=:value`, `image:=:URL`, `video:=:URL`, `document:=:URL` or `location:=:latitude:=:longitude:=:name:=:address`.\n- `button`: `button:=:url:=:value` (the URL suffix, or the OTP code).\n\nA malformed segment is reported at its position inside the string: a missing `:=:`, an unknown type, a wrong number of parts, an empty value. Inside the segments it applies the checks the JSON format gets from the schema (`x-delimited` points at the nodes whose limits apply): text values follow WhatsApp's parameter rules (no newline, no tab, no more than 4 consecutive spaces; a header text at most 60 characters); media URLs must be http(s) URLs without spaces whose extension is one the doc allows for that header type (image .jpeg/.jpg/.png, video .3gp/.mp4, document .txt/.xls/.xlsx/.doc/.ppt/.pdf; a non-PDF document is a warning, as WhatsApp only accepts PDF); an `http://` URL is a warning; location coordinates must be decimal numbers (out of range is a warning).\n\n## Why is this bad?\nSandeza splits the string on `||` and `:=:` and forwards the parts to WhatsApp as template parameters. A segment it cannot split is dropped or shifts every later parameter, and the send fails with a parameter-count error (132000) or a media error reported only later in the status webhook (131053).\n\n## Source\nSandeza doc, \"Use Delimeter Format\" sections; WhatsApp's template parameter rules.\n\n## Example\n```json\n{\"header\": \"image=https://cdn.tokobaju.co.id/promo/banner-1212.webp\",\n \"message\": \"text:=:Kak Siti|text:=:50%\"}\n```\nUse instead:\n```json\n{\"header\": \"image:=:https://cdn.tokobaju.co.id/promo/banner-1212.jpg\",\n \"message\": \"text:=:Kak Siti||text:=:50%\"}\n```\n",
 };
 
-/// What the schema says about one delimited field (`x-delimited`).
-struct Spec {
+/// What the schema says about one delimited field (`x-delimited`), read once
+/// per schema node when the schema graph is built ([`crate::graph`]).
+pub(crate) struct Spec {
     component: String,
     types: Vec<String>,
     sub_types: Vec<String>,
@@ -34,16 +35,12 @@ struct Spec {
 }
 
 impl Spec {
-    fn from_annotations(cx: &RuleContext<'_>, ptr: &str) -> Option<Spec> {
-        let applied = cx
-            .annotations
-            .at(ptr)
-            .find(|a| a.node.get("x-delimited").is_some())?;
-        let spec = applied.node.get("x-delimited")?;
-        let registry = Registry::get().ok();
+    /// Reads the `x-delimited` of `node`, whose absolute URI is `uri`.
+    pub(crate) fn of(registry: &'static Registry, uri: &str, node: &'static Value) -> Option<Spec> {
+        let spec = node.get("x-delimited")?;
         let resolve = |r: &Value| -> Option<&'static Value> {
-            let target = resolve_ref(applied.uri, r.as_str()?);
-            registry?.node(&target)
+            let target = resolve_ref(uri, r.as_str()?);
+            registry.node(&target)
         };
         let strings = |key: &str| -> Vec<String> {
             spec.get(key)
@@ -93,16 +90,26 @@ impl Rule for DelimitedFormat {
             if text.is_empty() || find_placeholder(text).is_some() {
                 continue;
             }
-            let Some(spec) = Spec::from_annotations(cx, ptr) else {
+            let Some(spec) = cx.annotations.at(ptr).find_map(|a| a.delimited()) else {
                 continue;
             };
             Checker {
                 ptr,
-                spec: &spec,
+                spec,
                 out: &mut *out,
             }
             .check(text);
         }
+    }
+}
+
+/// A field name for messages: [`crate::pointer::field_name`], formatted only
+/// when written (rules run on every payload; messages only for findings).
+struct FieldName<'a>(&'a str);
+
+impl std::fmt::Display for FieldName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::pointer::field_name(self.0))
     }
 }
 
@@ -122,9 +129,10 @@ fn quote(s: &str) -> String {
     }
 }
 
-impl Checker<'_> {
-    fn field(&self) -> String {
-        crate::pointer::field_name(self.ptr)
+impl<'a> Checker<'a> {
+    /// The field's name as messages show it, formatted only when a message is.
+    fn field(&self) -> FieldName<'a> {
+        FieldName(self.ptr)
     }
 
     fn push(
@@ -338,13 +346,13 @@ impl Checker<'_> {
         let Some(media) = node.get("x-media") else {
             return;
         };
-        let size_note = media
-            .get("max-bytes")
-            .and_then(Value::as_u64)
-            .map(|b| format!("Sandeza allows at most {} MB for {} {kind} header; preflight does not download media", b / (1024 * 1024), article(kind)));
-        let with_note = |d: Diagnostic| match &size_note {
-            Some(note) => d.with_note(note.clone()),
+        let max_bytes = media.get("max-bytes").and_then(Value::as_u64);
+        // Formatted only for a finding.
+        let with_note = |d: Diagnostic| {
+            match max_bytes {
+            Some(b) => d.with_note(format!("Sandeza allows at most {} MB for {} {kind} header; preflight does not download media", b / (1024 * 1024), article(kind))),
             None => d,
+        }
         };
         let lower = url.to_ascii_lowercase();
         if let Some(pos) = url.chars().position(char::is_whitespace) {

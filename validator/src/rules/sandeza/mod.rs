@@ -16,6 +16,7 @@ use std::ops::Range;
 mod backup_status;
 mod carousel_cards;
 mod delimited_format;
+pub(crate) use delimited_format::Spec as DelimitedSpec;
 mod duplicate_button;
 mod duplicate_button_index;
 mod duplicate_list_row;
