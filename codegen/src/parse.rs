@@ -1204,10 +1204,10 @@ impl<'a> Parser<'a> {
         let def_keys: Vec<Option<String>> = nodes
             .iter()
             .map(|(_, orig)| {
-                orig.map.get("$ref").and_then(Value::as_str).and_then(|r| {
-                    let frag = r.rsplit_once('/')?.1;
-                    Some(frag.replace("~1", "/").replace("~0", "~"))
-                })
+                orig.map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(def_key)
             })
             .collect();
         let stripped = strip_common_words(&def_keys);
@@ -1809,6 +1809,20 @@ fn value_text(v: &Value) -> String {
 
 /// Strips the words all sibling `$defs` keys share at the start and end
 /// (`SessionTextMessage`, `SessionAudioMessage` → `Text`, `Audio`).
+/// The key a `$ref` ends in (`#/$defs/ButtonUrl` → `ButtonUrl`), as a type
+/// name: `None` for a reference to a whole document (`#`, `other.json`),
+/// PascalCased when the key is not already a Rust identifier (`a-b` → `AB`).
+fn def_key(reference: &str) -> Option<String> {
+    let fragment = reference.split_once('#').map_or("", |(_, f)| f);
+    let key = fragment.rsplit_once('/')?.1;
+    let key = key.replace("~1", "/").replace("~0", "~");
+    if syn::parse_str::<syn::Ident>(&key).is_ok() {
+        Some(key)
+    } else {
+        Some(case::pascal(&key))
+    }
+}
+
 fn strip_common_words(keys: &[Option<String>]) -> Vec<Option<String>> {
     let words: Vec<Option<Vec<String>>> = keys
         .iter()
@@ -1895,5 +1909,34 @@ fn collect_defs(v: &Value, ptr: String, out: &mut Vec<String>) {
                 collect_defs(d, p, out);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::def_key;
+
+    #[test]
+    fn def_keys_are_type_names_or_nothing() {
+        assert_eq!(
+            def_key("#/$defs/WhatsAppButtonUrl").as_deref(),
+            Some("WhatsAppButtonUrl")
+        );
+        assert_eq!(
+            def_key("common.json#/$defs/Msisdn").as_deref(),
+            Some("Msisdn")
+        );
+        assert_eq!(def_key("#/$defs/a-b").as_deref(), Some("AB"));
+        assert_eq!(def_key("#/$defs/type").as_deref(), Some("Type"));
+        // A whole document has no key: the variant is named otherwise.
+        assert_eq!(def_key("#"), None);
+        assert_eq!(
+            def_key("https://preflight.invalid/schemas/root.json#"),
+            None
+        );
+        assert_eq!(
+            def_key("https://preflight.invalid/schemas/other.json"),
+            None
+        );
     }
 }

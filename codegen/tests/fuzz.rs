@@ -116,3 +116,35 @@ proptest! {
         }
     }
 }
+
+/// Found by `never_panics`: a variant that is a `$ref` to the whole document
+/// (`#`, absolute `…/root.json#` once resolved) gave that URI as a type name,
+/// and building the identifier panicked.
+#[test]
+fn a_variant_referencing_the_whole_document_gets_a_name() {
+    let defs = json!({
+        "$defs": {
+            "A": {"type": ["integer", "string"], "pattern": "^[0-9]$"},
+            "B": {"$ref": "#", "allOf": [{"type": "string"}]}
+        },
+        "type": "object"
+    });
+    let mut set = SchemaSet::new();
+    set.add_value(
+        "fuzz/root.json",
+        json!({
+            "anyOf": [{"$ref": "#", "allOf": [{"enum": ["a", "A", 1, "1", null, 1.5, {"x": 1}]}]}],
+            "$defs": {"A": defs.clone(), "Nested": {"$defs": {"B": defs}}}
+        }),
+    )
+    .unwrap();
+    set.add_value(
+        "fuzz/other.json",
+        json!({"$defs": {"X": {"type": "string"}}}),
+    )
+    .unwrap();
+    match generate(&set, &Options::for_preflight()) {
+        Ok(g) => assert!(g.to_source().is_ok()),
+        Err(e) => assert!(!e.reason.is_empty()),
+    }
+}

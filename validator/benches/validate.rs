@@ -44,6 +44,21 @@ fn bench(c: &mut Criterion) {
     c.bench_function("sandeza whatsapp template, with findings", |b| {
         b.iter(|| preflight::validate("sandeza/send", black_box(&broken)).unwrap())
     });
+    // Every Sandeza example in turn: 39 shapes (SMS, email, every WhatsApp
+    // template and session kind), per call the mean over all of them.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sandeza/send");
+    let mut all: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    all.sort();
+    c.bench_function("every sandeza example in turn (per payload)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % all.len();
+            preflight::validate("sandeza/send", black_box(&all[i])).unwrap()
+        })
+    });
     c.bench_function("serde_json parse only (same payload)", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&valid)).unwrap())
     });

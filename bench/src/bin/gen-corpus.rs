@@ -1,7 +1,9 @@
 //! Writes a realistic benchmark corpus derived from the shipped examples:
 //! `<out>/files/<provider>/<endpoint>/NNNN.json` (N files spread over every
 //! example, with names, numbers and ids varied) and `<out>/sandeza.ndjson`
-//! (M Sandeza WhatsApp template payloads, one per line).
+//! (M Sandeza WhatsApp template payloads, one per line: a campaign, one shape)
+//! and `<out>/sandeza-mixed.ndjson` (M/5 lines cycling through every Sandeza
+//! example: SMS, email, every WhatsApp template and session shape).
 //!
 //! Usage: gen-corpus EXAMPLES_DIR OUT_DIR [FILES=2000] [NDJSON_LINES=1000000]
 
@@ -121,8 +123,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         w.write_all(b"\n")?;
     }
     w.flush()?;
+    let sandeza: Vec<&Value> = parsed
+        .iter()
+        .filter(|(id, _)| id == "sandeza/send")
+        .map(|(_, v)| v)
+        .collect();
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out.join("sandeza-mixed.ndjson"))?);
+    for n in 0..lines / 5 {
+        let mut v = sandeza[n % sandeza.len()].clone();
+        vary(&mut v, n);
+        serde_json::to_writer(&mut w, &v)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
     println!(
-        "wrote {files} files and {lines} NDJSON lines under {}",
+        "wrote {files} files, {lines} NDJSON lines and {} mixed ones under {}",
+        lines / 5,
         out.display()
     );
     Ok(())

@@ -76,13 +76,18 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         collect_inputs(path, &mut inputs, &mut io_errors);
     }
 
-    let results: Vec<FileResult> = inputs
-        .par_iter()
-        .map(|input| match check_input(&run, input) {
-            Ok(r) => Ok(r),
-            Err(e) => Err(format!("{}: {e}", display(input))),
-        })
-        .collect::<Vec<_>>()
+    let check = |input: &Input| match check_input(&run, input) {
+        Ok(r) => Ok(r),
+        Err(e) => Err(format!("{}: {e}", display(input))),
+    };
+    // One input needs no thread pool (starting one is a fair part of a
+    // one-file run); an NDJSON file still checks its batches in parallel.
+    let checked: Vec<_> = if inputs.len() > 1 {
+        inputs.par_iter().map(check).collect()
+    } else {
+        inputs.iter().map(check).collect()
+    };
+    let results: Vec<FileResult> = checked
         .into_iter()
         .filter_map(|r| match r {
             Ok(r) => Some(r),
