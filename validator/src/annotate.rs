@@ -135,7 +135,7 @@ impl<'v> Annotations<'v> {
             let mut cache = cell.borrow_mut();
             // After a run of misses (a stream of ever-new shapes), only every
             // `RETRY_EVERY`th payload looks for a trace and records one.
-            cache.misses = cache.misses.saturating_add(1);
+            cache.misses = cache.misses.wrapping_add(1);
             if cache.misses > RETRY_EVERY && cache.misses % RETRY_EVERY != 0 {
                 return Self::walk(registry, graph, payload, false).0;
             }
