@@ -208,6 +208,9 @@ impl<'v> Annotations<'v> {
                 out.marked.push(i as u32);
             }
         }
+        // A trace is kept for the thread's life: not for a payload this big
+        // (few are, and their walk is cheap next to their parse).
+        let mut trace = trace.filter(|t| t.replayable && t.links.len() <= MAX_TRACE_PLACES);
         if let Some(t) = trace.as_mut() {
             t.places = out
                 .places
@@ -220,7 +223,7 @@ impl<'v> Annotations<'v> {
             t.def_bits = out.def_bits;
             t.marked.clone_from(&out.marked);
         }
-        (out, trace.filter(|t| t.replayable))
+        (out, trace)
     }
 
     fn pointer_of(&self, place: &Place<'_>) -> &str {
@@ -384,6 +387,10 @@ pub struct Keyed<'a> {
 /// of the payload's shape: a stream that mixes this many shapes still
 /// replays (a trace is a few kilobytes).
 const TRACES_KEPT: usize = 64;
+
+/// The most places a kept trace may have (a trace costs about 100 bytes
+/// a place).
+const MAX_TRACE_PLACES: usize = 2048;
 
 /// After this many payloads in a row that no trace fitted, a thread tries
 /// (and records) only every this-many-th payload, so a stream of ever-changing
@@ -1060,6 +1067,27 @@ mod tests {
         let found = Annotations::collect(registry, endpoint, &fourth);
         let (reference, _) = Annotations::walk(registry, graph, &fourth, false);
         assert_eq!(describe(&found), describe(&reference));
+    }
+
+    #[test]
+    fn big_payloads_leave_no_trace() {
+        let registry = Registry::get().unwrap();
+        let endpoint = registry.endpoint("sandeza/send").unwrap();
+        let graph = registry.graph(endpoint).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/sandeza/send/whatsapp-json-header-image.json"
+        ))
+        .unwrap();
+        let mut payload: Value = serde_json::from_str(&text).unwrap();
+        let (walked, trace) = Annotations::walk(registry, graph, &payload, true);
+        assert!(trace.is_some() && walked.places.len() < MAX_TRACE_PLACES);
+        let parameters = &mut payload["channel"]["whatsapp"]["message"]["parameters"];
+        let one = parameters[0].clone();
+        *parameters = Value::Array(vec![one; MAX_TRACE_PLACES]);
+        let (walked, trace) = Annotations::walk(registry, graph, &payload, true);
+        assert!(walked.places.len() > MAX_TRACE_PLACES);
+        assert!(trace.is_none());
     }
 
     #[test]
