@@ -65,7 +65,7 @@ impl Applied<'_> {
     }
 
     /// The node's `x-media`, read when the schema graph was built.
-    pub fn media(&self) -> Option<&'static crate::rules::MediaSpec> {
+    pub(crate) fn media(&self) -> Option<&'static crate::rules::MediaSpec> {
         self.info.media.as_ref()
     }
 

@@ -47,7 +47,7 @@ pub struct NodeInfo {
     /// What [`shallow_ok`] checks on this node.
     pub shallow: Shallow,
     /// The node's `x-media`, read once for the media rules.
-    pub media: Option<crate::rules::MediaSpec>,
+    pub(crate) media: Option<crate::rules::MediaSpec>,
     /// The node's `x-delimited`, read once for `delimited-format`.
     pub(crate) delimited: Option<crate::rules::DelimitedSpec>,
 }
