@@ -1251,16 +1251,8 @@ impl<'a> Parser<'a> {
                 candidates.push(case::spelled_out(
                     &tags.first().map(value_text).unwrap_or_default(),
                 ));
-                let suffix = candidates
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "Variant".into());
-                let ctx = self.child_ctx(id, &suffix);
-                let shape = if distribute {
-                    self.shape(n, &ctx)?
-                } else {
-                    self.shape(orig, &ctx)?
-                };
+                let shape =
+                    self.variant_shape(id, &candidates, if distribute { n } else { orig })?;
                 variants.push(TaggedVariant {
                     candidates,
                     name: String::new(),
@@ -1285,17 +1277,8 @@ impl<'a> Parser<'a> {
                 "{}Branch",
                 case::pascal(&case::number_words(i as u64 + 1))
             ));
-            let suffix = candidates
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "Variant".into());
-            let ctx = self.child_ctx(id, &suffix);
             let doc = desc(&orig.map).or_else(|| desc(&view.map));
-            let shape = if distribute {
-                self.shape(n, &ctx)?
-            } else {
-                self.shape(orig, &ctx)?
-            };
+            let shape = self.variant_shape(id, &candidates, if distribute { n } else { orig })?;
             variants.push(Variant {
                 candidates,
                 name: String::new(),
@@ -1304,6 +1287,19 @@ impl<'a> Parser<'a> {
             });
         }
         Ok(Kind::Untagged(variants))
+    }
+
+    /// The shape of a `oneOf`/`anyOf` variant, its nested types named after
+    /// the variant's first name candidate.
+    fn variant_shape(
+        &mut self,
+        union: TypeId,
+        candidates: &[String],
+        node: Node,
+    ) -> Result<Shape, CodegenError> {
+        let suffix = candidates.first().map_or("Variant", String::as_str);
+        let ctx = self.child_ctx(union, suffix);
+        self.shape(node, &ctx)
     }
 
     fn kind_name(&self, view: &Node) -> Option<String> {
