@@ -130,6 +130,17 @@ pub fn field_name(pointer: &str) -> String {
     }
 }
 
+/// [`field_name`] as a `Display` value, formatted only when written: rules
+/// run on every payload and name a field only in a finding's message.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldName<'a>(pub &'a str);
+
+impl std::fmt::Display for FieldName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&field_name(self.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! `ambiguous-coordinate`: a chatbot-gateway location `coordinate` with a
 //! negative part, which collides with the `-` that joins latitude and longitude.
 
-use super::{parse_coordinate, with_format};
+use super::parse_coordinate;
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::pointer;
 use crate::rules::{Rule, RuleContext, RuleInfo};
@@ -24,7 +24,7 @@ impl Rule for AmbiguousCoordinate {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, text) in with_format(cx, "chatbot-coordinate") {
+        for (ptr, text) in cx.strings_with_format("chatbot-coordinate") {
             let Some(c) = parse_coordinate(text) else {
                 continue;
             };

@@ -1,7 +1,7 @@
 //! `coordinate-out-of-range`: a chatbot-gateway location `coordinate` whose
 //! latitude or longitude is not a place on Earth.
 
-use super::{parse_coordinate, with_format};
+use super::parse_coordinate;
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::pointer;
 use crate::rules::{Rule, RuleContext, RuleInfo};
@@ -24,7 +24,7 @@ impl Rule for CoordinateOutOfRange {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, text) in with_format(cx, "chatbot-coordinate") {
+        for (ptr, text) in cx.strings_with_format("chatbot-coordinate") {
             let Some(c) = parse_coordinate(text) else {
                 continue;
             };

@@ -7,7 +7,7 @@
 //! the schemas' and are not repeated here. Media URLs, phone numbers and
 //! template text parameters are checked by the shared rules in `rules/common`.
 
-use super::{Rule, RuleContext};
+use super::Rule;
 use serde_json::Value;
 
 mod ambiguous_coordinate;
@@ -65,11 +65,6 @@ fn macro_number(key: &str) -> Option<u64> {
         return None;
     }
     inner.parse().ok()
-}
-
-/// Every (pointer, value) whose schema nodes carry `x-format: format`.
-fn with_format<'a>(cx: &'a RuleContext<'_>, format: &str) -> Vec<(&'a str, &'a str)> {
-    cx.strings_with_format(format)
 }
 
 /// A chatbot-gateway `coordinate`, `latitude-longitude`, read the way the doc

@@ -1,7 +1,7 @@
 //! `backup-status`: `backup_on` / `backup_exp`, the paired `;`-lists of
 //! statuses that trigger the backup channel and their expiries.
 
-use super::{Piece, split_pieces, with_format};
+use super::{Piece, split_pieces};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::rules::unfilled_placeholder::find_placeholder;
 use crate::rules::{Rule, RuleContext, RuleInfo};
@@ -65,8 +65,8 @@ impl Rule for BackupStatus {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let statuses = with_format(cx, "sandeza-status-list");
-        let expiries = with_format(cx, "sandeza-expiry-list");
+        let statuses = cx.strings_with_format("sandeza-status-list");
+        let expiries = cx.strings_with_format("sandeza-expiry-list");
         let mut parents: Vec<&str> = Vec::new();
         for (ptr, _) in statuses.iter().chain(expiries.iter()) {
             if let Some(p) = crate::pointer::parent(ptr) {

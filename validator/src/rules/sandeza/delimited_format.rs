@@ -3,9 +3,10 @@
 //! gets from the schema (media URL extensions, text limits), since here the
 //! values sit inside one string.
 
-use super::{Piece, ordinal, split_pieces, with_format};
+use super::{Piece, ordinal, split_pieces};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::endpoint::{Registry, resolve_ref};
+use crate::pointer::FieldName;
 use crate::rules::unfilled_placeholder::find_placeholder;
 use crate::rules::{Rule, RuleContext, RuleInfo};
 use serde_json::Value;
@@ -86,7 +87,7 @@ impl Rule for DelimitedFormat {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, text) in with_format(cx, "sandeza-delimited") {
+        for (ptr, text) in cx.strings_with_format("sandeza-delimited") {
             if text.is_empty() || find_placeholder(text).is_some() {
                 continue;
             }
@@ -100,16 +101,6 @@ impl Rule for DelimitedFormat {
             }
             .check(text);
         }
-    }
-}
-
-/// A field name for messages: [`crate::pointer::field_name`], formatted only
-/// when written (rules run on every payload; messages only for findings).
-struct FieldName<'a>(&'a str);
-
-impl std::fmt::Display for FieldName<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::pointer::field_name(self.0))
     }
 }
 

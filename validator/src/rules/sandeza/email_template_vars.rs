@@ -1,7 +1,7 @@
 //! `email-template-vars`: the `name:value;name:value` variables of a Sandeza
 //! email template, and a plain email whose text looks like such variables.
 
-use super::{places_of, split_pieces, with_format};
+use super::{places_of, split_pieces};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::rules::unfilled_placeholder::find_placeholder;
 use crate::rules::{Rule, RuleContext, RuleInfo};
@@ -25,7 +25,7 @@ impl Rule for EmailTemplateVars {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, text) in with_format(cx, "sandeza-email-vars") {
+        for (ptr, text) in cx.strings_with_format("sandeza-email-vars") {
             if text.trim().is_empty() || find_placeholder(text).is_some() {
                 continue;
             }

@@ -73,11 +73,6 @@ pub(crate) fn split_pieces<'a>(text: &'a str, sep: &str, offset: usize) -> Vec<P
     out
 }
 
-/// Every (pointer, value) whose schema nodes carry `x-format: format`.
-pub(crate) fn with_format<'a>(cx: &'a RuleContext<'_>, format: &str) -> Vec<(&'a str, &'a str)> {
-    cx.strings_with_format(format)
-}
-
 /// A total over sections that passes a limit: where the first item over it
 /// is, the total, and the per-section counts (`12 + 12 + 7`).
 pub(crate) struct OverTotal {

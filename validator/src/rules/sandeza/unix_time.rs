@@ -1,7 +1,6 @@
 //! `unix-time`: the request `time` as Unix seconds. Never compared with the
 //! clock, so results do not depend on when preflight runs.
 
-use super::with_format;
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::rules::unfilled_placeholder::find_placeholder;
 use crate::rules::{Rule, RuleContext, RuleInfo};
@@ -24,7 +23,7 @@ impl Rule for UnixTime {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (ptr, text) in with_format(cx, "unix-seconds") {
+        for (ptr, text) in cx.strings_with_format("unix-seconds") {
             // Surrounding spaces are `surrounding-whitespace`'s, placeholders `unfilled-placeholder`'s.
             let t = text.trim();
             if t.is_empty() || find_placeholder(t).is_some() {
@@ -38,11 +37,7 @@ impl Rule for UnixTime {
 }
 
 fn judge(rule: &str, ptr: &str, t: &str) -> Option<Diagnostic> {
-    if t.len() == 10 && t.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    // Formatted only for a finding: rules run on every payload.
-    let field = crate::pointer::field_name(ptr);
+    let field = crate::pointer::FieldName(ptr);
     if !t.bytes().all(|b| b.is_ascii_digit()) {
         let (what, help) = if let Some((secs, _)) = t.split_once('.').filter(|(a, b)| {
             !a.is_empty()
