@@ -1021,8 +1021,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn collect_replays_only_what_it_may() {
+    /// Sandeza's send endpoint, its schema graph and its WhatsApp template
+    /// example with an image header.
+    fn sandeza_example() -> (&'static Registry, &'static Endpoint, &'static Graph, Value) {
         let registry = Registry::get().unwrap();
         let endpoint = registry.endpoint("sandeza/send").unwrap();
         let graph = registry.graph(endpoint).unwrap();
@@ -1031,8 +1032,18 @@ mod tests {
             "/../examples/sandeza/send/whatsapp-json-header-image.json"
         ))
         .unwrap();
+        (
+            registry,
+            endpoint,
+            graph,
+            serde_json::from_str(&text).unwrap(),
+        )
+    }
+
+    #[test]
+    fn collect_replays_only_what_it_may() {
+        let (registry, endpoint, graph, first) = sandeza_example();
         let replays = || TRACES.with(|c| c.borrow().replays);
-        let first: Value = serde_json::from_str(&text).unwrap();
         let _ = Annotations::collect(registry, endpoint, &first);
         // A new ref_id: the same shape and decisions, replayed from the trace.
         let mut second = first.clone();
@@ -1071,15 +1082,7 @@ mod tests {
 
     #[test]
     fn big_payloads_leave_no_trace() {
-        let registry = Registry::get().unwrap();
-        let endpoint = registry.endpoint("sandeza/send").unwrap();
-        let graph = registry.graph(endpoint).unwrap();
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../examples/sandeza/send/whatsapp-json-header-image.json"
-        ))
-        .unwrap();
-        let mut payload: Value = serde_json::from_str(&text).unwrap();
+        let (registry, _, graph, mut payload) = sandeza_example();
         let (walked, trace) = Annotations::walk(registry, graph, &payload, true);
         assert!(trace.is_some() && walked.places.len() < MAX_TRACE_PLACES);
         let parameters = &mut payload["channel"]["whatsapp"]["message"]["parameters"];
