@@ -355,11 +355,6 @@ impl<'v> Annotations<'v> {
         self.at(pointer).find_map(|a| a.node.get(key))
     }
 
-    /// The `$defs` names of the nodes at `pointer`.
-    pub fn def_names<'a>(&'a self, pointer: &str) -> impl Iterator<Item = &'static str> + 'a {
-        self.at(pointer).filter_map(|a| a.def_name())
-    }
-
     /// Pointers of values marked `x-secret`.
     pub fn secret_pointers(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -164,17 +164,10 @@ impl Lazy {
     }
 }
 
+/// Cheap tests that rule a variant out without validating (the walk runs the
+/// first on every variant, the second only where the first leaves a choice).
 impl Variant {
-    /// A cheap test that rules the variant out without validating: the value
-    /// fails the variant's own type, `const` or `enum`; a required field is
-    /// missing; a field it does not declare is present; or a field's value
-    /// fails that field's type, `const`, `enum` or length bounds.
-    pub fn plausible(&self, graph: &Graph, instance: &Value) -> bool {
-        self.fields_fit(instance) && self.values_fit(graph, instance)
-    }
-
-    /// The cheapest part of [`Variant::plausible`]: required fields present,
-    /// no undeclared field.
+    /// Required fields present, no undeclared field.
     pub fn fields_fit(&self, instance: &Value) -> bool {
         let Some(map) = instance.as_object() else {
             return self.required.is_empty();
@@ -205,8 +198,9 @@ impl Variant {
         missing + unknown
     }
 
-    /// The rest of [`Variant::plausible`]: the value and its fields' values
-    /// pass their shallow checks.
+    /// The value and its fields' values pass their shallow checks: the
+    /// variant's own type, `const` or `enum`; each field's type, `const`,
+    /// `enum` or length bounds.
     pub fn values_fit(&self, graph: &Graph, instance: &Value) -> bool {
         if !shallow_ok(graph, self.node, instance, 2) {
             return false;
