@@ -1,6 +1,6 @@
 //! `duplicate-macro-key`: one 3Dolphins template macro given two values.
 
-use super::broadcasts;
+use super::macro_lists;
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::pointer;
 use crate::rules::{Rule, RuleContext, RuleInfo};
@@ -24,41 +24,36 @@ impl Rule for DuplicateMacroKey {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (at, broadcast) in broadcasts(cx.payload) {
-            for list in ["headerVariables", "bodyVariables"] {
-                let Some(items) = broadcast.get(list).and_then(Value::as_array) else {
+        for (list_ptr, list, items) in macro_lists(cx.payload) {
+            let mut seen: Vec<(&str, usize)> = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let Some(key) = item.get("key").and_then(Value::as_str) else {
                     continue;
                 };
-                let mut seen: Vec<(&str, usize)> = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    let Some(key) = item.get("key").and_then(Value::as_str) else {
-                        continue;
+                if let Some(&(_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                    let value = |j: usize| {
+                        items
+                            .get(j)
+                            .and_then(|v| v.get("value"))
+                            .and_then(Value::as_str)
+                            .map(|s| format!(" (\"{s}\")"))
+                            .unwrap_or_default()
                     };
-                    if let Some(&(_, first)) = seen.iter().find(|(k, _)| *k == key) {
-                        let value = |j: usize| {
-                            items
-                                .get(j)
-                                .and_then(|v| v.get("value"))
-                                .and_then(Value::as_str)
-                                .map(|s| format!(" (\"{s}\")"))
-                                .unwrap_or_default()
-                        };
-                        out.push(
-                            Diagnostic::error(
-                                INFO.name,
-                                pointer::join(&pointer::join_index(&pointer::join(&at, list), i), "key"),
-                                format!(
-                                    "`{list}[{i}]`{} fills macro {key}, which `{list}[{first}]`{} already fills; each macro takes one value",
-                                    value(i),
-                                    value(first)
-                                ),
-                            )
-                            .with_help(format!("give this entry the key of the macro it is meant for, or remove it if `{list}[{first}]` is right"))
-                            .with_source(Source::Provider),
-                        );
-                    } else {
-                        seen.push((key, i));
-                    }
+                    out.push(
+                        Diagnostic::error(
+                            INFO.name,
+                            pointer::join(&pointer::join_index(&list_ptr, i), "key"),
+                            format!(
+                                "`{list}[{i}]`{} fills macro {key}, which `{list}[{first}]`{} already fills; each macro takes one value",
+                                value(i),
+                                value(first)
+                            ),
+                        )
+                        .with_help(format!("give this entry the key of the macro it is meant for, or remove it if `{list}[{first}]` is right"))
+                        .with_source(Source::Provider),
+                    );
+                } else {
+                    seen.push((key, i));
                 }
             }
         }

@@ -57,6 +57,20 @@ fn broadcasts(payload: &Value) -> Vec<(String, &serde_json::Map<String, Value>)>
     }
 }
 
+/// Every macro list (`headerVariables`, `bodyVariables`) of every broadcast
+/// in the payload: the list's pointer, its name and its entries.
+fn macro_lists(payload: &Value) -> Vec<(String, &'static str, &Vec<Value>)> {
+    let mut out = Vec::new();
+    for (at, broadcast) in broadcasts(payload) {
+        for list in ["headerVariables", "bodyVariables"] {
+            if let Some(items) = broadcast.get(list).and_then(Value::as_array) {
+                out.push((crate::pointer::join(&at, list), list, items));
+            }
+        }
+    }
+    out
+}
+
 /// The number `n` of a 3Dolphins macro key written `{{n}}`; `None` for any
 /// other form (the schema's pattern reports those).
 fn macro_number(key: &str) -> Option<u64> {
