@@ -37,6 +37,19 @@ def peak_rss_mb(cmd):
     return int(p.stderr.decode().strip().splitlines()[-1]) / 1024
 
 
+def write_failing(path, size):
+    """An NDJSON broadcast where one bug fails every line twice (a trailing
+    space in `nohp`, an unknown field)."""
+    written, i = 0, 0
+    with open(path, "w") as f:
+        while written < size:
+            line = ('{"nohp": "62812%08d ", "pesan": "Halo Kak, pesanan TB-%d sudah dikirim", '
+                    '"notifyurl": "https://tokobaju.co.id/wa/status", "extra_field": %d}\n') % (i % 100_000_000, i, i)
+            f.write(line)
+            written += len(line)
+            i += 1
+
+
 def median_pair(a, b, runs):
     ta, tb = [], []
     for _ in range(runs):
@@ -76,6 +89,17 @@ def main():
     print(f"NDJSON {n:,} of mixed shapes: preflight {n/pf:,.0f} payloads/s ({pf:.2f} s)   parse-only {n/base:,.0f} payloads/s ({base:.2f} s)   throughput ratio {base/pf:.2f}x")
     rss = peak_rss_mb([PREFLIGHT, "validate", "--endpoint", "sandeza/send", ndjson])
     print(f"NDJSON peak RSS: preflight {rss:.1f} MB (target < 50 MB)")
+
+    failing = os.path.join(CORPUS, "failing-200mb.ndjson")
+    if not os.path.exists(failing):
+        write_failing(failing, 200_000_000)
+    size = os.path.getsize(failing) / 1e6
+    for fmt in ("text", "json", "sarif", "github"):
+        cmd = [PREFLIGHT, "validate", "--endpoint", "chatbot/sendwa", "--format", fmt, failing]
+        start = time.perf_counter()
+        rss = peak_rss_mb(cmd)
+        elapsed = time.perf_counter() - start
+        print(f"NDJSON {size:.0f} MB, every line 2 findings, --format {fmt}: {elapsed:.1f} s, peak RSS {rss:.1f} MB (target < 100 MB)")
 
     one = os.path.join(ROOT, "examples", "sandeza", "send", "whatsapp-json-header-image.json")
     # Warm first: the NDJSON runs above push the binary out of the page cache.

@@ -64,5 +64,30 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// A pretty-printed 3Dolphins `verify-phone` array of `n` numbers, one of
+/// them malformed (so the findings path runs too): time must grow linearly.
+fn numbers(n: usize) -> Vec<u8> {
+    let mut items: Vec<String> = (0..n).map(|i| format!("\"0812{i:08}\"")).collect();
+    items[n / 2] = "\"0812 3456 7890\"".to_string();
+    format!("[\n  {}\n]\n", items.join(",\n  ")).into_bytes()
+}
+
+fn long_arrays(c: &mut Criterion) {
+    let mut group = c.benchmark_group("3dolphins verify-phone, pretty-printed");
+    group.sample_size(10);
+    for n in [10_000, 100_000] {
+        let payload = numbers(n);
+        assert!(
+            preflight::validate("3dolphins/verify-phone", &payload)
+                .unwrap()
+                .has_errors()
+        );
+        group.bench_function(format!("{n} numbers"), |b| {
+            b.iter(|| preflight::validate("3dolphins/verify-phone", black_box(&payload)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, long_arrays);
 criterion_main!(benches);

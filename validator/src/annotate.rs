@@ -120,7 +120,14 @@ pub struct Annotations<'v> {
     /// Entries whose node has a known `x-` annotation or a `format`, the
     /// only ones the per-payload searches need to look at.
     marked: Vec<u32>,
+    /// Place index by pointer hash, built on the first look-up in a payload
+    /// with many places (rules look places up one by one: a scan each would
+    /// make a long array quadratic).
+    by_hash: std::sync::OnceLock<std::collections::HashMap<u64, u32>>,
 }
+
+/// Payloads with at most this many places are looked up by a scan.
+const SCANNED_PLACES: usize = 48;
 
 impl<'v> Annotations<'v> {
     /// Walks `payload` against the endpoint's schema. A payload with the
@@ -257,9 +264,27 @@ impl<'v> Annotations<'v> {
     /// The index of the place at `pointer`.
     fn place_index(&self, pointer: &str) -> Option<usize> {
         let hash = fnv(FNV_OFFSET, pointer.as_bytes());
-        self.places
-            .iter()
-            .position(|p| p.hash == hash && self.pointer_of(p) == pointer)
+        let scan = || {
+            self.places
+                .iter()
+                .position(|p| p.hash == hash && self.pointer_of(p) == pointer)
+        };
+        if self.places.len() <= SCANNED_PLACES {
+            return scan();
+        }
+        let index = self.by_hash.get_or_init(|| {
+            let mut map = std::collections::HashMap::with_capacity(self.places.len());
+            for (i, p) in self.places.iter().enumerate() {
+                map.entry(p.hash).or_insert(i as u32);
+            }
+            map
+        });
+        match index.get(&hash) {
+            Some(&i) if self.pointer_of(&self.places[i as usize]) == pointer => Some(i as usize),
+            // Two pointers with one hash: the scan decides.
+            Some(_) => scan(),
+            None => None,
+        }
     }
 
     /// Every place where a node named `def` (a `$defs` key) applies, with the
@@ -588,6 +613,7 @@ impl Trace {
             annotation_bits: self.annotation_bits,
             def_bits: self.def_bits,
             marked: self.marked.clone(),
+            by_hash: std::sync::OnceLock::new(),
         })
     }
 }

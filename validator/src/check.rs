@@ -8,6 +8,7 @@ use crate::endpoint::{Endpoint, Registry};
 use crate::error::Error;
 use crate::parse;
 use crate::rules::{self, RuleContext};
+use crate::secrets::SecretMask;
 use crate::span::{LineIndex, SpanTree, string_range_in_literal};
 use crate::translate;
 use crate::{Level, Options};
@@ -69,6 +70,9 @@ fn check_value_annotated(
     supersede_wrong_kind(&mut out);
     apply_levels(&mut out, options);
     dedupe(&mut out);
+    for d in &mut out {
+        clip_quotes(d);
+    }
     let secrets = match secrets {
         Some(s) => s,
         None if out.is_empty() && !secrets_anyway => Vec::new(),
@@ -82,7 +86,7 @@ fn check_value_annotated(
 /// one mistake: keep the `const`/`enum` finding on the kind field and drop the
 /// `required` / `additional-properties` findings of the same object.
 fn supersede_wrong_kind(out: &mut Vec<Diagnostic>) {
-    let wrong_kind: Vec<String> = out
+    let wrong_kind: std::collections::HashSet<String> = out
         .iter()
         .filter(|d| matches!(d.rule.as_str(), "const" | "enum"))
         .filter(|d| {
@@ -100,8 +104,7 @@ fn supersede_wrong_kind(out: &mut Vec<Diagnostic>) {
     }
     out.retain(|d| {
         !(matches!(d.rule.as_str(), "required" | "additional-properties")
-            && crate::pointer::parent(&d.pointer)
-                .is_some_and(|p| wrong_kind.iter().any(|w| w == p)))
+            && crate::pointer::parent(&d.pointer).is_some_and(|p| wrong_kind.contains(p)))
     });
 }
 
@@ -109,7 +112,7 @@ fn supersede_wrong_kind(out: &mut Vec<Diagnostic>) {
 /// only because it was never filled in: one mistake, one finding, so the
 /// placeholder finding stands and the keyword findings at the same place go.
 fn supersede_placeholders(out: &mut Vec<Diagnostic>) {
-    let placeholders: Vec<String> = out
+    let placeholders: std::collections::HashSet<String> = out
         .iter()
         .filter(|d| d.rule == "unfilled-placeholder")
         .map(|d| d.pointer.clone())
@@ -146,6 +149,54 @@ pub fn apply_levels(out: &mut Vec<Diagnostic>, options: &Options) {
     });
 }
 
+/// Quoted values in a message are shown up to this many characters.
+const QUOTE_CHARS: usize = 160;
+
+/// Shortens every quoted value (between backticks or double quotes) longer
+/// than [`QUOTE_CHARS`] in a finding's texts to its start and end with `…`
+/// between, so a megabyte value never makes a megabyte message.
+fn clip_quotes(d: &mut Diagnostic) {
+    for text in [Some(&mut d.message), d.help.as_mut(), d.note.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        if text.len() > QUOTE_CHARS {
+            if let Some(clipped) = clipped(text) {
+                *text = clipped;
+            }
+        }
+    }
+}
+
+fn clipped(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut changed = false;
+    let mut rest = text;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest.as_bytes()[open] as char;
+        let inner = &rest[open + 1..];
+        let Some(close) = inner.find(quote) else {
+            break;
+        };
+        let value = &inner[..close];
+        out.push_str(&rest[..=open]);
+        if value.chars().count() > QUOTE_CHARS {
+            let head: String = value.chars().take(QUOTE_CHARS * 2 / 3).collect();
+            let tail: Vec<char> = value.chars().rev().take(QUOTE_CHARS / 4).collect();
+            out.push_str(&head);
+            out.push('…');
+            out.extend(tail.into_iter().rev());
+            changed = true;
+        } else {
+            out.push_str(value);
+        }
+        out.push(quote);
+        rest = &inner[close + 1..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
 fn dedupe(out: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
     out.retain(|d| seen.insert((d.rule.clone(), d.pointer.clone(), d.message.clone())));
@@ -165,8 +216,8 @@ pub struct Origin {
 pub struct TextOutcome {
     /// The findings, positioned and sorted.
     pub report: Report,
-    /// Byte ranges (in the payload text) of secret values, to mask when printing.
-    pub secret_spans: Vec<std::ops::Range<usize>>,
+    /// What to hide when printing the payload's text: its secret values.
+    pub mask: SecretMask,
     /// The parsed value, when the text parsed.
     pub value: Option<Value>,
     /// The endpoint the payload was checked as.
@@ -192,7 +243,8 @@ pub fn check_text(
             position(text, &mut diagnostics);
             return Ok(TextOutcome {
                 report: Report { diagnostics },
-                secret_spans: Vec::new(),
+                // Quotes may be misaligned past the point where parsing stopped.
+                mask: SecretMask::lexical(text),
                 value: None,
                 endpoint,
             });
@@ -235,7 +287,7 @@ pub fn check_text(
         diagnostics.push(d);
     }
     apply_levels(&mut diagnostics, options);
-    let mut secret_spans = Vec::new();
+    let mut mask = SecretMask::default();
     if !diagnostics.is_empty() {
         let tree = SpanTree::parse(text);
         for d in &mut diagnostics {
@@ -273,27 +325,59 @@ pub fn check_text(
             });
         }
         position(text, &mut diagnostics);
-        secret_spans = tree.string_values_of_keys(&|ptr, name| {
+        let ranges = tree.string_values_of_keys(&|ptr, name| {
             secret_pointers.iter().any(|s| s == ptr) || crate::secrets::is_secret_key(name)
         });
+        mask = SecretMask::from_ranges(text, ranges);
+    }
+    for d in &mut diagnostics {
+        clip_quotes(d);
     }
     sort(&mut diagnostics);
     Ok(TextOutcome {
         report: Report { diagnostics },
-        secret_spans,
+        mask,
         value: Some(parsed.value),
         endpoint: chosen,
     })
 }
 
+/// Fills in every finding's line and column, after snapping its span into
+/// the text and onto character boundaries (a span never splits a character,
+/// so callers may slice the text with it). One sweep over the text for all
+/// findings, however long its lines.
 fn position(text: &str, diagnostics: &mut [Diagnostic]) {
-    let index = LineIndex::new(text);
-    for d in diagnostics {
-        if let Some(span) = d.span.clone() {
-            d.start = Some(index.position(text, span.start));
-            d.end = Some(index.position(text, span.end));
+    let mut offsets: Vec<usize> = Vec::with_capacity(diagnostics.len() * 2);
+    for d in diagnostics.iter_mut() {
+        if let Some(span) = d.span.as_mut() {
+            let start = floor_char_boundary(text, span.start.min(text.len()));
+            let end = ceil_char_boundary(text, span.end.clamp(start, text.len()));
+            *span = start..end;
+            offsets.extend([start, end]);
         }
     }
+    let positions = LineIndex::new(text).positions(text, &mut offsets);
+    let at = |o: usize| positions[offsets.partition_point(|&x| x < o)];
+    for d in diagnostics {
+        if let Some(span) = d.span.clone() {
+            d.start = Some(at(span.start));
+            d.end = Some(at(span.end));
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset < text.len() && !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
 }
 
 /// Sorts findings by position, then rule, then pointer.
@@ -308,7 +392,7 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// Shifts positions of a payload found at `origin` in a larger file.
-pub fn shift(report: &mut Report, spans: &mut [std::ops::Range<usize>], origin: Origin) {
+pub fn shift(report: &mut Report, origin: Origin) {
     for d in &mut report.diagnostics {
         if let Some(span) = d.span.as_mut() {
             span.start += origin.offset;
@@ -318,8 +402,70 @@ pub fn shift(report: &mut Report, spans: &mut [std::ops::Range<usize>], origin: 
             pos.line += origin.line.saturating_sub(1);
         }
     }
-    for s in spans {
-        s.start += origin.offset;
-        s.end += origin.offset;
+}
+
+/// The findings of one payload with their source snippets, positioned for
+/// the file: `text` is the payload's text (positions in `report` are in it),
+/// found at `origin` in the file. Snippets are windows of the line each
+/// finding starts on, masked with `mask`; lines are indexed only when there
+/// is a finding.
+pub fn findings(
+    text: &str,
+    mut report: Report,
+    mask: &SecretMask,
+    origin: Origin,
+) -> Vec<crate::render::Finding> {
+    if report.diagnostics.is_empty() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(text);
+    let snippets: Vec<Option<crate::render::Snippet>> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (start, span) = (d.start?, d.span.as_ref()?);
+            let line_start = index.line_start(start.line);
+            Some(crate::render::Snippet::around(
+                index.line_text(text, start.line),
+                line_start,
+                start.line + origin.line.saturating_sub(1),
+                span.start,
+                start.column,
+                mask,
+            ))
+        })
+        .collect();
+    shift(&mut report, origin);
+    report
+        .diagnostics
+        .into_iter()
+        .zip(snippets)
+        .map(|(diagnostic, snippet)| crate::render::Finding {
+            diagnostic,
+            snippet,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_values_are_clipped_in_messages() {
+        let long = "x".repeat(10_000);
+        let mut d = Diagnostic::error("r", "/a", format!("`a` holds `{long}`; \"{long}\" again"));
+        clip_quotes(&mut d);
+        assert!(d.message.len() < 400, "{}", d.message);
+        assert!(d.message.starts_with("`a` holds `xxx"));
+        assert!(d.message.contains("…"));
+        let short = Diagnostic::error(
+            "r",
+            "/a",
+            "`ref_id` \"WA-Promo-Harbolnas-12.12-2026\" is too long",
+        );
+        let mut same = short.clone();
+        clip_quotes(&mut same);
+        assert_eq!(same, short);
     }
 }

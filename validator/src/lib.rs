@@ -120,11 +120,7 @@ pub fn validate_with(endpoint: &str, payload: &[u8], options: &Options) -> Resul
     };
     let mut outcome = check::check_text(Some(endpoint), text, options, |_| Ok(None))?;
     if bom {
-        check::shift(
-            &mut outcome.report,
-            &mut [],
-            check::Origin { offset: 3, line: 1 },
-        );
+        check::shift(&mut outcome.report, check::Origin { offset: 3, line: 1 });
         let mut d = Diagnostic::warning(
             "byte-order-mark",
             "",

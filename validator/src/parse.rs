@@ -19,6 +19,10 @@ use std::fmt;
 /// body anywhere near this; larger files are reported, not read into memory.
 pub const MAX_PAYLOAD_BYTES: usize = 32 * 1024 * 1024;
 
+/// The deepest nesting of arrays and objects a payload may have (serde_json's
+/// recursion limit: 128 levels is one too many).
+pub const MAX_DEPTH: usize = 127;
+
 /// A parsed payload.
 #[derive(Debug)]
 pub struct Parsed {
@@ -87,7 +91,11 @@ pub fn decode(bytes: &[u8]) -> Result<(&str, bool), ParseFailure> {
         None => (bytes, false),
     };
     let base = if bom { 3 } else { 0 };
-    if let Some(nul) = memchr_nul(body) {
+    if let Some(mut nul) = memchr_nul(body) {
+        // Point into the longest valid-text prefix, never inside a character.
+        if let Err(e) = std::str::from_utf8(&body[..nul]) {
+            nul = e.valid_up_to();
+        }
         return Err(ParseFailure {
             diagnostic: Box::new(
                 Diagnostic::error(
@@ -176,7 +184,10 @@ fn failure_from_serde(text: &str, err: &serde_json::Error) -> ParseFailure {
         None
     };
     let what = if what.contains("recursion limit exceeded") {
-        "the payload nests more than 128 levels deep".to_string()
+        format!(
+            "the payload nests {} or more levels deep; preflight reads payloads nested at most {MAX_DEPTH} levels",
+            MAX_DEPTH + 1
+        )
     } else {
         what
     };
@@ -335,7 +346,21 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(100_000);
         let f = parse_text(&text).unwrap_err();
-        assert!(f.diagnostic.message.contains("128 levels"));
+        assert!(
+            f.diagnostic.message.contains("128 or more levels"),
+            "{}",
+            f.diagnostic.message
+        );
+        let at_the_limit = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_text(&at_the_limit).is_ok());
+        let one_more = format!("[{at_the_limit}]");
+        assert!(
+            parse_text(&one_more)
+                .unwrap_err()
+                .diagnostic
+                .message
+                .contains("at most 127")
+        );
     }
 
     #[test]

@@ -43,6 +43,39 @@ impl LineIndex {
         }
     }
 
+    /// The positions of many byte offsets at once: sorts and dedupes
+    /// `offsets` (each clamped to the text and floored to a character
+    /// boundary) and returns their positions in that order. One pass over the
+    /// text, so a long line with many findings costs its length once, not once
+    /// per finding.
+    pub fn positions(&self, text: &str, offsets: &mut Vec<usize>) -> Vec<Position> {
+        for o in offsets.iter_mut() {
+            *o = floor_char_boundary(text, (*o).min(text.len()));
+        }
+        offsets.sort_unstable();
+        offsets.dedup();
+        let mut out = Vec::with_capacity(offsets.len());
+        let (mut line, mut at, mut column) = (0usize, 0usize, 1usize);
+        for &offset in offsets.iter() {
+            let target = match self.starts.binary_search(&offset) {
+                Ok(i) => i,
+                Err(i) => i - 1,
+            };
+            if target != line {
+                line = target;
+                at = self.starts[line];
+                column = 1;
+            }
+            column += text[at..offset].chars().count();
+            at = offset;
+            out.push(Position {
+                line: line + 1,
+                column,
+            });
+        }
+        out
+    }
+
     /// The text of 1-based line `line`, without its line ending.
     pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
         let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
@@ -98,7 +131,17 @@ struct Walked<'t, 'a> {
 /// A span-preserving parse of one payload's text.
 pub struct SpanTree<'a> {
     root: Option<ast::Value<'a>>,
+    /// For objects with many properties, property indices by name (built on
+    /// the first look-up into each): findings on every key of a large object
+    /// must not cost a scan each.
+    keys: std::cell::RefCell<std::collections::HashMap<usize, KeyIndex>>,
 }
+
+/// Property indices of one object, by name, in file order.
+type KeyIndex = std::collections::HashMap<String, Vec<usize>>;
+
+/// Objects with at most this many properties are scanned.
+const SCANNED_PROPERTIES: usize = 32;
 
 impl<'a> SpanTree<'a> {
     /// Parses `text` strictly. Text that serde_json accepted always parses here;
@@ -119,7 +162,37 @@ impl<'a> SpanTree<'a> {
         let root = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options)
             .ok()
             .and_then(|r| r.value);
-        SpanTree { root }
+        SpanTree {
+            root,
+            keys: std::cell::RefCell::default(),
+        }
+    }
+
+    /// Indices of the properties of `object` named `name`, in file order.
+    fn properties_named(&self, object: &ast::Object<'_>, name: &str) -> Vec<usize> {
+        if object.properties.len() <= SCANNED_PROPERTIES {
+            return object
+                .properties
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| prop_name(&p.name) == name)
+                .map(|(i, _)| i)
+                .collect();
+        }
+        let mut keys = self.keys.borrow_mut();
+        let index = keys
+            .entry(std::ptr::from_ref(object) as usize)
+            .or_insert_with(|| {
+                let mut index = KeyIndex::with_capacity(object.properties.len());
+                for (i, p) in object.properties.iter().enumerate() {
+                    index
+                        .entry(prop_name(&p.name).into_owned())
+                        .or_default()
+                        .push(i);
+                }
+                index
+            });
+        index.get(name).cloned().unwrap_or_default()
     }
 
     /// Resolves a pointer. With duplicate keys, the last occurrence wins (the
@@ -142,11 +215,10 @@ impl<'a> SpanTree<'a> {
                 node: ast::Value::Object(object),
                 complete: true,
                 ..
-            }) => object
-                .properties
-                .iter()
-                .filter(|p| prop_name(&p.name) == name)
-                .map(|p| name_range(&p.name))
+            }) => self
+                .properties_named(object, name)
+                .into_iter()
+                .map(|i| name_range(&object.properties[i].name))
                 .collect(),
             _ => Vec::new(),
         }
@@ -161,11 +233,10 @@ impl<'a> SpanTree<'a> {
         };
         for token in pointer::tokens(ptr) {
             let next = match walked.node {
-                ast::Value::Object(object) => object
-                    .properties
-                    .iter()
-                    .rev()
-                    .find(|p| prop_name(&p.name) == token)
+                ast::Value::Object(object) => self
+                    .properties_named(object, &token)
+                    .last()
+                    .map(|&i| &object.properties[i])
                     .map(|p| (&p.value, Some(name_range(&p.name)))),
                 ast::Value::Array(array) => token
                     .parse::<usize>()
@@ -188,8 +259,9 @@ impl<'a> SpanTree<'a> {
         Some(walked)
     }
 
-    /// Byte ranges of the string values whose key is one of `names` (at any
-    /// depth), for masking secrets in printed source lines.
+    /// Byte ranges of the values (strings, numbers, whole objects and arrays)
+    /// for which `is_secret(pointer, key)` holds, at any depth, for masking
+    /// secrets in printed source lines.
     pub fn string_values_of_keys(
         &self,
         is_secret: &dyn Fn(&str, &str) -> bool,
@@ -213,9 +285,8 @@ fn collect_secret_ranges(
             for p in &object.properties {
                 let name = prop_name(&p.name);
                 let child = pointer::join(ptr, &name);
-                if is_secret(&child, &name)
-                    && !matches!(p.value, ast::Value::Object(_) | ast::Value::Array(_))
-                {
+                // A secret container is hidden whole: whatever is inside it.
+                if is_secret(&child, &name) {
                     out.push(range_of(&p.value));
                 } else {
                     collect_secret_ranges(&p.value, &child, is_secret, out);

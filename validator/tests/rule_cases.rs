@@ -8,7 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use preflight::render::{self, FileResult, Finding};
+use preflight::render::{self, FileResult, Finding, Snippet};
+use preflight::secrets::SecretMask;
 use preflight::span::LineIndex;
 use std::path::{Path, PathBuf};
 
@@ -62,9 +63,16 @@ fn rendered(path: &Path, report: &preflight::Report, text: &str) -> String {
         .iter()
         .map(|d| Finding {
             diagnostic: d.clone(),
-            line_text: d
-                .start
-                .map(|p| preflight::secrets::mask_line(index.line_text(text, p.line))),
+            snippet: d.start.zip(d.span.as_ref()).map(|(p, span)| {
+                Snippet::around(
+                    index.line_text(text, p.line),
+                    index.line_start(p.line),
+                    p.line,
+                    span.start,
+                    p.column,
+                    &SecretMask::default(),
+                )
+            }),
         })
         .collect();
     let (_, endpoint, _) = case_parts(path);
@@ -168,7 +176,15 @@ fn every_rule_is_documented_and_has_both_kinds_of_case() {
             );
         }
         // Rules about the run rather than one payload are covered by the CLI tests.
-        if ["unknown-endpoint", "payload-too-large"].contains(&info.name) {
+        // (`skipped-file` and `broken-link`: tests/inputs.rs, both ways.)
+        if [
+            "unknown-endpoint",
+            "payload-too-large",
+            "skipped-file",
+            "broken-link",
+        ]
+        .contains(&info.name)
+        {
             continue;
         }
         let dir = cases_dir().join(info.name);

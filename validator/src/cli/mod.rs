@@ -3,6 +3,7 @@
 
 mod config;
 mod detect;
+mod input;
 mod validate;
 
 use anyhow::Result;

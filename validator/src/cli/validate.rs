@@ -1,25 +1,22 @@
 //! `preflight validate`: find the inputs, decide each one's endpoint, check
-//! files in parallel (NDJSON streamed in parallel batches, memory flat however
-//! long the file), render, and choose the exit status.
+//! them, and stream the report as it is produced.
+//!
+//! Memory stays flat however much is read and however much of it fails:
+//! files are checked in parallel in bounded chunks and reported in order;
+//! NDJSON files, standard input and FIFOs are streamed in batches, each line
+//! bounded by the payload limit; only counts outlive a file's report.
 
 use super::config::{self, Loaded};
+use super::input::{self, Input, LineRead};
 use super::{ColorArg, FormatArg, ValidateArgs, detect};
 use anyhow::Result;
 use preflight::check::{self, Origin};
 use preflight::parse::{self, MAX_PAYLOAD_BYTES};
-use preflight::render::{self, FileResult, Finding, Format};
-use preflight::span::LineIndex;
+use preflight::render::{FileResult, Finding, Format, Renderer};
 use preflight::{Diagnostic, Endpoint, Options, Position, Registry};
 use rayon::prelude::*;
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
-
-/// One thing to check.
-#[derive(Debug, Clone)]
-enum Input {
-    File(PathBuf),
-    Stdin,
-}
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::Path;
 
 struct Run {
     registry: &'static Registry,
@@ -30,6 +27,10 @@ struct Run {
 
 /// Lines per NDJSON batch checked in parallel.
 const BATCH_LINES: usize = 4096;
+/// A batch is sent on when it holds this many lines or bytes.
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// Files checked in parallel before their reports are written.
+const CHUNK_FILES: usize = 2048;
 
 pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     let registry = Registry::get()?;
@@ -66,37 +67,14 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     };
 
     let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
+        vec![std::path::PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let mut io_errors = Vec::new();
     let mut inputs = Vec::new();
     for path in &paths {
-        collect_inputs(path, &mut inputs, &mut io_errors);
+        input::collect(path, &mut inputs);
     }
-
-    let check = |input: &Input| match check_input(&run, input) {
-        Ok(r) => Ok(r),
-        Err(e) => Err(format!("{}: {e}", display(input))),
-    };
-    // One input needs no thread pool (starting one is a fair part of a
-    // one-file run); an NDJSON file still checks its batches in parallel.
-    let checked: Vec<_> = if inputs.len() > 1 {
-        inputs.par_iter().map(check).collect()
-    } else {
-        inputs.iter().map(check).collect()
-    };
-    let results: Vec<FileResult> = checked
-        .into_iter()
-        .filter_map(|r| match r {
-            Ok(r) => Some(r),
-            Err(e) => {
-                io_errors.push(e);
-                None
-            }
-        })
-        .collect();
 
     let format = match args.format {
         FormatArg::Text => Format::Text,
@@ -112,13 +90,87 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    out.write_all(render::render(format, &results, color).as_bytes())?;
-    out.flush()?;
-    for e in &io_errors {
-        eprintln!("preflight: error: {e}");
+    let mut renderer = Renderer::new(format, color, out);
+    let mut problems = Vec::new();
+    let mut rest = inputs.as_slice();
+    while let Some(first) = rest.first() {
+        // A run of plain files: checked in parallel, written in order.
+        let plain = rest
+            .iter()
+            .take_while(|i| matches!(i, Input::File(p) if !input::is_ndjson(p)))
+            .count();
+        if plain > 0 {
+            let files = &rest[..plain];
+            rest = &rest[plain..];
+            check_files(&run, files, &mut renderer, &mut problems)?;
+            continue;
+        }
+        rest = &rest[1..];
+        let name = first.display();
+        let outcome = match first {
+            Input::File(p) => match std::fs::File::open(p) {
+                Ok(f) => check_lines(&run, &mut renderer, &name, endpoint_of(&run, first), f),
+                Err(e) => Err(e),
+            },
+            Input::Stream(p) => match std::fs::File::open(p) {
+                Ok(f) => check_stream(&run, &mut renderer, &name, endpoint_of(&run, first), f),
+                Err(e) => Err(e),
+            },
+            Input::Stdin => check_stream(&run, &mut renderer, &name, run.forced, std::io::stdin()),
+            Input::Skipped { path, kind } => {
+                let d = Diagnostic::warning(
+                    "skipped-file",
+                    "",
+                    format!(
+                        "`{}` is {kind}, not a regular file; it was not read",
+                        path.display()
+                    ),
+                )
+                .with_help(
+                    "name it on the command line to read it as a stream, like standard input",
+                );
+                emit(&mut renderer, &text_file(&run, name.clone(), None, 0, d, 1))?;
+                Ok(())
+            }
+            Input::BrokenLink { path, target } => {
+                let d = Diagnostic::error(
+                    "broken-link",
+                    "",
+                    format!(
+                        "`{}` is a symbolic link to `{}`, which does not exist; nothing was checked",
+                        path.display(),
+                        target.display()
+                    ),
+                )
+                .with_help("point the link at the payload file, or delete it");
+                emit(&mut renderer, &text_file(&run, name.clone(), None, 0, d, 1))?;
+                Ok(())
+            }
+            Input::Unreadable { problem, .. } => {
+                renderer.unreadable(&name, problem)?;
+                problems.push(format!("{name}: {problem}"));
+                Ok(())
+            }
+        };
+        if let Err(e) = outcome {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return Err(e.into());
+            }
+            let problem = input::describe_io(&e);
+            renderer.unreadable(&name, &problem)?;
+            problems.push(format!("{name}: {problem}"));
+        }
     }
-    let summary = render::Summary::of(&results);
-    Ok(if !io_errors.is_empty() {
+    let summary = renderer.finish()?;
+    if format != Format::Text {
+        for p in &problems {
+            eprintln!(
+                "preflight: error: cannot read {}",
+                preflight::render::escape_controls(p)
+            );
+        }
+    }
+    Ok(if summary.incomplete() {
         2
     } else if summary.errors > 0 {
         1
@@ -127,72 +179,67 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     })
 }
 
-fn display(input: &Input) -> String {
-    match input {
-        Input::File(p) => p.display().to_string(),
-        Input::Stdin => "<stdin>".to_string(),
-    }
-}
-
-fn is_payload_file(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("json" | "ndjson" | "jsonl")
-    )
-}
-
-fn is_ndjson(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("ndjson" | "jsonl")
-    )
-}
-
-fn collect_inputs(path: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<String>) {
-    if path.as_os_str() == "-" {
-        inputs.push(Input::Stdin);
-        return;
-    }
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
+/// Reports a run of plain files in order. Chunks of [`CHUNK_FILES`] are
+/// checked in parallel on a thread of their own while this one writes the
+/// chunk before, so memory holds two chunks' reports at most, however many
+/// files fail.
+fn check_files(
+    run: &Run,
+    files: &[Input],
+    renderer: &mut Renderer<impl Write>,
+    problems: &mut Vec<String>,
+) -> std::io::Result<()> {
+    let check = |i: &Input| match i {
+        Input::File(p) => check_file(run, p),
+        _ => Err(std::io::Error::other("not a plain file")),
+    };
+    let mut write = |input: &Input, result: std::io::Result<FileResult>| match result {
+        Ok(file) => emit(renderer, &file),
         Err(e) => {
-            errors.push(format!("{}: {}", path.display(), describe_io(&e)));
-            return;
+            let problem = input::describe_io(&e);
+            problems.push(format!("{}: {problem}", input.display()));
+            renderer.unreadable(&input.display(), &problem)
         }
     };
-    if meta.is_dir() {
-        let walker = walkdir::WalkDir::new(path)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_file() && is_payload_file(e.path()) => {
-                    inputs.push(Input::File(e.into_path()));
+    // One file needs no threads (starting them is a fair part of a one-file run).
+    if files.len() == 1 {
+        return write(&files[0], check(&files[0]));
+    }
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            for chunk in files.chunks(CHUNK_FILES) {
+                let results: Vec<_> = chunk.par_iter().map(check).collect();
+                if tx.send(results).is_err() {
+                    return; // the writer stopped (a closed pipe)
                 }
-                Ok(_) => {}
-                Err(e) => errors.push(format!("walking {}: {e}", path.display())),
+            }
+        });
+        let mut inputs = files.iter();
+        for results in rx {
+            for (input, result) in inputs.by_ref().zip(results) {
+                write(input, result)?;
             }
         }
-    } else {
-        inputs.push(Input::File(path.to_path_buf()));
-    }
+        Ok(())
+    })
 }
 
-fn describe_io(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
+fn emit(renderer: &mut Renderer<impl Write>, file: &FileResult) -> std::io::Result<()> {
+    renderer.begin_file(&file.path, file.endpoint.as_deref())?;
+    renderer.payloads(file.payloads);
+    for f in &file.findings {
+        renderer.finding(f)?;
     }
+    Ok(())
 }
 
 /// The endpoint decided before reading: flag, config, path.
-fn endpoint_before_reading(run: &Run, input: &Input) -> Option<&'static Endpoint> {
+fn endpoint_of(run: &Run, input: &Input) -> Option<&'static Endpoint> {
     if run.forced.is_some() {
         return run.forced;
     }
-    let Input::File(path) = input else {
+    let (Input::File(path) | Input::Stream(path)) = input else {
         return None;
     };
     run.config
@@ -201,48 +248,56 @@ fn endpoint_before_reading(run: &Run, input: &Input) -> Option<&'static Endpoint
         .or_else(|| detect::from_path(path, run.registry))
 }
 
-fn check_input(run: &Run, input: &Input) -> std::io::Result<FileResult> {
-    let endpoint = endpoint_before_reading(run, input);
-    let path = display(input);
-    match input {
-        Input::File(p) if is_ndjson(p) => {
-            let file = std::fs::File::open(p)
-                .map_err(|e| std::io::Error::new(e.kind(), describe_io(&e)))?;
-            check_ndjson(run, path, endpoint, BufReader::new(file))
-        }
-        Input::File(p) => {
-            let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-            if size > MAX_PAYLOAD_BYTES as u64 {
-                let d = Diagnostic::error(
-                    "payload-too-large",
-                    "",
-                    format!(
-                        "the file is {:.1} MB; no provider accepts a single request body this large (preflight checks up to {} MB)",
-                        size as f64 / 1_000_000.0,
-                        MAX_PAYLOAD_BYTES / (1024 * 1024)
-                    ),
-                )
-                .with_help("one payload per file; for many payloads use an .ndjson file with one payload per line");
-                return Ok(FileResult {
-                    path,
-                    endpoint: endpoint.map(|e| e.id.to_string()),
-                    payloads: 1,
-                    findings: text_finding(run, d, 1),
-                });
-            }
-            let bytes =
-                std::fs::read(p).map_err(|e| std::io::Error::new(e.kind(), describe_io(&e)))?;
-            Ok(check_document(run, path, endpoint, &bytes))
-        }
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin().lock().read_to_end(&mut bytes)?;
-            if looks_like_ndjson(&bytes) {
-                check_ndjson(run, path, endpoint, std::io::Cursor::new(bytes))
-            } else {
-                Ok(check_document(run, path, endpoint, &bytes))
-            }
-        }
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn too_large(what: &str, bytes: Option<u64>) -> Diagnostic {
+    let size = match bytes {
+        Some(b) => format!("{what} is {}", mib(b)),
+        None => format!(
+            "{what} is larger than {} MiB",
+            MAX_PAYLOAD_BYTES / (1024 * 1024)
+        ),
+    };
+    Diagnostic::error(
+        "payload-too-large",
+        "",
+        format!(
+            "{size}; no provider accepts a single request body this large (preflight checks up to {} MiB)",
+            MAX_PAYLOAD_BYTES / (1024 * 1024)
+        ),
+    )
+    .with_help("one payload per file; for many payloads use an .ndjson file with one payload per line")
+}
+
+/// A line over the payload limit; `ended`: reading goes on after it.
+fn line_too_long(line: usize, bytes: u64, ended: bool) -> Diagnostic {
+    let d = too_large(&format!("line {line}"), Some(bytes));
+    if ended {
+        d
+    } else {
+        d.with_note(format!(
+            "no line break came within {} after the limit either; preflight stopped reading here",
+            mib(input::SKIP_LIMIT as u64)
+        ))
+    }
+}
+
+/// A file report holding one finding with no source line, at `line`, column 1.
+fn text_file(
+    run: &Run,
+    path: String,
+    endpoint: Option<&'static Endpoint>,
+    payloads: usize,
+    d: Diagnostic,
+    line: usize,
+) -> FileResult {
+    FileResult {
+        path,
+        endpoint: endpoint.map(|e| e.id.to_string()),
+        payloads,
+        findings: text_finding(run, d, line),
     }
 }
 
@@ -250,52 +305,64 @@ fn check_input(run: &Run, input: &Input) -> std::io::Result<FileResult> {
 /// at `line`, column 1, with the configured severity.
 fn text_finding(run: &Run, mut d: Diagnostic, line: usize) -> Vec<Finding> {
     d.start = Some(Position { line, column: 1 });
-    levelled(run, vec![d])
+    let mut diagnostics = vec![d];
+    check::apply_levels(&mut diagnostics, &run.options);
+    diagnostics
         .into_iter()
         .map(|diagnostic| Finding {
             diagnostic,
-            line_text: None,
+            snippet: None,
         })
         .collect()
 }
 
-fn levelled(run: &Run, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    check::apply_levels(&mut diagnostics, &run.options);
-    diagnostics
-}
-
-/// Stdin holds NDJSON when its first non-blank line is a whole JSON value and
-/// another non-blank line follows.
-fn looks_like_ndjson(bytes: &[u8]) -> bool {
-    let mut lines = bytes
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace));
-    match (lines.next(), lines.next()) {
-        (Some(first), Some(_)) => serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok(),
-        _ => false,
+/// One payload file, read whole (at most the payload limit).
+fn check_file(run: &Run, path: &Path) -> std::io::Result<FileResult> {
+    let endpoint = endpoint_of(run, &Input::File(path.to_path_buf()));
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_PAYLOAD_BYTES as u64 {
+        return Ok(text_file(
+            run,
+            name,
+            endpoint,
+            1,
+            too_large("the file", Some(size)),
+            1,
+        ));
     }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_PAYLOAD_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_PAYLOAD_BYTES {
+        // It grew while being read.
+        return Ok(text_file(
+            run,
+            name,
+            endpoint,
+            1,
+            too_large("the file", None),
+            1,
+        ));
+    }
+    Ok(check_document(run, name, endpoint, &bytes))
 }
 
-/// One whole-file payload.
+/// One whole-text payload.
 fn check_document(
     run: &Run,
     path: String,
     endpoint: Option<&'static Endpoint>,
     bytes: &[u8],
 ) -> FileResult {
-    let mut findings = Vec::new();
     let (text, bom) = match parse::decode(bytes) {
         Ok(t) => t,
         Err(failure) => {
             // Position in bytes that are not text: report the line of the valid prefix.
             let valid = &bytes[..failure.offset.min(bytes.len())];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            return FileResult {
-                path,
-                endpoint: endpoint.map(|e| e.id.to_string()),
-                payloads: 1,
-                findings: text_finding(run, *failure.diagnostic, line),
-            };
+            return text_file(run, path, endpoint, 1, *failure.diagnostic, line);
         }
     };
     let registry = run.registry;
@@ -306,72 +373,107 @@ fn check_document(
         Ok(o) => o,
         Err(e) => {
             let d = Diagnostic::error("parse-error", "", format!("internal error: {e}"));
-            return FileResult {
-                path,
-                endpoint: None,
-                payloads: 1,
-                findings: vec![Finding {
-                    diagnostic: d,
-                    line_text: None,
-                }],
-            };
+            return text_file(run, path, None, 1, d, 1);
         }
     };
+    let mut findings = Vec::new();
     if bom {
-        let mut d = Diagnostic::warning(
+        let d = Diagnostic::warning(
             "byte-order-mark",
             "",
             "the file starts with a UTF-8 byte-order mark; some providers reject the body",
         )
         .with_help("save the file as UTF-8 without BOM");
-        d.start = Some(Position { line: 1, column: 1 });
-        for d in levelled(run, vec![d]) {
-            findings.push(Finding {
-                diagnostic: d,
-                line_text: None,
-            });
-        }
+        findings.extend(text_finding(run, d, 1));
     }
-    // Lines are indexed only for a payload with findings: most have none.
-    let index = std::cell::LazyCell::new(|| LineIndex::new(text));
-    for d in outcome.report.diagnostics {
-        let line_text = d
-            .start
-            .map(|p| masked_line(text, &index, p.line, &outcome.secret_spans));
-        findings.push(Finding {
-            diagnostic: d,
-            line_text,
-        });
-    }
+    let endpoint = outcome.endpoint.or(endpoint).map(|e| e.id.to_string());
+    findings.extend(check::findings(
+        text,
+        outcome.report,
+        &outcome.mask,
+        Origin { offset: 0, line: 1 },
+    ));
     FileResult {
         path,
-        endpoint: outcome.endpoint.or(endpoint).map(|e| e.id.to_string()),
+        endpoint,
         payloads: 1,
         findings,
     }
 }
 
-/// The text of a line with every secret masked (schema-marked values by span,
-/// secret-named keys lexically), keeping columns.
-fn masked_line(
-    text: &str,
-    index: &LineIndex,
-    line: usize,
-    secret_spans: &[std::ops::Range<usize>],
-) -> String {
-    let start = index.line_start(line);
-    let raw = index.line_text(text, line);
-    let mut masked = String::with_capacity(raw.len());
-    for (i, ch) in raw.char_indices() {
-        let at = start + i;
-        // Spans cover the literal with its quotes; mask what is inside them.
-        if secret_spans.iter().any(|s| at > s.start && at + 1 < s.end) {
-            masked.push('•');
-        } else {
-            masked.push(ch);
+/// Standard input or a FIFO: NDJSON when its first line is a whole JSON
+/// value, else one document. Either way nothing is held beyond the payload
+/// limit.
+fn check_stream(
+    run: &Run,
+    renderer: &mut Renderer<impl Write>,
+    path: &str,
+    endpoint: Option<&'static Endpoint>,
+    reader: impl Read + Send,
+) -> std::io::Result<()> {
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, reader);
+    let mut head = Vec::new();
+    let mut line_no = 0;
+    // The first non-blank line decides.
+    let first = loop {
+        let start = head.len();
+        match input::read_line(&mut reader, &mut head, MAX_PAYLOAD_BYTES)? {
+            LineRead::Eof => break None,
+            LineRead::TooLong { bytes, ended } => {
+                let d = line_too_long(line_no + 1, bytes, ended);
+                return emit(
+                    renderer,
+                    &text_file(run, path.to_string(), endpoint, 1, d, line_no + 1),
+                );
+            }
+            LineRead::Line => {
+                line_no += 1;
+                if !head[start..].iter().all(u8::is_ascii_whitespace) {
+                    break Some(start);
+                }
+            }
         }
+    };
+    let ndjson = first.is_some_and(|start| {
+        serde_json::from_slice::<serde::de::IgnoredAny>(trim_line(&head[start..])).is_ok()
+    });
+    if ndjson {
+        let chained = std::io::Cursor::new(head).chain(reader);
+        return check_lines(run, renderer, path, endpoint, chained);
     }
-    preflight::secrets::mask_line(&masked)
+    // One document: the rest, up to the limit.
+    let room = (MAX_PAYLOAD_BYTES + 1).saturating_sub(head.len()) as u64;
+    (&mut reader).take(room).read_to_end(&mut head)?;
+    let file = if head.len() > MAX_PAYLOAD_BYTES {
+        text_file(
+            run,
+            path.to_string(),
+            endpoint,
+            1,
+            too_large("the input", None),
+            1,
+        )
+    } else {
+        check_document(run, path.to_string(), endpoint, &head)
+    };
+    emit(renderer, &file)
+}
+
+fn trim_line(line: &[u8]) -> &[u8] {
+    let mut end = line.len();
+    while end > 0 && matches!(line[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    &line[..end]
+}
+
+/// One NDJSON line of a batch: its number, its offset in the file, and
+/// either its range in the batch's buffer or a finding made while reading it.
+struct Line {
+    number: usize,
+    offset: usize,
+    range: std::ops::Range<usize>,
+    finding: Option<Diagnostic>,
 }
 
 /// A batch of NDJSON lines in one buffer, with the endpoint to check them as.
@@ -379,31 +481,38 @@ fn masked_line(
 struct Batch {
     endpoint: Option<&'static Endpoint>,
     bytes: Vec<u8>,
-    /// Line number, byte offset in the file, range in `bytes`.
-    lines: Vec<(usize, usize, std::ops::Range<usize>)>,
+    lines: Vec<Line>,
 }
 
-/// A batch is sent on when it holds this many lines or bytes.
-const BATCH_BYTES: usize = 4 * 1024 * 1024;
-
 /// An NDJSON stream: each non-blank line one payload, checked in parallel
-/// batches while a reader thread fills the next batch; only findings are
-/// kept. Batches are recycled, so memory stays at a few batches however long
-/// the stream.
-fn check_ndjson(
+/// batches while a reader thread fills the next batch; each batch's findings
+/// are written before the next is checked. Batches are recycled, so memory
+/// stays at a few batches however long the stream.
+fn check_lines(
     run: &Run,
-    path: String,
+    renderer: &mut Renderer<impl Write>,
+    path: &str,
     endpoint: Option<&'static Endpoint>,
-    reader: impl BufRead + Send,
-) -> std::io::Result<FileResult> {
+    reader: impl Read + Send,
+) -> std::io::Result<()> {
+    let reader = std::io::BufReader::with_capacity(64 * 1024, reader);
     let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(1);
     let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
-    let mut findings = Vec::new();
-    let (payloads, endpoint) = std::thread::scope(|scope| {
+    let mut begun = false;
+    let read = std::thread::scope(|scope| -> std::io::Result<Option<&'static Endpoint>> {
         let producer =
             scope.spawn(move || read_batches(run, endpoint, reader, &full_tx, &empty_rx));
         for mut batch in full_rx {
-            flush_batch(run, &batch, &mut findings);
+            if !begun {
+                begun = true;
+                renderer.begin_file(path, batch.endpoint.map(|e| e.id))?;
+            }
+            renderer.payloads(batch.lines.iter().filter(|l| l.finding.is_none()).count());
+            for findings in check_batch(run, &batch) {
+                for f in &findings {
+                    renderer.finding(f)?;
+                }
+            }
             batch.bytes.clear();
             batch.lines.clear();
             // The reader may have finished: then the batch is simply dropped.
@@ -412,62 +521,91 @@ fn check_ndjson(
         producer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the NDJSON reader stopped")))
-    })?;
-    Ok(FileResult {
-        path,
-        endpoint: endpoint.map(|e| e.id.to_string()),
-        payloads,
-        findings,
-    })
+    });
+    let endpoint = match read {
+        Ok(e) => e,
+        Err(e) if begun => {
+            // The lines read so far are reported; the rest could not be read.
+            let d = Diagnostic::error(
+                "parse-error",
+                "",
+                format!("reading stopped: {}", input::describe_io(&e)),
+            );
+            for f in text_finding(run, d, 1) {
+                renderer.finding(&f)?;
+            }
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    if !begun {
+        renderer.begin_file(path, endpoint.map(|e| e.id))?;
+    }
+    Ok(())
 }
 
 /// Splits the stream into batches of lines and sends each on; returns the
-/// number of payloads and the endpoint they were checked as.
+/// endpoint they were checked as.
 fn read_batches(
     run: &Run,
     endpoint: Option<&'static Endpoint>,
     mut reader: impl BufRead,
     full: &std::sync::mpsc::SyncSender<Batch>,
     empty: &std::sync::mpsc::Receiver<Batch>,
-) -> std::io::Result<(usize, Option<&'static Endpoint>)> {
+) -> std::io::Result<Option<&'static Endpoint>> {
     let mut endpoint = endpoint;
-    let mut payloads = 0usize;
     let mut line_no = 0usize;
     let mut offset = 0usize;
     let mut batch = Batch::default();
     loop {
         let start = batch.bytes.len();
-        let n = reader.read_until(b'\n', &mut batch.bytes)?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
+        let read = input::read_line(&mut reader, &mut batch.bytes, MAX_PAYLOAD_BYTES)?;
         let this_offset = offset;
-        offset += n;
-        let mut end = batch.bytes.len();
-        while end > start && matches!(batch.bytes[end - 1], b'\n' | b'\r') {
-            end -= 1;
-        }
-        let line = &batch.bytes[start..end];
-        if line.iter().all(u8::is_ascii_whitespace) {
-            batch.bytes.truncate(start);
-            continue;
-        }
-        payloads += 1;
-        if endpoint.is_none() {
-            // Nothing else said: the first payload's shape decides for the whole file.
-            if let Ok(text) = std::str::from_utf8(line) {
-                if let Ok(parsed) = parse::parse_text(text) {
-                    endpoint = detect::from_shape(&parsed.value, run.registry).ok();
+        match read {
+            LineRead::Eof => break,
+            LineRead::TooLong { bytes, ended } => {
+                line_no += 1;
+                offset += bytes as usize;
+                batch.lines.push(Line {
+                    number: line_no,
+                    offset: this_offset,
+                    range: start..start,
+                    finding: Some(line_too_long(line_no, bytes, ended)),
+                });
+                if !ended {
+                    break;
                 }
             }
+            LineRead::Line => {
+                line_no += 1;
+                offset += batch.bytes.len() - start;
+                let line = trim_line(&batch.bytes[start..]);
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    batch.bytes.truncate(start);
+                    continue;
+                }
+                let end = start + line.len();
+                if endpoint.is_none() {
+                    // Nothing else said: the first payload's shape decides for the whole file.
+                    if let Ok(text) = std::str::from_utf8(&batch.bytes[start..end]) {
+                        if let Ok(parsed) = parse::parse_text(text) {
+                            endpoint = detect::from_shape(&parsed.value, run.registry).ok();
+                        }
+                    }
+                }
+                batch.lines.push(Line {
+                    number: line_no,
+                    offset: this_offset,
+                    range: start..end,
+                    finding: None,
+                });
+            }
         }
-        batch.lines.push((line_no, this_offset, start..end));
         if batch.lines.len() >= BATCH_LINES || batch.bytes.len() >= BATCH_BYTES {
             batch.endpoint = endpoint;
             let next = empty.try_recv().unwrap_or_default();
             if full.send(std::mem::replace(&mut batch, next)).is_err() {
-                break; // the checker stopped: nothing more to do
+                return Ok(endpoint); // the checker stopped: nothing more to do
             }
         }
     }
@@ -476,69 +614,53 @@ fn read_batches(
         // A closed channel means the checker stopped; its error is reported there.
         let _ = full.send(batch);
     }
-    Ok((payloads, endpoint))
+    Ok(endpoint)
 }
 
-fn flush_batch(run: &Run, batch: &Batch, findings: &mut Vec<Finding>) {
+/// The findings of every line of a batch, in line order.
+fn check_batch(run: &Run, batch: &Batch) -> Vec<Vec<Finding>> {
     let registry = run.registry;
     let endpoint = batch.endpoint;
-    let results: Vec<Vec<Finding>> = batch
+    batch
         .lines
         .par_iter()
-        .map(|(line_no, offset, range)| {
-            let bytes = &batch.bytes[range.clone()];
-            let origin = Origin {
-                offset: *offset,
-                line: *line_no,
-            };
-            if bytes.len() > MAX_PAYLOAD_BYTES {
-                let d = Diagnostic::error(
-                    "payload-too-large",
-                    "",
-                    format!(
-                        "this line is {:.1} MB; no provider accepts a request body this large",
-                        bytes.len() as f64 / 1_000_000.0
-                    ),
-                );
-                return text_finding(run, d, *line_no);
+        .map(|line| {
+            if let Some(d) = &line.finding {
+                return text_finding(run, d.clone(), line.number);
             }
+            let bytes = &batch.bytes[line.range.clone()];
+            let origin = Origin {
+                offset: line.offset,
+                line: line.number,
+            };
             let text = match parse::decode(bytes) {
                 Ok((t, _)) => t,
-                Err(failure) => return text_finding(run, *failure.diagnostic, *line_no),
+                Err(failure) => return text_finding(run, *failure.diagnostic, line.number),
             };
             let outcome = check::check_text(endpoint, text, &run.options, |value| {
                 detect::from_shape(value, registry).map(Some)
             });
             match outcome {
-                Ok(mut o) => {
-                    let line_text = if o.report.diagnostics.is_empty() {
-                        None
-                    } else {
-                        let index = LineIndex::new(text);
-                        Some(masked_line(text, &index, 1, &o.secret_spans))
-                    };
-                    check::shift(&mut o.report, &mut [], origin);
-                    o.report
-                        .diagnostics
-                        .into_iter()
-                        .map(|diagnostic| Finding {
-                            diagnostic,
-                            line_text: line_text.clone(),
-                        })
-                        .collect()
-                }
-                Err(e) => vec![Finding {
-                    diagnostic: Diagnostic::error(
-                        "parse-error",
-                        "",
-                        format!("internal error: {e}"),
-                    ),
-                    line_text: None,
-                }],
+                Ok(o) => check::findings(text, o.report, &o.mask, origin),
+                Err(e) => text_finding(
+                    run,
+                    Diagnostic::error("parse-error", "", format!("internal error: {e}")),
+                    line.number,
+                ),
             }
         })
-        .collect();
-    for r in results {
-        findings.extend(r);
+        .collect()
+}
+
+impl Input {
+    fn display(&self) -> String {
+        match self {
+            Input::Stdin => "<stdin>".to_string(),
+            Input::File(p)
+            | Input::Stream(p)
+            | Input::Skipped { path: p, .. }
+            | Input::BrokenLink { path: p, .. }
+            | Input::Unreadable { path: p, .. } => p.display().to_string(),
+        }
     }
 }

@@ -1,57 +1,177 @@
-//! `--format json`: one document on stdout, as DESIGN.md specifies. Consumers
-//! must ignore fields they don't know; fields are only ever added.
+//! `--format json`: one document on stdout, written as the run goes:
+//!
+//! ```json
+//! {"files": [{"path": "…", "endpoint": "…", "diagnostics": [{…}]}],
+//!  "summary": {"files": 1, "payloads": 1, "errors": 1, "warnings": 0}}
+//! ```
+//!
+//! A path that could not be read is a file entry with an `error` and no
+//! diagnostics, and counts in `summary.unreadable`. Consumers must ignore
+//! fields they don't know; fields are only ever added. Strings are escaped so
+//! that no control character reaches a terminal that prints the document.
 
-use super::{FileResult, Summary};
+use super::escape::pretty_json;
+use super::{Finding, Sink, Summary};
 use serde_json::{Map, Value, json};
+use std::io::{self, Write};
 
-/// The JSON value of a run.
-pub fn to_value(files: &[FileResult]) -> Value {
-    let files_json: Vec<Value> = files
-        .iter()
-        .map(|f| {
-            let diagnostics: Vec<Value> = f
-                .findings
-                .iter()
-                .map(|finding| {
-                    let d = &finding.diagnostic;
-                    let mut m = Map::new();
-                    m.insert("rule".into(), json!(d.rule));
-                    m.insert("severity".into(), json!(d.severity.as_str()));
-                    m.insert("pointer".into(), json!(d.pointer));
-                    if let Some(start) = d.start {
-                        m.insert("line".into(), json!(start.line));
-                        m.insert("column".into(), json!(start.column));
-                    }
-                    if let Some(end) = d.end {
-                        m.insert("end_line".into(), json!(end.line));
-                        m.insert("end_column".into(), json!(end.column));
-                    }
-                    m.insert("message".into(), json!(d.message));
-                    if let Some(help) = &d.help {
-                        m.insert("help".into(), json!(help));
-                    }
-                    if let Some(note) = &d.note {
-                        m.insert("note".into(), json!(note));
-                    }
-                    if let Some(source) = d.source {
-                        m.insert("source".into(), json!(source.as_str()));
-                    }
-                    Value::Object(m)
-                })
-                .collect();
-            json!({
-                "path": f.path,
-                "endpoint": f.endpoint,
-                "diagnostics": diagnostics,
-            })
-        })
-        .collect();
-    json!({ "files": files_json, "summary": Summary::of(files) })
+/// The JSON object of one finding (the contract's field names).
+pub fn finding_value(finding: &Finding) -> Value {
+    let d = &finding.diagnostic;
+    let mut m = Map::new();
+    m.insert("rule".into(), json!(d.rule));
+    m.insert("severity".into(), json!(d.severity.as_str()));
+    m.insert("pointer".into(), json!(d.pointer));
+    if let Some(start) = d.start {
+        m.insert("line".into(), json!(start.line));
+        m.insert("column".into(), json!(start.column));
+    }
+    if let Some(end) = d.end {
+        m.insert("end_line".into(), json!(end.line));
+        m.insert("end_column".into(), json!(end.column));
+    }
+    m.insert("message".into(), json!(d.message));
+    if let Some(help) = &d.help {
+        m.insert("help".into(), json!(help));
+    }
+    if let Some(note) = &d.note {
+        m.insert("note".into(), json!(note));
+    }
+    if let Some(source) = d.source {
+        m.insert("source".into(), json!(source.as_str()));
+    }
+    Value::Object(m)
 }
 
-/// Renders a run as pretty JSON with a trailing newline.
-pub fn render(files: &[FileResult]) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(files)).unwrap_or_default();
-    s.push('\n');
-    s
+/// The JSON sink: which separators are owed.
+#[derive(Default)]
+pub(super) struct Json {
+    started: bool,
+    files: usize,
+    findings: usize,
+}
+
+impl Json {
+    fn open(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            out.write_all(b"{\n  \"files\": [")?;
+        }
+        Ok(())
+    }
+
+    fn next_file(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.open(out)?;
+        out.write_all(if self.files == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })?;
+        self.files += 1;
+        Ok(())
+    }
+}
+
+impl Sink for Json {
+    fn begin_file(
+        &mut self,
+        out: &mut dyn Write,
+        path: &str,
+        endpoint: Option<&str>,
+    ) -> io::Result<()> {
+        self.next_file(out)?;
+        self.findings = 0;
+        write!(
+            out,
+            "{{\n      \"path\": {},\n      \"endpoint\": {},\n      \"diagnostics\": [",
+            pretty_json(&path, 0),
+            pretty_json(&endpoint, 0)
+        )
+    }
+
+    fn finding(&mut self, out: &mut dyn Write, _: &str, finding: &Finding) -> io::Result<()> {
+        out.write_all(if self.findings == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        })?;
+        self.findings += 1;
+        out.write_all(pretty_json(&finding_value(finding), 4).as_bytes())
+    }
+
+    fn end_file(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.findings > 0 {
+            out.write_all(b"\n      ]\n    }")
+        } else {
+            out.write_all(b"]\n    }")
+        }
+    }
+
+    fn unreadable(&mut self, out: &mut dyn Write, path: &str, problem: &str) -> io::Result<()> {
+        self.next_file(out)?;
+        let entry = json!({"path": path, "endpoint": null, "error": problem, "diagnostics": []});
+        out.write_all(pretty_json(&entry, 2).as_bytes())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        self.open(out)?;
+        out.write_all(if self.files == 0 {
+            b"],\n"
+        } else {
+            b"\n  ],\n"
+        })?;
+        writeln!(out, "  \"summary\": {}\n}}", pretty_json(summary, 1))
+    }
+}
+
+/// Renders finished results as one pretty JSON document with a trailing
+/// newline (see [`super::render`]).
+pub fn render(files: &[super::FileResult]) -> String {
+    super::render(super::Format::Json, files, false)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::super::{FileResult, Finding, render};
+    use super::*;
+    use crate::Diagnostic;
+
+    fn files(n: usize, findings: usize) -> Vec<FileResult> {
+        (0..n)
+            .map(|i| FileResult {
+                path: format!("f{i}.json"),
+                endpoint: (i % 2 == 0).then(|| "chatbot/sendwa".to_string()),
+                payloads: 1,
+                findings: (0..findings)
+                    .map(|j| Finding {
+                        diagnostic: Diagnostic::error("type", format!("/a/{j}"), "m\u{1b}"),
+                        snippet: None,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_streamed_document_is_what_serde_json_prints() {
+        for (n, k) in [(0, 0), (1, 0), (1, 2), (3, 1), (2, 3)] {
+            let files = files(n, k);
+            let streamed = render(super::super::Format::Json, &files, false);
+            let value: Value = serde_json::from_str(&streamed).unwrap();
+            let expected = json!({
+                "files": files.iter().map(|f| json!({
+                    "path": f.path,
+                    "endpoint": f.endpoint,
+                    "diagnostics": f.findings.iter().map(finding_value).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "summary": Summary::of(&files),
+            });
+            assert_eq!(value, expected);
+            // Byte for byte the layout serde_json's pretty printer gives.
+            let mut pretty = serde_json::to_string_pretty(&expected).unwrap();
+            pretty.push('\n');
+            assert_eq!(streamed, pretty.replace('\u{1b}', "\\u001b"));
+        }
+    }
 }

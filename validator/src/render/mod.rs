@@ -1,24 +1,132 @@
 //! Rendering findings: one module per output format, all reading the same
 //! data, so every format agrees on positions and messages.
 //!
+//! Reports stream: a [`Renderer`] writes each file's findings as they are
+//! handed to it (the JSON document and the SARIF log incrementally, the
+//! summary last), and keeps only counts, so a run whose every payload fails
+//! runs in flat memory. [`render`] renders finished [`FileResult`]s in one go.
+//!
 //! Renderers print what they are given; they do not validate, resolve
-//! positions or decide severities. Source lines reach them already masked
-//! (secrets replaced), so no format can leak a secret.
+//! positions or decide severities. Source text reaches them as a masked
+//! [`Snippet`] (secrets replaced), so no format can leak a secret, and every
+//! human-readable format escapes control characters ([`escape_controls`]).
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::secrets::{self, SecretMask};
+use std::io::{self, Write};
+use std::ops::Range;
 
+mod escape;
 pub mod github;
 pub mod json;
 pub mod sarif;
 pub mod text;
 
-/// One finding with the source line it points at (masked).
+pub use escape::{escape_controls, is_unsafe};
+
+/// One finding with the part of the source line it points at.
 #[derive(Debug, Clone)]
 pub struct Finding {
     /// The finding.
     pub diagnostic: Diagnostic,
-    /// The text of the line the finding starts on, with secrets masked.
-    pub line_text: Option<String>,
+    /// The source around the finding's start, secrets masked.
+    pub snippet: Option<Snippet>,
+}
+
+/// Characters of context a snippet keeps before a finding's start.
+const CONTEXT_BEFORE: usize = 60;
+/// The most characters a snippet shows.
+const WINDOW: usize = 240;
+
+/// The part of one source line that a finding points at: the whole line when
+/// it is short, else a window of at most 240 characters around the finding's
+/// start, with secrets masked. Columns stay those of the original line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// 1-based line number.
+    pub line: usize,
+    /// The masked text (raw characters: renderers escape controls).
+    pub text: String,
+    /// 1-based column, in the original line, of the first character of `text`.
+    pub first_column: usize,
+    /// Characters of the line were left out before `text`.
+    pub cut_before: bool,
+    /// Characters of the line were left out after `text`.
+    pub cut_after: bool,
+}
+
+impl Snippet {
+    /// The snippet of `line_text` (line `line`, starting at byte `line_start`
+    /// of the text `mask` was made for) for a finding whose span starts at byte
+    /// `at` (same coordinates) in character column `column`. Costs the
+    /// window's length, not the line's.
+    pub fn around(
+        line_text: &str,
+        line_start: usize,
+        line: usize,
+        at: usize,
+        column: usize,
+        mask: &SecretMask,
+    ) -> Snippet {
+        let whole = line_text.len() <= WINDOW;
+        let (from, to) = if whole {
+            (0, line_text.len())
+        } else {
+            let s = floor_boundary(
+                line_text,
+                at.saturating_sub(line_start).min(line_text.len()),
+            );
+            let from = line_text[..s]
+                .char_indices()
+                .rev()
+                .take(CONTEXT_BEFORE)
+                .last()
+                .map_or(s, |(i, _)| i);
+            let to = line_text[from..]
+                .char_indices()
+                .nth(WINDOW)
+                .map_or(line_text.len(), |(i, _)| from + i);
+            (from, to)
+        };
+        let window = &line_text[from..to];
+        let mut text = mask.apply(line_start + from, window);
+        if from == 0 {
+            // The quote-aware guard needs the line from its start.
+            text = secrets::mask_line(&text);
+        }
+        let first_column = if whole {
+            1
+        } else {
+            let s = at.saturating_sub(line_start).clamp(from, line_text.len());
+            let back = line_text[from..floor_boundary(line_text, s)]
+                .chars()
+                .count();
+            column.saturating_sub(back).max(1)
+        };
+        Snippet {
+            line,
+            text,
+            first_column,
+            cut_before: from > 0,
+            cut_after: to < line_text.len(),
+        }
+    }
+
+    /// The 0-based character range of `text` that columns `start..end` of the
+    /// original line cover (clipped to the window).
+    pub(crate) fn chars_of(&self, start: usize, end: usize) -> Range<usize> {
+        let len = self.text.chars().count();
+        let s = start.saturating_sub(self.first_column).min(len);
+        let e = end.saturating_sub(self.first_column).clamp(s, len);
+        s..e
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Everything found in one input file (or stdin).
@@ -45,6 +153,14 @@ pub struct Summary {
     pub errors: usize,
     /// Warning-severity findings.
     pub warnings: usize,
+    /// Paths that could not be read (missing, unreadable, not walkable);
+    /// absent from the JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unreadable: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -57,13 +173,22 @@ impl Summary {
         for f in files {
             s.payloads += f.payloads;
             for finding in &f.findings {
-                match finding.diagnostic.severity {
-                    Severity::Error => s.errors += 1,
-                    Severity::Warning => s.warnings += 1,
-                }
+                s.count(&finding.diagnostic);
             }
         }
         s
+    }
+
+    fn count(&mut self, d: &Diagnostic) {
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+    }
+
+    /// True when the run could not check everything it was asked to.
+    pub fn incomplete(&self) -> bool {
+        self.unreadable > 0
     }
 }
 
@@ -72,7 +197,7 @@ impl Summary {
 pub enum Format {
     /// Compiler-style text.
     Text,
-    /// One JSON document (the contract in DESIGN.md).
+    /// One JSON document (`{"files": […], "summary": {…}}`).
     Json,
     /// SARIF 2.1.0 for code scanning.
     Sarif,
@@ -80,12 +205,155 @@ pub enum Format {
     Github,
 }
 
-/// Renders a whole run.
+/// What each format does with the stream of a run.
+trait Sink {
+    fn begin_file(
+        &mut self,
+        out: &mut dyn Write,
+        path: &str,
+        endpoint: Option<&str>,
+    ) -> io::Result<()>;
+    fn finding(&mut self, out: &mut dyn Write, path: &str, finding: &Finding) -> io::Result<()>;
+    fn end_file(&mut self, out: &mut dyn Write) -> io::Result<()>;
+    fn unreadable(&mut self, out: &mut dyn Write, path: &str, problem: &str) -> io::Result<()>;
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+}
+
+/// Writes a run's report as it is produced, in one format.
+///
+/// Call [`Renderer::begin_file`], then [`Renderer::finding`] for each of the
+/// file's findings (sorted per payload) and [`Renderer::payloads`] for its
+/// payload count, for each file in order; [`Renderer::unreadable`] for a path
+/// that could not be read; and [`Renderer::finish`] once, last.
+pub struct Renderer<W: Write> {
+    out: W,
+    sink: Box<dyn Sink>,
+    summary: Summary,
+    current: Option<String>,
+}
+
+impl<W: Write> Renderer<W> {
+    /// A renderer writing `format` to `out`; `color` for text on a terminal.
+    pub fn new(format: Format, color: bool, out: W) -> Self {
+        let sink: Box<dyn Sink> = match format {
+            Format::Text => Box::new(text::Text::new(color)),
+            Format::Json => Box::new(json::Json::default()),
+            Format::Sarif => Box::new(sarif::Sarif::default()),
+            Format::Github => Box::new(github::Github),
+        };
+        Renderer {
+            out,
+            sink,
+            summary: Summary::default(),
+            current: None,
+        }
+    }
+
+    /// Starts the report of one file (ending the previous one).
+    ///
+    /// # Errors
+    /// Writing to the output failed.
+    pub fn begin_file(&mut self, path: &str, endpoint: Option<&str>) -> io::Result<()> {
+        self.end_file()?;
+        self.summary.files += 1;
+        self.current = Some(path.to_string());
+        self.sink.begin_file(&mut self.out, path, endpoint)
+    }
+
+    /// One finding of the current file.
+    ///
+    /// # Errors
+    /// Writing to the output failed.
+    pub fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        self.summary.count(&finding.diagnostic);
+        let path = self.current.as_deref().unwrap_or("");
+        self.sink.finding(&mut self.out, path, finding)
+    }
+
+    /// Adds `n` to the payloads checked.
+    pub fn payloads(&mut self, n: usize) {
+        self.summary.payloads += n;
+    }
+
+    /// A path that could not be read, with what went wrong.
+    ///
+    /// # Errors
+    /// Writing to the output failed.
+    pub fn unreadable(&mut self, path: &str, problem: &str) -> io::Result<()> {
+        self.end_file()?;
+        self.summary.unreadable += 1;
+        self.sink.unreadable(&mut self.out, path, problem)
+    }
+
+    /// The counts so far.
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    /// Ends the report (the summary, the closing of the document) and returns
+    /// the totals.
+    ///
+    /// # Errors
+    /// Writing to the output failed.
+    pub fn finish(mut self) -> io::Result<Summary> {
+        self.end_file()?;
+        let summary = self.summary;
+        self.sink.finish(&mut self.out, &summary)?;
+        self.out.flush()?;
+        Ok(summary)
+    }
+
+    fn end_file(&mut self) -> io::Result<()> {
+        if self.current.take().is_some() {
+            self.sink.end_file(&mut self.out)?;
+        }
+        Ok(())
+    }
+}
+
+/// Renders finished results in one go (tests, tools embedding preflight).
 pub fn render(format: Format, files: &[FileResult], color: bool) -> String {
-    match format {
-        Format::Text => text::render(files, color),
-        Format::Json => json::render(files),
-        Format::Sarif => sarif::render(files),
-        Format::Github => github::render(files),
+    let mut out = Vec::new();
+    let mut r = Renderer::new(format, color, &mut out);
+    // Writing into memory cannot fail.
+    let _ = (|| -> io::Result<()> {
+        for f in files {
+            r.begin_file(&f.path, f.endpoint.as_deref())?;
+            r.payloads(f.payloads);
+            for finding in &f.findings {
+                r.finding(finding)?;
+            }
+        }
+        r.finish().map(|_| ())
+    })();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_with_true_columns() {
+        let line = format!("{{\"a\": \"{}\", \"nohp\": \"0812 x\"}}", "é".repeat(5000));
+        let at = line.find("\"0812").unwrap();
+        let column = line[..at].chars().count() + 1;
+        let s = Snippet::around(&line, 0, 1, at, column, &SecretMask::default());
+        assert!(s.cut_before);
+        assert!(!s.cut_after);
+        assert!(s.text.chars().count() <= WINDOW);
+        let r = s.chars_of(column, column + 8);
+        let shown: String = s.text.chars().skip(r.start).take(r.len()).collect();
+        assert_eq!(shown, "\"0812 x\"");
+    }
+
+    #[test]
+    fn a_short_line_is_shown_whole() {
+        let line = "  \"ref_id\": \"abc\",";
+        let s = Snippet::around(line, 100, 3, 112, 13, &SecretMask::default());
+        assert_eq!(s.text, line);
+        assert_eq!(s.first_column, 1);
+        assert!(!s.cut_before && !s.cut_after);
     }
 }

@@ -1,111 +1,180 @@
 //! `--format sarif`: SARIF 2.1.0, as GitHub code scanning accepts it: the
 //! tool's rules with descriptions and help, results with physical locations
-//! (relative, forward-slash URIs), levels `error`/`warning`.
+//! (relative, forward-slash URIs), levels `error`/`warning`, written as the
+//! run goes.
+//!
+//! A run that could not read every path says so: each unreadable path is a
+//! `toolExecutionNotification`, `executionSuccessful` is false, and a failed
+//! run with no result carries no `results` array at all, so code scanning does
+//! not take it for "no problems" and close open alerts.
 
-use super::FileResult;
+use super::escape::pretty_json;
+use super::{Finding, Sink, Summary};
 use crate::diagnostic::Severity;
 use crate::rules;
 use serde_json::{Value, json};
+use std::io::{self, Write};
 
-/// The SARIF log of a run.
-pub fn to_value(files: &[FileResult]) -> Value {
-    // Rule descriptors: every documented rule and keyword, so ruleIndex is stable.
-    let mut ids: Vec<(String, String, String, &'static str)> = Vec::new();
-    for info in rules::all_infos() {
-        ids.push((
-            info.name.to_string(),
-            info.summary.to_string(),
-            info.docs.to_string(),
-            info.default_severity.as_str(),
-        ));
-    }
-    for (name, summary) in rules::KEYWORD_RULES {
-        ids.push((
-            name.to_string(),
-            summary.to_string(),
-            summary.to_string(),
-            "error",
-        ));
-    }
-    // Findings under a rule name not listed (e.g. a new keyword) still get a descriptor.
-    for f in files {
-        for finding in &f.findings {
-            let rule = &finding.diagnostic.rule;
-            if !ids.iter().any(|(n, ..)| n == rule) {
-                ids.push((rule.clone(), rule.clone(), rule.clone(), "error"));
-            }
-        }
-    }
-    let descriptors: Vec<Value> = ids
-        .iter()
-        .map(|(name, summary, docs, level)| {
-            json!({
-                "id": name,
-                "name": name,
-                "shortDescription": { "text": summary },
-                "fullDescription": { "text": summary },
-                "help": { "text": docs, "markdown": docs },
-                "defaultConfiguration": { "level": level },
-            })
+/// Every rule a finding can carry: `(name, summary, docs, default level)`.
+fn descriptors() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    let mut ids: Vec<_> = rules::all_infos()
+        .map(|info| {
+            (
+                info.name,
+                info.summary,
+                info.docs,
+                info.default_severity.as_str(),
+            )
         })
         .collect();
-    let mut results = Vec::new();
-    for f in files {
-        let uri = f.path.replace('\\', "/");
-        let uri = uri.strip_prefix("./").unwrap_or(&uri).to_string();
-        for finding in &f.findings {
-            let d = &finding.diagnostic;
-            let index = ids.iter().position(|(n, ..)| *n == d.rule).unwrap_or(0);
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str(". Help: ");
-                text.push_str(help);
-            }
-            let mut region = serde_json::Map::new();
-            if let Some(start) = d.start {
-                region.insert("startLine".into(), json!(start.line));
-                region.insert("startColumn".into(), json!(start.column));
-            } else {
-                region.insert("startLine".into(), json!(1));
-            }
-            if let Some(end) = d.end {
-                region.insert("endLine".into(), json!(end.line));
-                region.insert("endColumn".into(), json!(end.column.max(1)));
-            }
-            results.push(json!({
-                "ruleId": d.rule,
-                "ruleIndex": index,
-                "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
-                        "region": Value::Object(region),
-                    },
-                    "logicalLocations": [{ "fullyQualifiedName": if d.pointer.is_empty() { "/".to_string() } else { d.pointer.clone() }, "kind": "member" }],
-                }],
-                "properties": { "pointer": d.pointer, "source": d.source.map(|s| s.as_str()) },
-            }));
-        }
+    for (name, summary) in rules::KEYWORD_RULES {
+        ids.push((name, summary, summary, "error"));
     }
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "preflight",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": descriptors,
-            }},
-            "results": results,
-        }],
-    })
+    ids
 }
 
-/// Renders a run as SARIF JSON.
-pub fn render(files: &[FileResult]) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(files)).unwrap_or_default();
-    s.push('\n');
-    s
+/// The SARIF sink.
+pub(super) struct Sarif {
+    ids: Vec<(&'static str, &'static str, &'static str, &'static str)>,
+    started: bool,
+    results: usize,
+    notifications: Vec<Value>,
+}
+
+impl Default for Sarif {
+    fn default() -> Self {
+        Sarif {
+            ids: descriptors(),
+            started: false,
+            results: 0,
+            notifications: Vec::new(),
+        }
+    }
+}
+
+impl Sarif {
+    fn open(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        let rules: Vec<Value> = self
+            .ids
+            .iter()
+            .map(|(name, summary, docs, level)| {
+                json!({
+                    "id": name,
+                    "name": name,
+                    "shortDescription": { "text": summary },
+                    "fullDescription": { "text": summary },
+                    "help": { "text": docs, "markdown": docs },
+                    "defaultConfiguration": { "level": level },
+                })
+            })
+            .collect();
+        let tool = json!({ "driver": {
+            "name": "preflight",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": env!("CARGO_PKG_REPOSITORY"),
+            "rules": rules,
+        }});
+        write!(
+            out,
+            "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {}",
+            pretty_json(&tool, 3)
+        )
+    }
+}
+
+fn uri_of(path: &str) -> String {
+    let uri = path.replace('\\', "/");
+    uri.strip_prefix("./").unwrap_or(&uri).to_string()
+}
+
+impl Sink for Sarif {
+    fn begin_file(&mut self, out: &mut dyn Write, _: &str, _: Option<&str>) -> io::Result<()> {
+        self.open(out)
+    }
+
+    fn finding(&mut self, out: &mut dyn Write, path: &str, finding: &Finding) -> io::Result<()> {
+        self.open(out)?;
+        let d = &finding.diagnostic;
+        let mut text = d.message.clone();
+        if let Some(help) = &d.help {
+            text.push_str(". Help: ");
+            text.push_str(help);
+        }
+        let mut region = serde_json::Map::new();
+        if let Some(start) = d.start {
+            region.insert("startLine".into(), json!(start.line));
+            region.insert("startColumn".into(), json!(start.column));
+        } else {
+            region.insert("startLine".into(), json!(1));
+        }
+        if let Some(end) = d.end {
+            region.insert("endLine".into(), json!(end.line));
+            region.insert("endColumn".into(), json!(end.column.max(1)));
+        }
+        let mut result = json!({
+            "ruleId": d.rule,
+            "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+            "message": { "text": text },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uri_of(path) },
+                    "region": Value::Object(region),
+                },
+                "logicalLocations": [{ "fullyQualifiedName": if d.pointer.is_empty() { "/".to_string() } else { d.pointer.clone() }, "kind": "member" }],
+            }],
+            "properties": { "pointer": d.pointer, "source": d.source.map(|s| s.as_str()) },
+        });
+        if let Some(index) = self.ids.iter().position(|(n, ..)| *n == d.rule) {
+            result["ruleIndex"] = json!(index);
+        }
+        out.write_all(if self.results == 0 {
+            b",\n      \"results\": [\n        "
+        } else {
+            b",\n        "
+        })?;
+        self.results += 1;
+        out.write_all(pretty_json(&result, 4).as_bytes())
+    }
+
+    fn end_file(&mut self, _: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn unreadable(&mut self, out: &mut dyn Write, path: &str, problem: &str) -> io::Result<()> {
+        self.open(out)?;
+        self.notifications.push(json!({
+            "level": "error",
+            "message": { "text": format!("cannot read {path}: {problem}") },
+            "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri_of(path) } } }],
+            "descriptor": { "id": "unreadable-path" },
+        }));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        self.open(out)?;
+        if self.results > 0 {
+            out.write_all(b"\n      ]")?;
+        } else if !summary.incomplete() {
+            out.write_all(b",\n      \"results\": []")?;
+        }
+        let invocation = json!({
+            "executionSuccessful": !summary.incomplete(),
+            "toolExecutionNotifications": self.notifications,
+        });
+        write!(
+            out,
+            ",\n      \"invocations\": [\n        {}\n      ]\n    }}\n  ]\n}}\n",
+            pretty_json(&invocation, 4)
+        )
+    }
+}
+
+/// Renders finished results as a SARIF log (see [`super::render`]).
+pub fn render(files: &[super::FileResult]) -> String {
+    super::render(super::Format::Sarif, files, false)
 }

@@ -9,18 +9,25 @@
 //!    = help: shorten it by 1 characters
 //! ```
 //!
-//! Columns and carets count characters, not bytes. Source lines arrive masked.
-//! Colour only when asked (the CLI asks on a terminal without `NO_COLOR`).
+//! Columns count characters, not bytes. Source lines arrive masked and, when
+//! long, as a window (`…` at a cut end). Control characters in any part of a
+//! finding are printed as visible escapes (`\u{1b}`); the caret is drawn under
+//! the escape, the column reported stays the character's. Colour only when
+//! asked (the CLI asks on a terminal without `NO_COLOR`).
 
-use super::{FileResult, Summary};
+use super::escape::{escape_controls, push_escaped};
+use super::{Finding, Sink, Summary};
 use crate::diagnostic::Severity;
-use std::fmt::Write;
+use std::io::{self, Write};
 
 const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[1;33m";
 const BLUE: &str = "\x1b[1;34m";
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
+
+/// The most carets drawn under one finding.
+const MAX_CARETS: usize = 200;
 
 struct Paint {
     on: bool,
@@ -36,89 +43,229 @@ impl Paint {
     }
 }
 
-/// Renders a run; ends with a one-line summary.
-pub fn render(files: &[FileResult], color: bool) -> String {
-    let paint = Paint { on: color };
-    let mut out = String::new();
-    for f in files {
-        for finding in &f.findings {
-            let d = &finding.diagnostic;
-            let (label, style) = match d.severity {
-                Severity::Error => ("error", RED),
-                Severity::Warning => ("warning", YELLOW),
-            };
-            let source = match d.source {
-                Some(crate::Source::Platform) => " (WhatsApp platform limit)",
-                _ => "",
-            };
-            let _ = writeln!(
-                out,
-                "{}{}",
-                paint.wrap(style, &format!("{label}[{}]", d.rule)),
-                paint.wrap(BOLD, &format!(": {}{source}", d.message))
-            );
-            let location = match d.start {
-                Some(p) => format!("{}:{}:{}", f.path, p.line, p.column),
-                None => f.path.clone(),
-            };
-            let gutter_width = d.start.map_or(1, |p| p.line.to_string().len());
-            let pad = " ".repeat(gutter_width);
-            let _ = writeln!(out, "{pad}{} {location}", paint.wrap(BLUE, "-->"));
-            if !d.pointer.is_empty() {
-                let _ = writeln!(out, "{pad} {} at {}", paint.wrap(BLUE, "="), d.pointer);
-            }
-            if let (Some(start), Some(line)) = (d.start, finding.line_text.as_ref()) {
-                let end_col = match d.end {
-                    Some(e) if e.line == start.line => e.column.max(start.column + 1),
-                    Some(_) => line.chars().count().max(start.column) + 1,
-                    None => start.column + 1,
-                };
-                let width = end_col.saturating_sub(start.column).max(1);
-                let line_shown: String = line.replace('\t', " ");
-                let _ = writeln!(out, "{pad} {}", paint.wrap(BLUE, "|"));
-                let _ = writeln!(
-                    out,
-                    "{} {line_shown}",
-                    paint.wrap(BLUE, &format!("{:>gutter_width$} |", start.line))
-                );
-                let _ = writeln!(
-                    out,
-                    "{pad} {} {}{}",
-                    paint.wrap(BLUE, "|"),
-                    " ".repeat(start.column.saturating_sub(1)),
-                    paint.wrap(style, &"^".repeat(width.min(200)))
-                );
-            }
-            if let Some(note) = &d.note {
-                let _ = writeln!(out, "{pad} {} note: {note}", paint.wrap(BLUE, "="));
-            }
-            if let Some(help) = &d.help {
-                let _ = writeln!(out, "{pad} {} help: {help}", paint.wrap(BLUE, "="));
-            }
-            out.push('\n');
+/// The text sink.
+pub(super) struct Text {
+    paint: Paint,
+}
+
+impl Text {
+    pub(super) fn new(color: bool) -> Self {
+        Text {
+            paint: Paint { on: color },
         }
     }
-    let s = Summary::of(files);
-    let verdict = if s.errors > 0 {
-        paint.wrap(RED, "failed")
-    } else {
-        paint.wrap(BOLD, "ok")
+}
+
+impl Sink for Text {
+    fn begin_file(&mut self, _: &mut dyn Write, _: &str, _: Option<&str>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finding(&mut self, out: &mut dyn Write, path: &str, finding: &Finding) -> io::Result<()> {
+        out.write_all(finding_text(&self.paint, path, finding).as_bytes())
+    }
+
+    fn end_file(&mut self, _: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn unreadable(&mut self, out: &mut dyn Write, path: &str, problem: &str) -> io::Result<()> {
+        let p = &self.paint;
+        writeln!(
+            out,
+            "{}{}\n",
+            p.wrap(RED, "error"),
+            p.wrap(
+                BOLD,
+                &format!(
+                    ": cannot read {}: {}",
+                    escape_controls(path),
+                    escape_controls(problem)
+                )
+            )
+        )
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        let p = &self.paint;
+        let counts = format!(
+            "{} error{}, {} warning{} in {} file{} ({} payload{})",
+            s.errors,
+            plural(s.errors),
+            s.warnings,
+            plural(s.warnings),
+            s.files,
+            plural(s.files),
+            s.payloads,
+            plural(s.payloads)
+        );
+        if s.unreadable > 0 {
+            writeln!(
+                out,
+                "{}: {} path{} could not be read; {counts}",
+                p.wrap(RED, "failed"),
+                s.unreadable,
+                plural(s.unreadable)
+            )
+        } else if s.errors > 0 {
+            writeln!(out, "{}: {counts}", p.wrap(RED, "failed"))
+        } else {
+            writeln!(out, "{}: {counts}", p.wrap(BOLD, "ok"))
+        }
+    }
+}
+
+fn finding_text(paint: &Paint, path: &str, finding: &Finding) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let d = &finding.diagnostic;
+    let (label, style) = match d.severity {
+        Severity::Error => ("error", RED),
+        Severity::Warning => ("warning", YELLOW),
+    };
+    let source = match d.source {
+        Some(crate::Source::Platform) => " (WhatsApp platform limit)",
+        _ => "",
     };
     let _ = writeln!(
         out,
-        "{verdict}: {} error{}, {} warning{} in {} file{} ({} payload{})",
-        s.errors,
-        plural(s.errors),
-        s.warnings,
-        plural(s.warnings),
-        s.files,
-        plural(s.files),
-        s.payloads,
-        plural(s.payloads)
+        "{}{}",
+        paint.wrap(style, &format!("{label}[{}]", escape_controls(&d.rule))),
+        paint.wrap(BOLD, &format!(": {}{source}", escape_controls(&d.message)))
     );
+    let path = escape_controls(path);
+    let location = match d.start {
+        Some(p) => format!("{path}:{}:{}", p.line, p.column),
+        None => path.into_owned(),
+    };
+    let gutter_width = d.start.map_or(1, |p| p.line.to_string().len());
+    let pad = " ".repeat(gutter_width);
+    let _ = writeln!(out, "{pad}{} {location}", paint.wrap(BLUE, "-->"));
+    if !d.pointer.is_empty() {
+        let _ = writeln!(
+            out,
+            "{pad} {} at {}",
+            paint.wrap(BLUE, "="),
+            escape_controls(&d.pointer)
+        );
+    }
+    if let (Some(start), Some(snippet)) = (d.start, finding.snippet.as_ref()) {
+        let end_col = match d.end {
+            Some(e) if e.line == start.line => e.column.max(start.column + 1),
+            Some(_) => usize::MAX,
+            None => start.column + 1,
+        };
+        let covered = snippet.chars_of(start.column, end_col);
+        let (shown, caret_at, caret_width) = draw(snippet, covered);
+        let _ = writeln!(out, "{pad} {}", paint.wrap(BLUE, "|"));
+        let _ = writeln!(
+            out,
+            "{} {shown}",
+            paint.wrap(BLUE, &format!("{:>gutter_width$} |", start.line))
+        );
+        let _ = writeln!(
+            out,
+            "{pad} {} {}{}",
+            paint.wrap(BLUE, "|"),
+            " ".repeat(caret_at),
+            paint.wrap(style, &"^".repeat(caret_width.clamp(1, MAX_CARETS)))
+        );
+    }
+    if let Some(note) = &d.note {
+        let _ = writeln!(
+            out,
+            "{pad} {} note: {}",
+            paint.wrap(BLUE, "="),
+            escape_controls(note)
+        );
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(
+            out,
+            "{pad} {} help: {}",
+            paint.wrap(BLUE, "="),
+            escape_controls(help)
+        );
+    }
+    out.push('\n');
     out
+}
+
+/// The snippet as printed (escaped, tabs as spaces, `…` at cut ends), and
+/// the display column and width of the characters `covered`.
+fn draw(snippet: &super::Snippet, covered: std::ops::Range<usize>) -> (String, usize, usize) {
+    let mut shown = String::with_capacity(snippet.text.len() + 8);
+    let mut width = 0;
+    if snippet.cut_before {
+        shown.push('…');
+        width += 1;
+    }
+    let (mut caret_at, mut caret_end) = (None, None);
+    for (i, c) in snippet.text.chars().enumerate() {
+        if i == covered.start {
+            caret_at = Some(width);
+        }
+        if i == covered.end {
+            caret_end = Some(width);
+        }
+        width += if c == '\t' {
+            shown.push(' ');
+            1
+        } else {
+            push_escaped(&mut shown, c)
+        };
+    }
+    let caret_at = caret_at.unwrap_or(width);
+    let caret_end = caret_end.unwrap_or(width).max(caret_at);
+    if snippet.cut_after {
+        shown.push('…');
+    }
+    // A finding at the end of the line (a missing closing brace) gets one caret.
+    (shown, caret_at, (caret_end - caret_at).max(1))
 }
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// Renders finished results (see [`super::render`]).
+pub fn render(files: &[super::FileResult], color: bool) -> String {
+    super::render(super::Format::Text, files, color)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Snippet;
+    use super::*;
+
+    #[test]
+    fn the_caret_shifts_under_an_escape_and_the_column_stays() {
+        let snippet = Snippet {
+            line: 1,
+            text: "{\"nohp\": \"\u{1b}[2JX\"}".to_string(),
+            first_column: 1,
+            cut_before: false,
+            cut_after: false,
+        };
+        // Column 12 is the `[` after ESC (column 11).
+        let (shown, at, width) = draw(&snippet, snippet.chars_of(11, 12));
+        assert_eq!(shown, "{\"nohp\": \"\\u{1b}[2JX\"}");
+        assert_eq!(&shown[at..at + width], "\\u{1b}");
+        let (_, at, _) = draw(&snippet, snippet.chars_of(12, 13));
+        assert_eq!(&shown[at..at + 1], "[");
+    }
+
+    #[test]
+    fn cut_ends_are_marked() {
+        let snippet = Snippet {
+            line: 1,
+            text: "abc".to_string(),
+            first_column: 50,
+            cut_before: true,
+            cut_after: true,
+        };
+        let (shown, at, width) = draw(&snippet, snippet.chars_of(51, 52));
+        assert_eq!(shown, "…abc…");
+        assert_eq!((at, width), (2, 1));
+    }
 }

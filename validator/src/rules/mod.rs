@@ -218,7 +218,7 @@ pub static ENGINE_RULES: &[RuleInfo] = &[
         source: Source::Provider,
         providers: &[],
         summary: "The payload is not valid JSON (or not UTF-8 text at all).",
-        docs: "## What it does\nReports a file or NDJSON line that is not valid JSON: a trailing or missing comma, an unquoted key, a truncated file, an empty file, invalid UTF-8, UTF-16, a binary file, nesting deeper than 128 levels, a number beyond a 64-bit float.\n\n## Why is this bad?\nEvery provider answers HTTP 400 to a body it cannot parse.\n\n## Source\nRFC 8259.\n\n## Example\n```json\n{\"ref_id\": \"inv20261121001\",}\n```\nUse instead:\n```json\n{\"ref_id\": \"inv20261121001\"}\n```\n",
+        docs: "## What it does\nReports a file or NDJSON line that is not valid JSON: a trailing or missing comma, an unquoted key, a truncated file, an empty file, invalid UTF-8, UTF-16, a binary file, nesting deeper than 127 levels, a number beyond a 64-bit float.\n\n## Why is this bad?\nEvery provider answers HTTP 400 to a body it cannot parse.\n\n## Source\nRFC 8259.\n\n## Example\n```json\n{\"ref_id\": \"inv20261121001\",}\n```\nUse instead:\n```json\n{\"ref_id\": \"inv20261121001\"}\n```\n",
     },
     RuleInfo {
         name: "duplicate-key",
@@ -251,6 +251,22 @@ pub static ENGINE_RULES: &[RuleInfo] = &[
         providers: &[],
         summary: "preflight cannot tell which endpoint a payload is for.",
         docs: "## What it does\nReports a payload whose endpoint is not given by `--endpoint`, the config file or its path, and whose shape fits no endpoint or more than one. The message names the candidates.\n\n## Why is this bad?\nA payload checked against the wrong schema gives meaningless findings; preflight would rather ask.\n\n## Source\npreflight.\n\n## Example\n`fixtures/payload.json` holding `{}`. Use instead: put it under `fixtures/sandeza/send/`, map it in `preflight.toml`, or pass `--endpoint sandeza/send`.\n",
+    },
+    RuleInfo {
+        name: "skipped-file",
+        default_severity: Severity::Warning,
+        source: Source::Provider,
+        providers: &[],
+        summary: "A FIFO, device or socket met in a directory walk, which is not read.",
+        docs: include_str!("docs/skipped-file.md"),
+    },
+    RuleInfo {
+        name: "broken-link",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "A symbolic link to a payload file that does not exist.",
+        docs: include_str!("docs/broken-link.md"),
     },
 ];
 
