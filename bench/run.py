@@ -64,7 +64,7 @@ def main():
     args = ap.parse_args()
     files, lines, runs = (2000, 100_000, 5) if args.quick else (2000, 1_000_000, 10)
 
-    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "preflight", "-p", "preflight-bench"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "preflight-cli", "-p", "preflight-bench"], cwd=ROOT, check=True)
     stamp = os.path.join(CORPUS, f".size-{files}-{lines}-mixed")
     if not os.path.exists(stamp):
         subprocess.run(["rm", "-rf", CORPUS], check=True)

@@ -469,3 +469,77 @@ mod tests {
         assert_eq!(same, short);
     }
 }
+
+/// What [`check_bytes`] found in one payload.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The endpoint the payload was checked as: the one given, or the one its
+    /// shape was detected as (`None` when that failed, with an
+    /// `unknown-endpoint` finding).
+    pub endpoint: Option<&'static Endpoint>,
+    /// The findings, sorted, positioned in the file, each with its masked
+    /// snippet.
+    pub findings: Vec<crate::render::Finding>,
+}
+
+/// Checks one payload's bytes: a whole document, or one line of an NDJSON
+/// file found at `origin`. With `endpoint` `None`, the endpoint is detected
+/// from the payload's shape. Bytes that are not UTF-8 JSON text, a
+/// byte-order mark and every finding of the payload come back as findings,
+/// positioned in the file.
+///
+/// # Errors
+/// Only if the embedded schemas are broken (a bug in preflight).
+pub fn check_bytes(
+    bytes: &[u8],
+    endpoint: Option<&'static Endpoint>,
+    options: &Options,
+    origin: Origin,
+) -> Result<Checked, Error> {
+    let positioned = |mut d: Diagnostic, line: usize| {
+        d.start = Some(crate::Position {
+            line: origin.line.max(1) + line - 1,
+            column: 1,
+        });
+        let mut ds = vec![d];
+        apply_levels(&mut ds, options);
+        ds.into_iter().map(|diagnostic| crate::render::Finding {
+            diagnostic,
+            snippet: None,
+        })
+    };
+    let (text, bom) = match parse::decode(bytes) {
+        Ok(t) => t,
+        Err(failure) => {
+            // Position in bytes that are not text: the line of the valid prefix.
+            let valid = &bytes[..failure.offset.min(bytes.len())];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            return Ok(Checked {
+                endpoint,
+                findings: positioned(*failure.diagnostic, line).collect(),
+            });
+        }
+    };
+    let outcome = check_text(endpoint, text, options, |value| {
+        crate::detect::from_shape(value).map(Some)
+    })?;
+    let mut findings: Vec<crate::render::Finding> = Vec::new();
+    if bom {
+        let d = Diagnostic::warning(
+            "byte-order-mark",
+            "",
+            "the file starts with a UTF-8 byte-order mark; some providers reject the body",
+        )
+        .with_help("save the file as UTF-8 without BOM");
+        findings.extend(positioned(d, 1));
+    }
+    let origin = Origin {
+        offset: origin.offset + if bom { 3 } else { 0 },
+        line: origin.line.max(1),
+    };
+    findings.extend(self::findings(text, outcome.report, &outcome.mask, origin));
+    Ok(Checked {
+        endpoint: outcome.endpoint.or(endpoint),
+        findings,
+    })
+}

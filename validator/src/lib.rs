@@ -37,6 +37,7 @@
 
 pub mod annotate;
 pub mod check;
+mod detect;
 pub mod diagnostic;
 pub mod endpoint;
 mod error;
@@ -61,10 +62,7 @@ use std::collections::HashMap;
 
 /// A configured severity for a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[cfg_attr(
-    any(feature = "schemars", feature = "cli"),
-    derive(schemars::JsonSchema)
-)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Report as an error.
@@ -90,6 +88,32 @@ impl Options {
     pub fn level(&self, rule: &str) -> Option<Level> {
         self.levels.get(rule).copied()
     }
+
+    /// Applies the configured levels to findings made outside the library
+    /// (a file too large to read, say): `off` drops a finding, `error` and
+    /// `warning` set its severity.
+    pub fn apply_levels(&self, diagnostics: &mut Vec<Diagnostic>) {
+        check::apply_levels(diagnostics, self);
+    }
+}
+
+/// The largest single payload preflight reads (32 MiB); a larger file or
+/// NDJSON line is a `payload-too-large` finding.
+pub const MAX_PAYLOAD_BYTES: usize = parse::MAX_PAYLOAD_BYTES;
+
+/// The endpoint a payload's shape fits: the only schema it satisfies, else
+/// the only one whose top-level fields it matches best. Otherwise an
+/// `unknown-endpoint` finding naming the candidates and how to choose.
+///
+/// ```
+/// let payload = serde_json::json!({"nohp": "6281234567890", "pesan": "Halo"});
+/// assert_eq!(preflight::detect(&payload).map(|e| e.id).ok(), Some("chatbot/sendwa"));
+/// ```
+///
+/// # Errors
+/// The finding, when the shape does not settle it.
+pub fn detect(payload: &Value) -> Result<&'static Endpoint, Box<Diagnostic>> {
+    detect::from_shape(payload)
 }
 
 /// Validates one payload (JSON text as bytes) for an endpoint id, with default
@@ -146,6 +170,21 @@ pub fn validate_value(endpoint: &str, payload: &Value) -> Result<Report, Error> 
     let mut diagnostics = check::check_value(endpoint, payload, &Options::default())?;
     check::sort(&mut diagnostics);
     Ok(Report { diagnostics })
+}
+
+/// The endpoint with this id (`sandeza/send`).
+///
+/// ```
+/// assert_eq!(preflight::endpoint("oca/push-message")?.provider, "oca");
+/// let unknown = preflight::endpoint("oca/push-mesage").unwrap_err();
+/// assert!(unknown.to_string().contains("did you mean 'oca/push-message'"));
+/// # Ok::<(), preflight::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::UnknownEndpoint`], with the closest id when there is one.
+pub fn endpoint(id: &str) -> Result<&'static Endpoint, Error> {
+    Registry::get()?.endpoint(id)
 }
 
 /// Every endpoint preflight knows.

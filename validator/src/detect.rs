@@ -1,41 +1,26 @@
-//! Which endpoint a payload is for, when neither `--endpoint` nor the config
-//! says: the path (two consecutive segments that spell an id), then the
-//! payload's shape.
+//! Which endpoint a payload is for, from its shape: the only schema it
+//! satisfies, else the one whose top-level fields it matches best.
+//! (Callers that know more, such as a path or a configured mapping, say so
+//! before asking.)
 
-use preflight::{Diagnostic, Endpoint, Registry};
+use crate::Diagnostic;
+use crate::endpoint::{Endpoint, Registry, resolve_ref};
 use serde_json::Value;
-use std::path::Path;
-
-/// The endpoint whose id two consecutive path segments spell (the file stem
-/// counts as a segment): `examples/sandeza/send/mpm.json`, `fixtures/chatbot/sendwa.json`.
-/// The match closest to the file wins.
-pub fn from_path(path: &Path, registry: &'static Registry) -> Option<&'static Endpoint> {
-    let mut segments: Vec<&str> = path
-        .parent()
-        .map(|p| {
-            p.components()
-                .filter_map(|c| c.as_os_str().to_str())
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-        segments.push(stem);
-    }
-    segments.windows(2).rev().find_map(|pair| {
-        registry.endpoints().iter().find(|e| {
-            e.id.split_once('/')
-                .is_some_and(|(provider, name)| provider == pair[0] && name == pair[1])
-        })
-    })
-}
 
 /// The endpoint a payload's shape fits: the only schema it satisfies, else the
 /// only one whose top-level fields it matches best. Otherwise a finding that
 /// names the candidates and how to choose.
-pub fn from_shape(
-    value: &Value,
-    registry: &'static Registry,
-) -> Result<&'static Endpoint, Box<Diagnostic>> {
+pub fn from_shape(value: &Value) -> Result<&'static Endpoint, Box<Diagnostic>> {
+    let registry = match Registry::get() {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(Box::new(Diagnostic::error(
+                "unknown-endpoint",
+                "",
+                format!("internal error: {e}"),
+            )));
+        }
+    };
     let endpoints = registry.endpoints();
     let valid: Vec<&'static Endpoint> = endpoints
         .iter()
@@ -177,11 +162,7 @@ fn root_shape(registry: &'static Registry, uri: &str, depth: usize) -> Option<Sh
     }
     let node = registry.node(uri)?;
     if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        return root_shape(
-            registry,
-            &preflight::endpoint::resolve_ref(uri, r),
-            depth + 1,
-        );
+        return root_shape(registry, &resolve_ref(uri, r), depth + 1);
     }
     let ty = node.get("type").and_then(Value::as_str);
     if ty == Some("array") || node.get("items").is_some() {

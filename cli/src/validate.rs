@@ -6,20 +6,19 @@
 //! NDJSON files, standard input and FIFOs are streamed in batches, each line
 //! bounded by the payload limit; only counts outlive a file's report.
 
-use super::config::{self, Loaded};
-use super::input::{self, Input, LineRead};
-use super::{ColorArg, FormatArg, ValidateArgs, detect};
+use crate::config::{self, Loaded};
+use crate::input::{self, Input, LineRead};
+use crate::{ColorArg, FormatArg, ValidateArgs, detect};
 use anyhow::Result;
-use preflight::check::{self, Origin};
-use preflight::parse::{self, MAX_PAYLOAD_BYTES};
+use preflight::check::{Origin, check_bytes};
 use preflight::render::{FileResult, Finding, Format, Renderer};
-use preflight::{Diagnostic, Endpoint, Options, Position, Registry};
+use preflight::{Diagnostic, Endpoint, MAX_PAYLOAD_BYTES, Options, Position};
 use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 
 struct Run {
-    registry: &'static Registry,
+    endpoints: &'static [Endpoint],
     forced: Option<&'static Endpoint>,
     config: Option<Loaded>,
     options: Options,
@@ -33,9 +32,9 @@ const BATCH_BYTES: usize = 4 * 1024 * 1024;
 const CHUNK_FILES: usize = 2048;
 
 pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
-    let registry = Registry::get()?;
+    let endpoints = preflight::endpoints()?;
     let forced = match &args.endpoint {
-        Some(id) => match registry.endpoint(id) {
+        Some(id) => match preflight::endpoint(id) {
             Ok(e) => Some(e),
             Err(err) => {
                 eprintln!("preflight: error: {err}");
@@ -57,10 +56,15 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         ..Options::default()
     };
     if let Some(loaded) = &config {
-        options.levels = loaded.config.rules.clone().into_iter().collect();
+        options.levels = loaded
+            .config
+            .rules
+            .iter()
+            .map(|(k, v)| (k.clone(), (*v).into()))
+            .collect();
     }
     let run = Run {
-        registry,
+        endpoints,
         forced,
         config,
         options,
@@ -245,7 +249,7 @@ fn endpoint_of(run: &Run, input: &Input) -> Option<&'static Endpoint> {
     run.config
         .as_ref()
         .and_then(|c| c.endpoint_for(path))
-        .or_else(|| detect::from_path(path, run.registry))
+        .or_else(|| detect::from_path(path, run.endpoints))
 }
 
 fn mib(bytes: u64) -> String {
@@ -306,7 +310,7 @@ fn text_file(
 fn text_finding(run: &Run, mut d: Diagnostic, line: usize) -> Vec<Finding> {
     d.start = Some(Position { line, column: 1 });
     let mut diagnostics = vec![d];
-    check::apply_levels(&mut diagnostics, &run.options);
+    run.options.apply_levels(&mut diagnostics);
     diagnostics
         .into_iter()
         .map(|diagnostic| Finding {
@@ -356,48 +360,17 @@ fn check_document(
     endpoint: Option<&'static Endpoint>,
     bytes: &[u8],
 ) -> FileResult {
-    let (text, bom) = match parse::decode(bytes) {
-        Ok(t) => t,
-        Err(failure) => {
-            // Position in bytes that are not text: report the line of the valid prefix.
-            let valid = &bytes[..failure.offset.min(bytes.len())];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            return text_file(run, path, endpoint, 1, *failure.diagnostic, line);
-        }
-    };
-    let registry = run.registry;
-    let outcome = check::check_text(endpoint, text, &run.options, |value| {
-        detect::from_shape(value, registry).map(Some)
-    });
-    let outcome = match outcome {
-        Ok(o) => o,
+    match check_bytes(bytes, endpoint, &run.options, Origin::default()) {
+        Ok(checked) => FileResult {
+            path,
+            endpoint: checked.endpoint.or(endpoint).map(|e| e.id.to_string()),
+            payloads: 1,
+            findings: checked.findings,
+        },
         Err(e) => {
             let d = Diagnostic::error("parse-error", "", format!("internal error: {e}"));
-            return text_file(run, path, None, 1, d, 1);
+            text_file(run, path, None, 1, d, 1)
         }
-    };
-    let mut findings = Vec::new();
-    if bom {
-        let d = Diagnostic::warning(
-            "byte-order-mark",
-            "",
-            "the file starts with a UTF-8 byte-order mark; some providers reject the body",
-        )
-        .with_help("save the file as UTF-8 without BOM");
-        findings.extend(text_finding(run, d, 1));
-    }
-    let endpoint = outcome.endpoint.or(endpoint).map(|e| e.id.to_string());
-    findings.extend(check::findings(
-        text,
-        outcome.report,
-        &outcome.mask,
-        Origin { offset: 0, line: 1 },
-    ));
-    FileResult {
-        path,
-        endpoint,
-        payloads: 1,
-        findings,
     }
 }
 
@@ -500,8 +473,7 @@ fn check_lines(
     let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
     let mut begun = false;
     let read = std::thread::scope(|scope| -> std::io::Result<Option<&'static Endpoint>> {
-        let producer =
-            scope.spawn(move || read_batches(run, endpoint, reader, &full_tx, &empty_rx));
+        let producer = scope.spawn(move || read_batches(endpoint, reader, &full_tx, &empty_rx));
         for mut batch in full_rx {
             if !begun {
                 begun = true;
@@ -547,7 +519,6 @@ fn check_lines(
 /// Splits the stream into batches of lines and sends each on; returns the
 /// endpoint they were checked as.
 fn read_batches(
-    run: &Run,
     endpoint: Option<&'static Endpoint>,
     mut reader: impl BufRead,
     full: &std::sync::mpsc::SyncSender<Batch>,
@@ -587,10 +558,8 @@ fn read_batches(
                 let end = start + line.len();
                 if endpoint.is_none() {
                     // Nothing else said: the first payload's shape decides for the whole file.
-                    if let Ok(text) = std::str::from_utf8(&batch.bytes[start..end]) {
-                        if let Ok(parsed) = parse::parse_text(text) {
-                            endpoint = detect::from_shape(&parsed.value, run.registry).ok();
-                        }
+                    if let Ok(value) = serde_json::from_slice(&batch.bytes[start..end]) {
+                        endpoint = preflight::detect(&value).ok();
                     }
                 }
                 batch.lines.push(Line {
@@ -619,8 +588,6 @@ fn read_batches(
 
 /// The findings of every line of a batch, in line order.
 fn check_batch(run: &Run, batch: &Batch) -> Vec<Vec<Finding>> {
-    let registry = run.registry;
-    let endpoint = batch.endpoint;
     batch
         .lines
         .par_iter()
@@ -628,20 +595,13 @@ fn check_batch(run: &Run, batch: &Batch) -> Vec<Vec<Finding>> {
             if let Some(d) = &line.finding {
                 return text_finding(run, d.clone(), line.number);
             }
-            let bytes = &batch.bytes[line.range.clone()];
             let origin = Origin {
                 offset: line.offset,
                 line: line.number,
             };
-            let text = match parse::decode(bytes) {
-                Ok((t, _)) => t,
-                Err(failure) => return text_finding(run, *failure.diagnostic, line.number),
-            };
-            let outcome = check::check_text(endpoint, text, &run.options, |value| {
-                detect::from_shape(value, registry).map(Some)
-            });
-            match outcome {
-                Ok(o) => check::findings(text, o.report, &o.mask, origin),
+            let bytes = &batch.bytes[line.range.clone()];
+            match check_bytes(bytes, batch.endpoint, &run.options, origin) {
+                Ok(checked) => checked.findings,
                 Err(e) => text_finding(
                     run,
                     Diagnostic::error("parse-error", "", format!("internal error: {e}")),

@@ -2,12 +2,10 @@
 //! status (0 clean, 1 error findings, 2 usage or I/O error). A closed pipe
 //! (`preflight validate | head`) is not an error.
 
-mod cli;
-
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match cli::run() {
+    match preflight_cli::run() {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             if err.chain().any(|e| {
@@ -16,7 +14,10 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("preflight: error: {err:#}");
+            eprintln!(
+                "preflight: error: {}",
+                preflight::render::escape_controls(&format!("{err:#}"))
+            );
             ExitCode::from(2)
         }
     }

@@ -5,7 +5,6 @@
 //! generated from [`Config`] with schemars and checked in CI.
 
 use anyhow::{Context as _, Result, bail};
-use preflight::Level;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +23,30 @@ pub struct Config {
     /// Severity per rule name: `error`, `warning` or `off`.
     #[serde(default)]
     pub rules: BTreeMap<String, Level>,
+}
+
+/// A configured severity for a rule.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Report as an error.
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Do not report.
+    Off,
+}
+
+impl From<Level> for preflight::Level {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Error => preflight::Level::Error,
+            Level::Warning => preflight::Level::Warning,
+            Level::Off => preflight::Level::Off,
+        }
+    }
 }
 
 /// Maps files to an endpoint.
@@ -68,11 +91,9 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<Loaded>> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let registry = preflight::Registry::get()?;
     let mut matchers = Vec::new();
     for mapping in &config.fixtures {
-        let endpoint = registry
-            .endpoint(&mapping.endpoint)
+        let endpoint = preflight::endpoint(&mapping.endpoint)
             .with_context(|| format!("in {}", path.display()))?;
         let mut builder = globset::GlobSetBuilder::new();
         for glob in &mapping.paths {

@@ -1,5 +1,7 @@
-//! The command line: arguments (clap derive; the doc comments are the help
-//! text) and the four subcommands.
+//! The `preflight` command line: arguments (clap derive; the doc comments
+//! are the help text), the config file, the inputs, and the subcommands. A
+//! small library so tests and fuzzers can drive it; `main.rs` only maps
+//! [`run`]'s outcome to an exit status.
 
 mod config;
 mod detect;
@@ -116,22 +118,19 @@ pub fn run() -> Result<u8> {
             }
             Ok(0)
         }
-        Command::Schema { id } => {
-            let registry = preflight::Registry::get()?;
-            match registry.endpoint(&id) {
-                Ok(e) => {
-                    stdout.write_all(e.schema_text.as_bytes())?;
-                    if !e.schema_text.ends_with('\n') {
-                        writeln!(stdout)?;
-                    }
-                    Ok(0)
+        Command::Schema { id } => match preflight::endpoint(&id) {
+            Ok(e) => {
+                stdout.write_all(e.schema_text.as_bytes())?;
+                if !e.schema_text.ends_with('\n') {
+                    writeln!(stdout)?;
                 }
-                Err(err) => {
-                    eprintln!("preflight: error: {err}");
-                    Ok(2)
-                }
+                Ok(0)
             }
-        }
+            Err(err) => {
+                eprintln!("preflight: error: {err}");
+                Ok(2)
+            }
+        },
         Command::Rules { name } => rules(name.as_deref(), &mut stdout),
         Command::ConfigSchema => {
             stdout.write_all(config::json_schema().as_bytes())?;
