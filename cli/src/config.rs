@@ -106,19 +106,9 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<Loaded>> {
         }
         matchers.push((builder.build()?, endpoint));
     }
-    let known: Vec<&str> = preflight::rules::all_infos()
-        .map(|i| i.name)
-        .chain(preflight::rules::KEYWORD_RULES.iter().map(|(n, _)| *n))
-        .collect();
     for name in config.rules.keys() {
-        if !known.contains(&name.as_str()) {
-            let hint = preflight::suggest::closest(name, known.iter().copied())
-                .map(|s| format!(" (did you mean '{s}'?)"))
-                .unwrap_or_default();
-            bail!(
-                "unknown rule '{name}' in {}{hint}; `preflight rules` lists them",
-                path.display()
-            );
+        if let Err(err) = preflight::rules::get(name) {
+            bail!("{err} (in {})", path.display());
         }
     }
     Ok(Some(Loaded {

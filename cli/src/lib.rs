@@ -120,8 +120,8 @@ pub fn run() -> Result<u8> {
         }
         Command::Schema { id } => match preflight::endpoint(&id) {
             Ok(e) => {
-                stdout.write_all(e.schema_text.as_bytes())?;
-                if !e.schema_text.ends_with('\n') {
+                stdout.write_all(e.schema().as_bytes())?;
+                if !e.schema().ends_with('\n') {
                     writeln!(stdout)?;
                 }
                 Ok(0)
@@ -140,14 +140,14 @@ pub fn run() -> Result<u8> {
 }
 
 fn rules(name: Option<&str>, out: &mut impl Write) -> Result<u8> {
-    use preflight::rules;
+    use preflight::rules::{self, RuleKind};
     match name {
         None => {
             writeln!(
                 out,
                 "preflight rules (preflight rules NAME explains one):\n"
             )?;
-            for info in rules::all_infos() {
+            for info in rules::all().filter(|r| r.kind() != RuleKind::Keyword) {
                 let scope = if info.providers.is_empty() {
                     "all providers".to_string()
                 } else {
@@ -171,13 +171,21 @@ fn rules(name: Option<&str>, out: &mut impl Write) -> Result<u8> {
                 out,
                 "\nJSON Schema keywords (severity and source come from the schema):\n"
             )?;
-            for (name, summary) in rules::KEYWORD_RULES {
-                writeln!(out, "  {name:<32} {summary}")?;
+            for info in rules::all().filter(|r| r.kind() == RuleKind::Keyword) {
+                writeln!(out, "  {:<32} {}", info.name, info.summary)?;
             }
             Ok(0)
         }
-        Some(name) => {
-            if let Some(info) = rules::info(name) {
+        Some(name) => match rules::get(name) {
+            Ok(info) if info.kind() == RuleKind::Keyword => {
+                writeln!(
+                    out,
+                    "# {}\n\n{}\n\nA JSON Schema keyword: the limit, its severity and whose rule it is (provider or WhatsApp platform) come from the endpoint's schema; `preflight schema ID` prints it.",
+                    info.name, info.summary
+                )?;
+                Ok(0)
+            }
+            Ok(info) => {
                 writeln!(out, "# {}\n", info.name)?;
                 writeln!(
                     out,
@@ -191,27 +199,11 @@ fn rules(name: Option<&str>, out: &mut impl Write) -> Result<u8> {
                     writeln!(out)?;
                 }
                 Ok(0)
-            } else if let Some((name, summary)) =
-                rules::KEYWORD_RULES.iter().find(|(n, _)| *n == name)
-            {
-                writeln!(
-                    out,
-                    "# {name}\n\n{summary}\n\nA JSON Schema keyword: the limit, its severity and whose rule it is (provider or WhatsApp platform) come from the endpoint's schema; `preflight schema ID` prints it."
-                )?;
-                Ok(0)
-            } else {
-                let known: Vec<&str> = rules::all_infos()
-                    .map(|i| i.name)
-                    .chain(rules::KEYWORD_RULES.iter().map(|(n, _)| *n))
-                    .collect();
-                let hint = preflight::suggest::closest(name, known)
-                    .map(|s| format!(" (did you mean '{s}'?)"))
-                    .unwrap_or_default();
-                eprintln!(
-                    "preflight: error: unknown rule '{name}'{hint}; `preflight rules` lists them"
-                );
+            }
+            Err(err) => {
+                eprintln!("preflight: error: {err}");
                 Ok(2)
             }
-        }
+        },
     }
 }

@@ -10,9 +10,9 @@ use crate::config::{self, Loaded};
 use crate::input::{self, Input, LineRead};
 use crate::{ColorArg, FormatArg, ValidateArgs, detect};
 use anyhow::Result;
-use preflight::check::{Origin, check_bytes};
 use preflight::render::{FileResult, Finding, Format, Renderer};
 use preflight::{Diagnostic, Endpoint, MAX_PAYLOAD_BYTES, Options, Position};
+use preflight::{Origin, check as check_bytes};
 use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::Path;
@@ -51,10 +51,8 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
             return Ok(2);
         }
     };
-    let mut options = Options {
-        sandeza_password: args.sandeza_password.clone(),
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.sandeza_password = args.sandeza_password.clone();
     if let Some(loaded) = &config {
         options.levels = loaded
             .config
@@ -308,7 +306,7 @@ fn text_file(
 /// One finding with no source line (the payload could not be read as text),
 /// at `line`, column 1, with the configured severity.
 fn text_finding(run: &Run, mut d: Diagnostic, line: usize) -> Vec<Finding> {
-    d.start = Some(Position { line, column: 1 });
+    d.start = Some(Position::new(line, 1));
     let mut diagnostics = vec![d];
     run.options.apply_levels(&mut diagnostics);
     diagnostics

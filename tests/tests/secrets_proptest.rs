@@ -10,22 +10,21 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use preflight::check::{self, Origin};
 use preflight::render::{self, FileResult, Format};
-use preflight::{Options, Registry};
+use preflight::{Options, Origin};
 use proptest::prelude::*;
 
 /// Renders one payload's report in every format, as the CLI does.
 fn outputs(endpoint: Option<&str>, text: &str) -> Vec<String> {
-    let registry = Registry::get().unwrap();
-    let endpoint = endpoint.map(|id| registry.endpoint(id).unwrap());
-    let outcome = check::check_text(endpoint, text, &Options::default(), |_| Ok(None)).unwrap();
-    let findings = check::findings(
-        text,
-        outcome.report,
-        &outcome.mask,
-        Origin { offset: 0, line: 1 },
-    );
+    let endpoint = endpoint.map(|id| preflight::endpoint(id).unwrap());
+    let findings = preflight::check(
+        text.as_bytes(),
+        endpoint,
+        &Options::default(),
+        Origin::default(),
+    )
+    .unwrap()
+    .findings;
     let files = [FileResult {
         path: "fixtures/payload.json".to_string(),
         endpoint: endpoint.map(|e| e.id.to_string()),

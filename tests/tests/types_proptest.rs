@@ -33,7 +33,10 @@ fn generated_values_pass_the_schema() {
             let findings: Vec<String> = report
                 .diagnostics
                 .iter()
-                .filter(|d| preflight::rules::is_keyword(&d.rule))
+                .filter(|d| {
+                    preflight::rules::get(&d.rule)
+                        .is_ok_and(|r| r.kind() == preflight::rules::RuleKind::Keyword)
+                })
                 .map(|d| format!("{} at {}: {}", d.rule, d.pointer, d.message))
                 .collect();
             if findings.is_empty() {

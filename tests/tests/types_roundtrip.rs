@@ -17,7 +17,9 @@ fn keyword_errors(endpoint: &str, value: &Value) -> Vec<String> {
         .diagnostics
         .iter()
         .filter(|d| {
-            d.severity == preflight::Severity::Error && preflight::rules::is_keyword(&d.rule)
+            d.severity == preflight::Severity::Error
+                && preflight::rules::get(&d.rule)
+                    .is_ok_and(|r| r.kind() == preflight::rules::RuleKind::Keyword)
         })
         .map(|d| format!("{} {}: {}", d.rule, d.pointer, d.message))
         .collect()

@@ -60,6 +60,7 @@ impl Source {
 /// A resolved position: 1-based line and 1-based column counted in characters
 /// (Unicode scalar values), as editors show them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Position {
     /// 1-based line number in the file.
     pub line: usize,
@@ -67,8 +68,21 @@ pub struct Position {
     pub column: usize,
 }
 
+impl Position {
+    /// Line `line`, column `column` (both 1-based; columns count characters).
+    pub fn new(line: usize, column: usize) -> Self {
+        Position { line, column }
+    }
+}
+
 /// One finding.
+///
+/// Serializes with the field names of `--format json`: `rule`, `severity`,
+/// `pointer`, `line`, `column`, `end_line`, `end_column`, `message`, then
+/// `help`, `note` and `source` when there is one (so
+/// `insta::assert_json_snapshot!(report)` snapshots what users see).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Kebab-case rule name: a JSON Schema keyword (`max-length`, `required`) or
     /// a preflight rule (`unfilled-placeholder`).
@@ -92,7 +106,7 @@ pub struct Diagnostic {
     /// Where inside a string value the problem is, in characters from the start
     /// of the decoded string (a bad item of a `;`-separated list, a malformed
     /// `:=:` segment). The engine maps it into the file.
-    pub value_range: Option<Range<usize>>,
+    pub(crate) value_range: Option<Range<usize>>,
     /// Byte range in the file, filled in by the engine for payloads read from
     /// text. For a missing field: the parent object's opening brace.
     pub span: Option<Range<usize>>,
@@ -167,14 +181,52 @@ impl Diagnostic {
 
     /// Narrows the finding to characters `range` of the string value.
     #[must_use]
-    pub fn with_value_range(mut self, range: Range<usize>) -> Self {
+    pub(crate) fn with_value_range(mut self, range: Range<usize>) -> Self {
         self.value_range = Some(range);
         self
     }
 }
 
-/// Everything found in one payload.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry("rule", &self.rule)?;
+        m.serialize_entry("severity", &self.severity)?;
+        m.serialize_entry("pointer", &self.pointer)?;
+        if let Some(start) = self.start {
+            m.serialize_entry("line", &start.line)?;
+            m.serialize_entry("column", &start.column)?;
+        }
+        if let Some(end) = self.end {
+            m.serialize_entry("end_line", &end.line)?;
+            m.serialize_entry("end_column", &end.column)?;
+        }
+        m.serialize_entry("message", &self.message)?;
+        if let Some(help) = &self.help {
+            m.serialize_entry("help", help)?;
+        }
+        if let Some(note) = &self.note {
+            m.serialize_entry("note", note)?;
+        }
+        if let Some(source) = self.source {
+            m.serialize_entry("source", &source)?;
+        }
+        m.end()
+    }
+}
+
+/// Everything found in one payload. Serializes as `{"diagnostics": […]}`.
+///
+/// ```
+/// let report = preflight::validate("chatbot/sendwa", br#"{"nohp": "6281234567890"}"#)?;
+/// let json = serde_json::to_value(&report).unwrap();
+/// assert_eq!(json["diagnostics"][0]["rule"], "required");
+/// assert_eq!(json["diagnostics"][0]["pointer"], "/pesan");
+/// # Ok::<(), preflight::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Findings, sorted by position in the payload.
     pub diagnostics: Vec<Diagnostic>,

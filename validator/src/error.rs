@@ -13,6 +13,14 @@ pub enum Error {
         /// The closest known id, if one is close.
         suggestion: Option<String>,
     },
+    /// The rule name is not one preflight knows.
+    #[error("unknown rule '{name}'{}; `preflight rules` lists them", suggestion.as_ref().map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default())]
+    UnknownRule {
+        /// The name given.
+        name: String,
+        /// The closest known name, if one is close.
+        suggestion: Option<String>,
+    },
     /// An embedded schema failed to compile (a bug in preflight, not in the payload).
     #[error("compiling the schema of '{endpoint}': {reason}")]
     Schema {

@@ -32,74 +32,128 @@
 //! # Ok::<(), preflight::Error>(())
 //! ```
 //!
+//! The API in one place: [`validate`] / [`validate_with`] / [`validate_value`]
+//! for one payload, [`check`] for one document or NDJSON line as the command
+//! line checks it, [`detect`] for the endpoint a payload's shape fits,
+//! [`endpoints`] and [`rules`] for what preflight knows, [`render`] for the
+//! four output formats, and [`types`] for typed request structs.
+//!
 //! What this crate does not do: send anything, download media (size limits are
 //! reported as notes), or know which templates your provider account has.
 
-pub mod annotate;
-pub mod check;
-mod detect;
-pub mod diagnostic;
-pub mod endpoint;
+mod diagnostic;
+mod engine;
 mod error;
-pub mod graph;
-pub mod parse;
-pub mod pointer;
+mod options;
 pub mod render;
 pub mod rules;
-pub mod schemas;
-pub mod secrets;
-pub mod span;
-pub mod suggest;
-pub mod translate;
 pub mod types;
 
 pub use diagnostic::{Diagnostic, Position, Report, Severity, Source};
-pub use endpoint::{Endpoint, Registry};
+pub use engine::pipeline::{Checked, Origin};
+pub use engine::schema::registry::Endpoint;
 pub use error::Error;
+pub use options::{Level, Options};
 
+use engine::pipeline;
+use engine::schema::registry::Registry;
 use serde_json::Value;
-use std::collections::HashMap;
-
-/// A configured severity for a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Report as an error.
-    Error,
-    /// Report as a warning.
-    Warning,
-    /// Do not report.
-    Off,
-}
-
-/// Options for a validation run.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// Severity overrides by rule name.
-    pub levels: HashMap<String, Level>,
-    /// The Sandeza account password: when set, `signature` is checked to equal
-    /// sha256(username + password + time). Never printed.
-    pub sandeza_password: Option<String>,
-}
-
-impl Options {
-    /// The configured level of a rule, if any.
-    pub fn level(&self, rule: &str) -> Option<Level> {
-        self.levels.get(rule).copied()
-    }
-
-    /// Applies the configured levels to findings made outside the library
-    /// (a file too large to read, say): `off` drops a finding, `error` and
-    /// `warning` set its severity.
-    pub fn apply_levels(&self, diagnostics: &mut Vec<Diagnostic>) {
-        check::apply_levels(diagnostics, self);
-    }
-}
 
 /// The largest single payload preflight reads (32 MiB); a larger file or
 /// NDJSON line is a `payload-too-large` finding.
-pub const MAX_PAYLOAD_BYTES: usize = parse::MAX_PAYLOAD_BYTES;
+pub const MAX_PAYLOAD_BYTES: usize = engine::text::parse::MAX_PAYLOAD_BYTES;
+
+/// Validates one payload (JSON text as bytes) for an endpoint id, with default
+/// options. Findings carry positions in `payload`.
+///
+/// # Errors
+/// [`Error::UnknownEndpoint`] for an id preflight does not know. An invalid
+/// payload is not an error: it is a [`Report`] with findings.
+pub fn validate(endpoint: &str, payload: &[u8]) -> Result<Report, Error> {
+    validate_with(endpoint, payload, &Options::default())
+}
+
+/// [`validate`] with options: rule levels, the Sandeza password.
+///
+/// ```
+/// use preflight::{Level, Options};
+///
+/// let payload = br#"{"nohp": " 6281234567890", "pesan": "Halo Kak Siti"}"#;
+/// let mut options = Options::default();
+/// options.levels.insert("surrounding-whitespace".into(), Level::Off);
+/// assert!(preflight::validate_with("chatbot/sendwa", payload, &options)?.is_clean());
+/// # Ok::<(), preflight::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`validate`].
+pub fn validate_with(endpoint: &str, payload: &[u8], options: &Options) -> Result<Report, Error> {
+    let endpoint = Registry::get()?.endpoint(endpoint)?;
+    pipeline::validate_bytes(endpoint, payload, options)
+}
+
+/// Validates an already-parsed payload. Findings have pointers but no
+/// positions (there is no text).
+///
+/// ```
+/// let payload = serde_json::json!({"nohp": "0812-3456-7890", "pesan": "Halo"});
+/// let report = preflight::validate_value("chatbot/sendwa", &payload)?;
+/// assert_eq!(report.diagnostics[0].rule, "phone-format");
+/// # Ok::<(), preflight::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::UnknownEndpoint`] for an id preflight does not know.
+pub fn validate_value(endpoint: &str, payload: &Value) -> Result<Report, Error> {
+    validate_value_with(endpoint, payload, &Options::default())
+}
+
+/// [`validate_value`] with options.
+///
+/// # Errors
+/// As [`validate_value`].
+pub fn validate_value_with(
+    endpoint: &str,
+    payload: &Value,
+    options: &Options,
+) -> Result<Report, Error> {
+    let endpoint = Registry::get()?.endpoint(endpoint)?;
+    let mut diagnostics = pipeline::check_value(endpoint, payload, options)?;
+    pipeline::sort(&mut diagnostics);
+    Ok(Report { diagnostics })
+}
+
+/// Checks one payload's bytes as the `preflight` command does: a whole
+/// document, or one line of an NDJSON file found at `origin`. With
+/// `endpoint` `None`, the endpoint is detected from the payload's shape
+/// ([`detect`]). Bytes that are not UTF-8 JSON text, a byte-order mark and
+/// every finding of the payload come back as findings positioned in the
+/// file, each with the source around it, secrets masked, ready for
+/// [`render`].
+///
+/// ```
+/// use preflight::{Options, Origin};
+///
+/// // The third line of an NDJSON file, 120 bytes in.
+/// let line = br#"{"nohp": "0812 3456 7890", "pesan": "Halo"}"#;
+/// let origin = Origin { offset: 120, line: 3 };
+/// let checked = preflight::check(line, Some(preflight::endpoint("chatbot/sendwa")?), &Options::default(), origin)?;
+/// let finding = &checked.findings[0];
+/// assert_eq!(finding.diagnostic.start.map(|p| p.line), Some(3));
+/// assert!(finding.snippet.as_ref().is_some_and(|s| s.text.contains("0812 3456 7890")));
+/// # Ok::<(), preflight::Error>(())
+/// ```
+///
+/// # Errors
+/// Only if the embedded schemas are broken (a bug in preflight).
+pub fn check(
+    bytes: &[u8],
+    endpoint: Option<&'static Endpoint>,
+    options: &Options,
+    origin: Origin,
+) -> Result<Checked, Error> {
+    pipeline::check_bytes(bytes, endpoint, options, origin)
+}
 
 /// The endpoint a payload's shape fits: the only schema it satisfies, else
 /// the only one whose top-level fields it matches best. Otherwise an
@@ -113,63 +167,7 @@ pub const MAX_PAYLOAD_BYTES: usize = parse::MAX_PAYLOAD_BYTES;
 /// # Errors
 /// The finding, when the shape does not settle it.
 pub fn detect(payload: &Value) -> Result<&'static Endpoint, Box<Diagnostic>> {
-    detect::from_shape(payload)
-}
-
-/// Validates one payload (JSON text as bytes) for an endpoint id, with default
-/// options. Findings carry positions in `payload`.
-///
-/// # Errors
-/// [`Error::UnknownEndpoint`] for an id preflight does not know. An invalid
-/// payload is not an error: it is a [`Report`] with findings.
-pub fn validate(endpoint: &str, payload: &[u8]) -> Result<Report, Error> {
-    validate_with(endpoint, payload, &Options::default())
-}
-
-/// [`validate`] with options.
-///
-/// # Errors
-/// As [`validate`].
-pub fn validate_with(endpoint: &str, payload: &[u8], options: &Options) -> Result<Report, Error> {
-    let endpoint = Registry::get()?.endpoint(endpoint)?;
-    let (text, bom) = match parse::decode(payload) {
-        Ok(decoded) => decoded,
-        Err(failure) => {
-            let mut d = *failure.diagnostic;
-            d.span = Some(failure.offset..failure.offset);
-            return Ok(Report {
-                diagnostics: vec![d],
-            });
-        }
-    };
-    let mut outcome = check::check_text(Some(endpoint), text, options, |_| Ok(None))?;
-    if bom {
-        check::shift(&mut outcome.report, check::Origin { offset: 3, line: 1 });
-        let mut d = Diagnostic::warning(
-            "byte-order-mark",
-            "",
-            "the payload starts with a UTF-8 byte-order mark; some providers reject the body",
-        )
-        .with_help("save the file as UTF-8 without BOM");
-        d.span = Some(0..3);
-        d.start = Some(Position { line: 1, column: 1 });
-        d.end = Some(Position { line: 1, column: 1 });
-        outcome.report.diagnostics.insert(0, d);
-        check::apply_levels(&mut outcome.report.diagnostics, options);
-    }
-    Ok(outcome.report)
-}
-
-/// Validates an already-parsed payload. Findings have pointers but no
-/// positions (there is no text).
-///
-/// # Errors
-/// [`Error::UnknownEndpoint`] for an id preflight does not know.
-pub fn validate_value(endpoint: &str, payload: &Value) -> Result<Report, Error> {
-    let endpoint = Registry::get()?.endpoint(endpoint)?;
-    let mut diagnostics = check::check_value(endpoint, payload, &Options::default())?;
-    check::sort(&mut diagnostics);
-    Ok(Report { diagnostics })
+    engine::detect::from_shape(payload)
 }
 
 /// The endpoint with this id (`sandeza/send`).
@@ -187,7 +185,13 @@ pub fn endpoint(id: &str) -> Result<&'static Endpoint, Error> {
     Registry::get()?.endpoint(id)
 }
 
-/// Every endpoint preflight knows.
+/// Every endpoint preflight knows, in listing order.
+///
+/// ```
+/// let ids: Vec<&str> = preflight::endpoints()?.iter().map(|e| e.id).collect();
+/// assert!(ids.contains(&"sandeza/send") && ids.contains(&"chatbot/webhook-reply"));
+/// # Ok::<(), preflight::Error>(())
+/// ```
 ///
 /// # Errors
 /// Only if the embedded schemas are broken (a bug in preflight).

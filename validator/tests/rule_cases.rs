@@ -8,9 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use preflight::render::{self, FileResult, Finding, Snippet};
-use preflight::secrets::SecretMask;
-use preflight::span::LineIndex;
+use preflight::render::{self, FileResult, Finding, Format};
+use preflight::rules::RuleKind;
 use std::path::{Path, PathBuf};
 
 fn cases_dir() -> PathBuf {
@@ -39,11 +38,9 @@ fn case_parts(path: &Path) -> (String, String, bool) {
 fn check(path: &Path) -> (preflight::Report, String) {
     let (_, endpoint, _) = case_parts(path);
     let bytes = std::fs::read(path).unwrap();
-    let options = preflight::Options {
-        // Cases for the signature rule use this password.
-        sandeza_password: Some("rahasia123".to_string()),
-        ..Default::default()
-    };
+    let mut options = preflight::Options::default();
+    // Cases for the signature rule use this password.
+    options.sandeza_password = Some("rahasia123".to_string());
     let report = preflight::validate_with(&endpoint, &bytes, &options)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -52,7 +49,6 @@ fn check(path: &Path) -> (preflight::Report, String) {
 
 /// The text and the JSON rendering of one case, as `preflight validate` prints them.
 fn rendered(path: &Path, report: &preflight::Report, text: &str) -> String {
-    let index = LineIndex::new(text);
     let rel = path
         .strip_prefix(cases_dir())
         .unwrap()
@@ -61,19 +57,7 @@ fn rendered(path: &Path, report: &preflight::Report, text: &str) -> String {
     let findings = report
         .diagnostics
         .iter()
-        .map(|d| Finding {
-            diagnostic: d.clone(),
-            snippet: d.start.zip(d.span.as_ref()).map(|(p, span)| {
-                Snippet::around(
-                    index.line_text(text, p.line),
-                    index.line_start(p.line),
-                    p.line,
-                    span.start,
-                    p.column,
-                    &SecretMask::default(),
-                )
-            }),
-        })
+        .map(|d| Finding::new(d.clone(), text))
         .collect();
     let (_, endpoint, _) = case_parts(path);
     let file = FileResult {
@@ -85,8 +69,8 @@ fn rendered(path: &Path, report: &preflight::Report, text: &str) -> String {
     let files = [file];
     format!(
         "{}\n{}",
-        render::text::render(&files, false),
-        render::json::render(&files)
+        render::render(Format::Text, &files, false),
+        render::render(Format::Json, &files, false)
     )
 }
 
@@ -154,7 +138,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn every_rule_is_documented_and_has_both_kinds_of_case() {
     let mut names = std::collections::HashSet::new();
-    for info in preflight::rules::all_infos() {
+    for info in preflight::rules::all().filter(|r| r.kind() != RuleKind::Keyword) {
         assert!(names.insert(info.name), "duplicate rule name {}", info.name);
         assert!(
             info.name
@@ -209,9 +193,9 @@ fn every_rule_is_documented_and_has_both_kinds_of_case() {
             );
         }
     }
-    let keywords: Vec<&str> = preflight::rules::KEYWORD_RULES
-        .iter()
-        .map(|(n, _)| *n)
+    let keywords: Vec<&str> = preflight::rules::all()
+        .filter(|r| r.kind() == RuleKind::Keyword)
+        .map(|r| r.name)
         .collect();
     for entry in std::fs::read_dir(cases_dir()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();

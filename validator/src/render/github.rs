@@ -77,11 +77,6 @@ impl Sink for Github {
     }
 }
 
-/// Renders finished results as workflow commands (see [`super::render`]).
-pub fn render(files: &[super::FileResult]) -> String {
-    super::render(super::Format::Github, files, false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,35 +12,12 @@
 
 use super::escape::pretty_json;
 use super::{Finding, Sink, Summary};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::io::{self, Write};
 
 /// The JSON object of one finding (the contract's field names).
-pub fn finding_value(finding: &Finding) -> Value {
-    let d = &finding.diagnostic;
-    let mut m = Map::new();
-    m.insert("rule".into(), json!(d.rule));
-    m.insert("severity".into(), json!(d.severity.as_str()));
-    m.insert("pointer".into(), json!(d.pointer));
-    if let Some(start) = d.start {
-        m.insert("line".into(), json!(start.line));
-        m.insert("column".into(), json!(start.column));
-    }
-    if let Some(end) = d.end {
-        m.insert("end_line".into(), json!(end.line));
-        m.insert("end_column".into(), json!(end.column));
-    }
-    m.insert("message".into(), json!(d.message));
-    if let Some(help) = &d.help {
-        m.insert("help".into(), json!(help));
-    }
-    if let Some(note) = &d.note {
-        m.insert("note".into(), json!(note));
-    }
-    if let Some(source) = d.source {
-        m.insert("source".into(), json!(source.as_str()));
-    }
-    Value::Object(m)
+pub(crate) fn finding_value(finding: &Finding) -> Value {
+    serde_json::to_value(&finding.diagnostic).unwrap_or(Value::Null)
 }
 
 /// The JSON sink: which separators are owed.
@@ -122,12 +99,6 @@ impl Sink for Json {
         })?;
         writeln!(out, "  \"summary\": {}\n}}", pretty_json(summary, 1))
     }
-}
-
-/// Renders finished results as one pretty JSON document with a trailing
-/// newline (see [`super::render`]).
-pub fn render(files: &[super::FileResult]) -> String {
-    super::render(super::Format::Json, files, false)
 }
 
 #[cfg(test)]

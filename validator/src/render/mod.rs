@@ -12,15 +12,15 @@
 //! human-readable format escapes control characters ([`escape_controls`]).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::secrets::{self, SecretMask};
+use crate::engine::text::secrets::{self, SecretMask};
 use std::io::{self, Write};
 use std::ops::Range;
 
 mod escape;
-pub mod github;
-pub mod json;
-pub mod sarif;
-pub mod text;
+mod github;
+mod json;
+mod sarif;
+mod text;
 
 pub use escape::{escape_controls, is_unsafe};
 
@@ -31,6 +31,46 @@ pub struct Finding {
     pub diagnostic: Diagnostic,
     /// The source around the finding's start, secrets masked.
     pub snippet: Option<Snippet>,
+}
+
+impl Finding {
+    /// A finding of a payload whose text is `text` (as [`crate::validate`]
+    /// returns them), with the snippet of the line it starts on. Secrets in
+    /// the text are masked: values of secret-named keys when the text parses,
+    /// everything after a secret-looking key when it does not.
+    ///
+    /// ```
+    /// use preflight::render::{self, FileResult, Finding, Format};
+    ///
+    /// let text = r#"{"nohp": "0812 3456 7890", "pesan": "Halo"}"#;
+    /// let report = preflight::validate("chatbot/sendwa", text.as_bytes())?;
+    /// let findings = report.diagnostics.into_iter().map(|d| Finding::new(d, text)).collect();
+    /// let file = FileResult { path: "a.json".into(), endpoint: Some("chatbot/sendwa".into()), payloads: 1, findings };
+    /// let shown = render::render(Format::Text, &[file], false);
+    /// assert!(shown.contains("--> a.json:1:11") && shown.contains("\"0812 3456 7890\""));
+    /// # Ok::<(), preflight::Error>(())
+    /// ```
+    pub fn new(diagnostic: Diagnostic, text: &str) -> Finding {
+        let snippet = match (diagnostic.start, diagnostic.span.as_ref()) {
+            (Some(start), Some(span)) => {
+                let index = crate::engine::text::span::LineIndex::new(text);
+                let mask = crate::engine::pipeline::mask_of(text);
+                Some(Snippet::around(
+                    index.line_text(text, start.line),
+                    index.line_start(start.line),
+                    start.line,
+                    span.start,
+                    start.column,
+                    &mask,
+                ))
+            }
+            _ => None,
+        };
+        Finding {
+            diagnostic,
+            snippet,
+        }
+    }
 }
 
 /// Characters of context a snippet keeps before a finding's start.
@@ -60,7 +100,7 @@ impl Snippet {
     /// of the text `mask` was made for) for a finding whose span starts at byte
     /// `at` (same coordinates) in character column `column`. Costs the
     /// window's length, not the line's.
-    pub fn around(
+    pub(crate) fn around(
         line_text: &str,
         line_start: usize,
         line: usize,

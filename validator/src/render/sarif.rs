@@ -11,7 +11,7 @@
 use super::escape::pretty_json;
 use super::{Finding, Sink, Summary};
 use crate::diagnostic::Severity;
-use crate::rules;
+use crate::engine::rules;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -172,9 +172,4 @@ impl Sink for Sarif {
             pretty_json(&invocation, 4)
         )
     }
-}
-
-/// Renders finished results as a SARIF log (see [`super::render`]).
-pub fn render(files: &[super::FileResult]) -> String {
-    super::render(super::Format::Sarif, files, false)
 }

@@ -228,11 +228,6 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Renders finished results (see [`super::render`]).
-pub fn render(files: &[super::FileResult], color: bool) -> String {
-    super::render(super::Format::Text, files, color)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::Snippet;

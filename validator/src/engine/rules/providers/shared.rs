@@ -1,0 +1,167 @@
+//! What several rules of the other providers share: 3Dolphins broadcasts and
+//! their macro lists, chatbot-gateway coordinates, and lists in prose.
+
+use serde_json::Value;
+
+/// The 3Dolphins broadcast objects of a payload with their pointers: the
+/// payload itself, or each item of a Send Multiple Broadcast array.
+pub(crate) fn broadcasts(payload: &Value) -> Vec<(String, &serde_json::Map<String, Value>)> {
+    match payload {
+        Value::Object(map) => vec![(String::new(), map)],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                v.as_object()
+                    .map(|m| (crate::engine::text::pointer::join_index("", i), m))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every macro list (`headerVariables`, `bodyVariables`) of every broadcast
+/// in the payload: the list's pointer, its name and its entries.
+pub(crate) fn macro_lists(payload: &Value) -> Vec<(String, &'static str, &Vec<Value>)> {
+    let mut out = Vec::new();
+    for (at, broadcast) in broadcasts(payload) {
+        for list in ["headerVariables", "bodyVariables"] {
+            if let Some(items) = broadcast.get(list).and_then(Value::as_array) {
+                out.push((crate::engine::text::pointer::join(&at, list), list, items));
+            }
+        }
+    }
+    out
+}
+
+/// The number `n` of a 3Dolphins macro key written `{{n}}`; `None` for any
+/// other form (the schema's pattern reports those).
+pub(crate) fn macro_number(key: &str) -> Option<u64> {
+    let inner = key.strip_prefix("{{")?.strip_suffix("}}")?;
+    if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    inner.parse().ok()
+}
+
+/// A chatbot-gateway `coordinate`, `latitude-longitude`, read the way the doc
+/// writes it: an optional minus, the latitude, the `-` separator, an optional
+/// minus, the longitude. Ranges are character ranges of each part, sign included.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Coordinate {
+    pub(crate) latitude: f64,
+    pub(crate) longitude: f64,
+    pub(crate) latitude_range: std::ops::Range<usize>,
+    pub(crate) longitude_range: std::ops::Range<usize>,
+    /// Character position of the separating `-`.
+    pub(crate) separator: usize,
+}
+
+/// Parses a coordinate; `None` when it does not have the documented form
+/// (the schema's pattern reports that).
+pub(crate) fn parse_coordinate(text: &str) -> Option<Coordinate> {
+    fn number_end(s: &str, from: usize) -> Option<usize> {
+        let bytes = s.as_bytes();
+        let mut i = from;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == from {
+            return None;
+        }
+        if i < bytes.len() && bytes[i] == b'.' {
+            let frac = i + 1;
+            i = frac;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == frac {
+                return None;
+            }
+        }
+        Some(i)
+    }
+    // ASCII only, so byte positions are character positions.
+    if !text.is_ascii() {
+        return None;
+    }
+    let lat_end = number_end(text, usize::from(text.starts_with('-')))?;
+    if text.as_bytes().get(lat_end) != Some(&b'-') {
+        return None;
+    }
+    let lon_start = lat_end + 1;
+    let lon_digits = lon_start + usize::from(text.as_bytes().get(lon_start) == Some(&b'-'));
+    let lon_end = number_end(text, lon_digits)?;
+    if lon_end != text.len() {
+        return None;
+    }
+    Some(Coordinate {
+        latitude: text.get(..lat_end)?.parse().ok()?,
+        longitude: text.get(lon_start..lon_end)?.parse().ok()?,
+        latitude_range: 0..lat_end,
+        longitude_range: lon_start..lon_end,
+        separator: lat_end,
+    })
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::{and_list, macro_number, parse_coordinate};
+
+    #[test]
+    fn reads_coordinates_as_the_doc_writes_them() {
+        let c = parse_coordinate("0.525960-101.426866").unwrap();
+        assert_eq!((c.latitude, c.longitude), (0.52596, 101.426866));
+        assert_eq!(
+            (c.latitude_range, c.separator, c.longitude_range),
+            (0..8, 8, 9..19)
+        );
+        let c = parse_coordinate("-6.175392-106.827153").unwrap();
+        assert_eq!((c.latitude, c.longitude), (-6.175392, 106.827153));
+        assert_eq!(c.separator, 9);
+        let c = parse_coordinate("40.7--74").unwrap();
+        assert_eq!((c.latitude, c.longitude), (40.7, -74.0));
+        for bad in [
+            "",
+            "-",
+            "6.1",
+            "6.-106",
+            "6-106.",
+            "6--",
+            "{{latitude}}-{{longitude}}",
+            "6-106-1",
+            "6 - 106",
+            "٦-١٠٦",
+        ] {
+            assert_eq!(parse_coordinate(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_macro_keys() {
+        assert_eq!(macro_number("{{1}}"), Some(1));
+        assert_eq!(macro_number("{{12}}"), Some(12));
+        assert_eq!(macro_number("{{0}}"), Some(0));
+        for bad in ["{1}", "{{}}", "{{ 1 }}", "{{a}}", "string", "{{1}}x"] {
+            assert_eq!(macro_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn lists_read_like_prose() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(and_list(&s(&["a"])), "a");
+        assert_eq!(and_list(&s(&["a", "b"])), "a and b");
+        assert_eq!(and_list(&s(&["a", "b", "c"])), "a, b and c");
+    }
+}

@@ -1,0 +1,96 @@
+//! `signature-mismatch`: with the account password configured, `signature`
+//! must be sha256(username + password + time). Neither the signature nor the
+//! password ever appears in a finding.
+
+use super::shared::places_of;
+use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The rule.
+pub struct SignatureMismatch;
+
+static INFO: RuleInfo = RuleInfo {
+    name: "signature-mismatch",
+    default_severity: Severity::Error,
+    source: Source::Provider,
+    providers: &["sandeza/"],
+    summary: "`signature` is not sha256(username + password + time) for the configured password.",
+    docs: include_str!("signature-mismatch.md"),
+};
+
+impl Rule for SignatureMismatch {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(password) = cx.options.sandeza_password.as_deref() else {
+            return;
+        };
+        for (ptr, value) in places_of(cx, "Signature") {
+            let Some(signature) = value.as_str() else {
+                continue;
+            };
+            // A malformed signature is the schema's finding (pattern).
+            if signature.len() != 64 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
+                continue;
+            }
+            let parent = crate::engine::text::pointer::parent(ptr)
+                .and_then(|p| crate::engine::text::pointer::get(cx.payload, p));
+            let field = |k: &str| parent.and_then(|o| o.get(k)).and_then(Value::as_str);
+            let (Some(username), Some(time)) = (field("username"), field("time")) else {
+                continue;
+            };
+            let expected = hex(&Sha256::digest(
+                format!("{username}{password}{time}").as_bytes(),
+            ));
+            if expected.eq_ignore_ascii_case(signature) {
+                continue;
+            }
+            let trimmed = hex(&Sha256::digest(
+                format!("{}{password}{}", username.trim(), time.trim()).as_bytes(),
+            ));
+            let hint = if trimmed.eq_ignore_ascii_case(signature) {
+                " (it matches the trimmed values: remove the spaces around `username` or `time`)"
+            } else {
+                ""
+            };
+            out.push(
+                Diagnostic::error(
+                    INFO.name,
+                    ptr,
+                    format!("`signature` is not sha256(username + password + time) for username `{username}`, time `{time}` and the configured password{hint}"),
+                )
+                .with_help("compute it from the `time` sent in this request: hex(sha256(username + password + time)), no separators")
+                .with_note("a signature made for an earlier `time` (a retried request) is the usual cause")
+                .with_source(Source::Provider),
+            );
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex;
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn hex_of_sha256() {
+        assert_eq!(
+            hex(&Sha256::digest(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,409 @@
+//! Secrets never reach output.
+//!
+//! A value is secret when its schema node says `x-secret: true`, or when a key
+//! on its path names a secret (`signature`, `password`, `secret_key`,
+//! `webhookkey`, tokens; misspellings one edit away too). Messages never quote
+//! such values; printed source lines are masked with a [`SecretMask`].
+//!
+//! Two masks, for two kinds of text:
+//! - a payload that parsed: the exact byte ranges of its secret values (from
+//!   the span-preserving parse), plus a quote-aware pass over each printed line;
+//! - a payload that did not parse: its quotes may be misaligned from the point
+//!   where parsing stopped, and a key may stand on one line and its value on
+//!   the next. The lexical mask finds every secret-looking word anywhere in the
+//!   text and hides everything from the value that follows it (across line
+//!   breaks, colons and stray quotes) to the end of that value's line. It hides
+//!   more than it must; it never shows a secret.
+
+use std::ops::Range;
+
+/// The needles a squashed (lowercase, alphanumeric only) key is searched for.
+const NEEDLES: &[&str] = &[
+    "signature",
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "webhookkey",
+    "privatekey",
+    "authorization",
+    "credential",
+];
+
+/// True when a key name looks like it holds a secret: it contains one of the
+/// secret words, or is one edit (a typo, a swap) away from one
+/// (`signatur`, `pasword`, `secert`).
+pub fn is_secret_key(name: &str) -> bool {
+    // Lowercased, separators dropped, in a stack buffer: this runs for many keys.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        if n == buf.len() {
+            break;
+        }
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let squashed = &buf[..n];
+    NEEDLES.iter().any(|needle| {
+        let needle = needle.as_bytes();
+        squashed.windows(needle.len()).any(|w| w == needle)
+            || (needle.len() >= 6
+                && squashed.len().abs_diff(needle.len()) <= 1
+                && one_edit_apart(squashed, needle))
+    })
+}
+
+/// Damerau-Levenshtein distance at most 1 (one insertion, deletion,
+/// substitution or swap of neighbours), without allocating.
+fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    match (a.len(), b.len()) {
+        (0, 0) => true,
+        (x, y) if x == y => {
+            a[1..] == b[1..] || (x >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
+        }
+        (x, y) if x == y + 1 => a[1..] == *b,
+        (x, y) if x + 1 == y => *a == b[1..],
+        _ => false,
+    }
+}
+
+/// True when the value at `pointer` is secret: at or below a pointer the
+/// schema marks `x-secret`, or below a key that names a secret.
+pub fn is_secret_pointer(pointer: &str, schema_secrets: &[String]) -> bool {
+    schema_secrets.iter().any(|s| {
+        pointer == s || (pointer.starts_with(s.as_str()) && pointer[s.len()..].starts_with('/'))
+    }) || pointer.split('/').skip(1).any(is_secret_key)
+}
+
+/// Replaces every character with `•` (same character count).
+pub fn mask(text: &str) -> String {
+    "•".repeat(text.chars().count())
+}
+
+/// The parts of one payload's text that must never be printed: sorted,
+/// disjoint byte ranges.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretMask {
+    ranges: Vec<Range<usize>>,
+}
+
+impl SecretMask {
+    /// A mask of the given byte ranges of the text. A range that covers a
+    /// string literal with its quotes masks what is between them.
+    pub fn from_ranges(text: &str, ranges: impl IntoIterator<Item = Range<usize>>) -> Self {
+        let bytes = text.as_bytes();
+        let inner = ranges.into_iter().map(|r| {
+            let quoted = r.end >= r.start + 2
+                && bytes.get(r.start) == Some(&b'"')
+                && bytes.get(r.end - 1) == Some(&b'"');
+            if quoted { r.start + 1..r.end - 1 } else { r }
+        });
+        Self::normalized(inner.collect())
+    }
+
+    /// The conservative mask of a text that did not parse. Every
+    /// secret-looking string counts as a key (in a broken text anything may
+    /// stand between a key and its value), and so does a secret-looking bare word (quotes misaligned
+    /// after the point where parsing stopped). What follows a key, past
+    /// quotes, colons, `=` and line breaks, is hidden to the end of its line,
+    /// and further lines with it while its string is left open (a raw line
+    /// break inside the value) or a line goes on with bare text (the rest of
+    /// a value cut by a stray quote and a line break).
+    pub fn lexical(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut ranges = Vec::new();
+        let mut string: Option<usize> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match string {
+                Some(start) => match b {
+                    b'\\' if bytes.get(i + 1) != Some(&b'\n') => i += 2,
+                    b'"' | b'\n' => {
+                        // A raw line break ends a string, for this reading.
+                        string = None;
+                        let after = i + usize::from(b == b'"');
+                        if is_secret_key(&text[start..i]) {
+                            mask_value(bytes, after, &mut ranges);
+                        }
+                        i += 1;
+                    }
+                    _ => i += 1,
+                },
+                None if b == b'"' => {
+                    string = Some(i + 1);
+                    i += 1;
+                }
+                None if is_word_byte(b) => {
+                    let start = i;
+                    while i < bytes.len() && is_word_byte(bytes[i]) {
+                        i += 1;
+                    }
+                    if is_secret_key(&text[start..i]) {
+                        mask_value(bytes, i, &mut ranges);
+                    }
+                }
+                None => i += 1,
+            }
+        }
+        Self::normalized(ranges)
+    }
+
+    /// `text` (starting at byte `offset` of the text this mask was made for)
+    /// with every masked character replaced by `•`; nothing else changed.
+    pub fn apply(&self, offset: usize, text: &str) -> String {
+        let line_start = offset;
+        let line = text;
+        let first = self.ranges.partition_point(|r| r.end <= line_start);
+        let mut ranges = self.ranges[first..].iter().peekable();
+        let mut out = String::with_capacity(line.len());
+        for (i, ch) in line.char_indices() {
+            let at = line_start + i;
+            while ranges.peek().is_some_and(|r| r.end <= at) {
+                ranges.next();
+            }
+            if ranges.peek().is_some_and(|r| r.start <= at) {
+                out.push('•');
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    }
+
+    fn normalized(mut ranges: Vec<Range<usize>>) -> Self {
+        ranges.retain(|r| r.start < r.end);
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        SecretMask { ranges: merged }
+    }
+}
+
+fn end_of_line(bytes: &[u8], from: usize) -> usize {
+    bytes[from.min(bytes.len())..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| from + p)
+}
+
+/// Hides the value after a key that ends at `from`: see [`SecretMask::lexical`].
+fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>) {
+    let mut v = from;
+    while v < bytes.len()
+        && matches!(
+            bytes[v],
+            b'"' | b'\'' | b':' | b'=' | b' ' | b'\t' | b'\r' | b'\n'
+        )
+    {
+        v += 1;
+    }
+    let eol = end_of_line(bytes, v);
+    if v < eol {
+        ranges.push(v..eol);
+    }
+    let mut open = bytes.get(v.wrapping_sub(1)) == Some(&b'"') && !has_quote(&bytes[v..eol]);
+    let mut at = eol;
+    while at < bytes.len() {
+        let next = at + 1;
+        let end = end_of_line(bytes, next);
+        let line = &bytes[next..end];
+        let bare = line
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| !matches!(b, b'"' | b'{' | b'}' | b'[' | b']' | b','));
+        if !(open || bare) {
+            break;
+        }
+        ranges.push(next..end);
+        open = open && !has_quote(line);
+        at = end;
+    }
+}
+
+/// True when a piece of text that starts inside a string holds an unescaped
+/// `"` (which closes it, or is a stray quote).
+fn has_quote(piece: &[u8]) -> bool {
+    let mut i = 0;
+    while i < piece.len() {
+        match piece[i] {
+            b'\\' => i += 2,
+            b'"' => return true,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// Masks, in one line of source text, every string literal that follows a
+/// secret-looking key (`"signature": "…"`). Each character of the value
+/// becomes `•`, so columns after it stay true. A value left open on the line
+/// hides the rest of the line.
+pub fn mask_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find('"') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = find_string_end(after) else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let key = &after[..end];
+        out.push('"');
+        out.push_str(key);
+        out.push('"');
+        rest = &after[end + 1..];
+        if is_secret_key(key) {
+            let trimmed = rest.trim_start();
+            if let Some(colon_rest) = trimmed.strip_prefix(':') {
+                let value_part = colon_rest.trim_start();
+                if let Some(v) = value_part.strip_prefix('"') {
+                    let consumed = rest.len() - value_part.len();
+                    out.push_str(&rest[..consumed]);
+                    out.push('"');
+                    if let Some(vend) = find_string_end(v) {
+                        out.push_str(&mask(&v[..vend]));
+                        out.push('"');
+                        rest = &v[vend + 1..];
+                        continue;
+                    }
+                    out.push_str(&mask(v));
+                    return out;
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn find_string_end(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_secret_values_only() {
+        let line =
+            r#"  "signature": "9f2c\"ab", "username": "budi", "Qiscus-Secret-Key": "s3cr3t""#;
+        let masked = mask_line(line);
+        assert!(!masked.contains("9f2c"));
+        assert!(!masked.contains("s3cr3t"));
+        assert!(masked.contains("\"budi\""));
+        assert_eq!(mask_line(r#""password": "abc"#), r#""password": "•••"#);
+        assert_eq!(masked.chars().count(), line.chars().count());
+    }
+
+    #[test]
+    fn secret_names() {
+        assert!(is_secret_key("signature"));
+        assert!(is_secret_key("Qiscus-Secret-Key"));
+        assert!(is_secret_key("webhookkey"));
+        assert!(is_secret_key("Authorization"));
+        assert!(!is_secret_key("key"));
+        assert!(!is_secret_key("template_id"));
+        assert!(!is_secret_key("section"));
+        assert!(!is_secret_key("taken"));
+    }
+
+    #[test]
+    fn misspelt_secret_names_are_secret() {
+        for typo in [
+            "signatur",
+            "sigature",
+            "signaure",
+            "pasword",
+            "passowrd",
+            "secert",
+            "singature",
+        ] {
+            assert!(is_secret_key(typo), "{typo}");
+        }
+        for other in [
+            "signal",
+            "passport",
+            "sender_id",
+            "message",
+            "template",
+            "nohp",
+        ] {
+            assert!(!is_secret_key(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn secret_pointers_cover_what_is_below_a_secret() {
+        assert!(is_secret_pointer("/signature", &[]));
+        assert!(is_secret_pointer("/signature/0", &[]));
+        assert!(is_secret_pointer("/auth/password/x", &[]));
+        assert!(is_secret_pointer("/a/b", &["/a".to_string()]));
+        assert!(!is_secret_pointer("/ab", &["/a".to_string()]));
+        assert!(!is_secret_pointer("/ref_id", &[]));
+    }
+
+    fn shown(text: &str, mask: &SecretMask) -> String {
+        let mut out = String::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            out.push_str(&mask.apply(start, line));
+            start += line.len();
+        }
+        out
+    }
+
+    #[test]
+    fn the_lexical_mask_covers_broken_text() {
+        // The three cases found by fuzzing the command line: misaligned quotes
+        // after the parse stopped, key and value on different lines.
+        for text in [
+            "{\"time\": -\"a\"signature\": \"SECRETVALUE123\"}",
+            "{\"signature\"\n: \"SECRETVALUE123\", \"time\": -1x}",
+            "{\"signature\":\n\"SECRETVALUE123\" \"time\": 1}",
+            "{\"signature\":\n\n   SECRETVALUE123}",
+            "{'password'='SECRETVALUE123'",
+        ] {
+            let out = shown(text, &SecretMask::lexical(text));
+            assert!(!out.contains("SECRET"), "{text:?} shown as {out:?}");
+            assert_eq!(out.chars().count(), text.chars().count());
+        }
+        let text = "{\"ref_id\": \"abc\",\n \"username\": \"budi\"";
+        assert_eq!(shown(text, &SecretMask::lexical(text)), text);
+    }
+
+    #[test]
+    fn exact_ranges_mask_inside_the_quotes() {
+        let text = r#"{"s": "abc", "t": 12}"#;
+        let s = text.find("\"abc\"").unwrap_or(0);
+        let t = text.find("12").unwrap_or(0);
+        let mask = SecretMask::from_ranges(text, [s..s + 5, t..t + 2]);
+        assert_eq!(mask.apply(0, text), r#"{"s": "•••", "t": ••}"#);
+        // A line that starts inside a masked range.
+        assert_eq!(mask.apply(s + 2, &text[s + 2..]), r#"••", "t": ••}"#);
+    }
+}

@@ -1,0 +1,760 @@
+//! JSON Schema errors, translated into findings a person can act on.
+//!
+//! The jsonschema crate reports a keyword, an instance path and a schema
+//! path. A user needs the field, the limit, the actual value and whose rule it
+//! is ("ref_id is 51 characters; Sandeza allows at most 50"), a suggestion for a
+//! misspelt field, the allowed values of an enum, and, for a `oneOf` miss, the
+//! errors of the variant the payload evidently meant (picked by its
+//! discriminator) rather than a wall of every variant's errors.
+//!
+//! Severity and provenance come from the schema node that carries the failing
+//! keyword: `x-severity` and `x-source` there (see `schemas/README.md`).
+
+use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::engine::facts::graph::Graph;
+use crate::engine::schema::registry::Endpoint;
+use crate::engine::text::pointer;
+use crate::engine::text::secrets;
+use jsonschema::ValidationError;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+/// What translation needs to know about the payload being checked.
+pub struct Context<'a> {
+    /// The endpoint whose schema produced the errors.
+    pub endpoint: &'a Endpoint,
+    /// The endpoint schema's graph: what translation knows of the schema.
+    pub graph: &'static Graph,
+    /// The payload.
+    pub payload: &'a Value,
+    /// Pointers whose values are secrets (from `x-secret`).
+    pub secret_pointers: &'a [String],
+}
+
+impl Context<'_> {
+    fn is_secret(&self, ptr: &str) -> bool {
+        secrets::is_secret_pointer(ptr, self.secret_pointers)
+    }
+
+    /// A short rendering of the value at `ptr` for a message, or `[redacted]`.
+    fn shown(&self, ptr: &str) -> String {
+        if self.is_secret(ptr) {
+            return "[redacted]".to_string();
+        }
+        match self.payload.pointer(ptr) {
+            Some(v) => short(v),
+            None => "(missing)".to_string(),
+        }
+    }
+}
+
+/// How a message names the value at `ptr`: the field in backticks, or "the
+/// payload" for the root.
+fn field_label(ptr: &str) -> String {
+    if ptr.is_empty() {
+        "the payload".to_string()
+    } else {
+        format!("`{}`", pointer::field_name(ptr))
+    }
+}
+
+/// A value as messages show it: strings quoted, long values cut.
+pub fn short(value: &Value) -> String {
+    let text = match value {
+        Value::Object(_) => "an object".to_string(),
+        Value::Array(a) => format!("an array of {}", a.len()),
+        other => other.to_string(),
+    };
+    if text.chars().count() > 60 {
+        let cut: String = text.chars().take(57).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+/// Translates every error of one payload.
+pub fn translate_all<'e, 'i: 'e>(
+    cx: &Context<'_>,
+    errors: impl Iterator<Item = &'e ValidationError<'i>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for error in errors {
+        translate(cx, error, out);
+    }
+}
+
+fn keyword_uri(error: &ValidationError<'_>) -> Option<String> {
+    error
+        .absolute_keyword_location()
+        .map(|u| u.as_str().to_string())
+}
+
+/// The schema node that carries the failing keyword (the keyword's parent).
+fn owner_node(cx: &Context<'_>, keyword_uri: &str) -> Option<&'static Value> {
+    cx.graph.owner(keyword_uri).map(|info| info.node)
+}
+
+fn severity_and_source(cx: &Context<'_>, keyword_uri: Option<&str>) -> (Severity, Source) {
+    let facts = keyword_uri
+        .and_then(|u| cx.graph.owner(u))
+        .map(|info| &info.facts);
+    (
+        facts.and_then(|f| f.severity).unwrap_or(Severity::Error),
+        facts.and_then(|f| f.source).unwrap_or(Source::Provider),
+    )
+}
+
+/// "Sandeza allows" / "WhatsApp allows".
+fn who(cx: &Context<'_>, source: Source) -> &'static str {
+    match source {
+        Source::Platform => "WhatsApp",
+        Source::Provider => cx.endpoint.provider_display(),
+    }
+}
+
+fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagnostic>) {
+    let ptr = error.instance_path().as_str().to_string();
+    let uri = keyword_uri(error);
+    let (severity, source) = severity_and_source(cx, uri.as_deref());
+    let field = field_label(&ptr);
+    let owner = who(cx, source);
+    let node = uri.as_deref().and_then(|u| owner_node(cx, u));
+    let description_help = uri
+        .as_deref()
+        .and_then(|u| cx.graph.owner(u))
+        .and_then(|info| info.facts.description)
+        .map(str::to_string);
+
+    let make = |rule: &str, pointer: String, message: String| {
+        let mut d = Diagnostic::new(rule, severity, pointer, message).with_source(source);
+        d.schema_pointer = uri.clone();
+        d
+    };
+
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default().to_string();
+            let child = pointer::join(&ptr, &name);
+            let described = node
+                .and_then(|n| n.get("properties"))
+                .and_then(|p| p.get(&name))
+                .map(|s| resolve_description(cx, s));
+            let container = if ptr.is_empty() {
+                "the payload".to_string()
+            } else {
+                format!("`{}`", pointer::display_path(&ptr))
+            };
+            let mut d = make(
+                "required",
+                child,
+                format!("`{name}` is required in {container} and is missing"),
+            );
+            d.help = Some(match described {
+                Some(Some(text)) => format!("add `{name}`: {}", first_sentence(&text)),
+                _ => format!("add `{name}`"),
+            });
+            out.push(d);
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known: Vec<String> = node
+                .and_then(|n| n.get("properties"))
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            let container = if ptr.is_empty() {
+                "the payload".to_string()
+            } else {
+                format!("`{}`", pointer::display_path(&ptr))
+            };
+            for name in unexpected {
+                let mut d = make(
+                    "additional-properties",
+                    pointer::join(&ptr, name),
+                    format!("unknown field `{name}` in {container}; {owner} does not accept it"),
+                );
+                let unused: Vec<&str> = known
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|k| cx.payload.pointer(&pointer::join(&ptr, k)).is_none())
+                    .collect();
+                d.help = Some(
+                    match crate::engine::text::suggest::closest(
+                        name,
+                        known.iter().map(String::as_str),
+                    ) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if known.is_empty() => "remove it".to_string(),
+                        None => format!(
+                            "remove it; the fields {} accepts here are {}",
+                            owner,
+                            list_code(
+                                unused.iter().copied().chain(
+                                    known
+                                        .iter()
+                                        .map(String::as_str)
+                                        .filter(|k| !unused.contains(k))
+                                )
+                            )
+                        ),
+                    },
+                );
+                out.push(d);
+            }
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => article(&t.to_string()),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| article(&t.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            let actual = cx.payload.pointer(&ptr).map_or("nothing", type_phrase);
+            let mut d = make(
+                "type",
+                ptr.clone(),
+                format!(
+                    "{field} must be {expected}, not {actual} ({})",
+                    cx.shown(&ptr)
+                ),
+            );
+            if let Some(Value::String(s)) = cx.payload.pointer(&ptr) {
+                if expected.contains("integer") || expected.contains("number") {
+                    if s.trim().parse::<f64>().is_ok() && !cx.is_secret(&ptr) {
+                        d.help = Some(format!("send the number without quotes: {}", s.trim()));
+                    }
+                } else if expected.contains("boolean") && matches!(s.as_str(), "true" | "false") {
+                    d.help = Some(format!("send the boolean without quotes: {s}"));
+                }
+            }
+            out.push(d);
+        }
+        ValidationErrorKind::Enum { options } => {
+            let allowed: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(|v| v.to_string()).collect())
+                .unwrap_or_default();
+            let mut d = make(
+                "enum",
+                ptr.clone(),
+                format!(
+                    "{field} is {}; {owner} accepts {}",
+                    cx.shown(&ptr),
+                    one_of_phrase(&allowed)
+                ),
+            );
+            d.help = enum_help(cx, &ptr, options);
+            out.push(d);
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            let mut d = make(
+                "const",
+                ptr.clone(),
+                format!("{field} is {}; it must be {expected_value}", cx.shown(&ptr)),
+            );
+            d.help = enum_help(cx, &ptr, &Value::Array(vec![(**expected_value).clone()]));
+            out.push(d);
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            let n = char_len(cx.payload.pointer(&ptr));
+            let mut d = make(
+                "max-length",
+                ptr.clone(),
+                format!("{field} is {n} characters; {owner} allows at most {limit}"),
+            );
+            d.help = Some(format!(
+                "shorten it by {} characters",
+                n.saturating_sub(*limit as usize)
+            ));
+            d.note = description_help;
+            out.push(d);
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            let n = char_len(cx.payload.pointer(&ptr));
+            let message = if n == 0 {
+                format!(
+                    "{field} is empty; {owner} requires at least {limit} character{}",
+                    plural(*limit)
+                )
+            } else {
+                format!("{field} is {n} characters; {owner} requires at least {limit}")
+            };
+            let mut d = make("min-length", ptr.clone(), message);
+            d.note = description_help;
+            out.push(d);
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            let mut d = make(
+                "pattern",
+                ptr.clone(),
+                format!(
+                    "{field} {} does not have the form {owner} expects (`{pattern}`)",
+                    cx.shown(&ptr)
+                ),
+            );
+            d.help = description_help.map(|t| first_sentence(&t));
+            out.push(d);
+        }
+        ValidationErrorKind::Format { format } => {
+            let what = match format.as_str() {
+                "email" => "an email address",
+                "uri" => "an absolute URL (with scheme, like https://…)",
+                "date-time" => "an ISO 8601 date-time with a time zone (2026-11-21T09:30:00+07:00)",
+                "date" => "a date (YYYY-MM-DD)",
+                other => other,
+            };
+            let mut d = make(
+                "format",
+                ptr.clone(),
+                format!("{field} {} is not {what}", cx.shown(&ptr)),
+            );
+            d.help = description_help.map(|t| first_sentence(&t));
+            out.push(d);
+        }
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            let exclusive = matches!(error.kind(), ValidationErrorKind::ExclusiveMaximum { .. });
+            let rule = if exclusive {
+                "exclusive-maximum"
+            } else {
+                "maximum"
+            };
+            let bound = if exclusive { "less than" } else { "at most" };
+            out.push(make(
+                rule,
+                ptr.clone(),
+                format!(
+                    "{field} is {}; {owner} allows {bound} {limit}",
+                    cx.shown(&ptr)
+                ),
+            ));
+        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            let exclusive = matches!(error.kind(), ValidationErrorKind::ExclusiveMinimum { .. });
+            let rule = if exclusive {
+                "exclusive-minimum"
+            } else {
+                "minimum"
+            };
+            let bound = if exclusive { "more than" } else { "at least" };
+            out.push(make(
+                rule,
+                ptr.clone(),
+                format!(
+                    "{field} is {}; {owner} requires {bound} {limit}",
+                    cx.shown(&ptr)
+                ),
+            ));
+        }
+        ValidationErrorKind::MaxItems { limit } => {
+            let n = cx
+                .payload
+                .pointer(&ptr)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            out.push(make(
+                "max-items",
+                ptr.clone(),
+                format!("{field} has {n} items; {owner} allows at most {limit}"),
+            ));
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            let n = cx
+                .payload
+                .pointer(&ptr)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let message = if n == 0 {
+                format!(
+                    "{field} is empty; {owner} requires at least {limit} item{}",
+                    plural(*limit)
+                )
+            } else {
+                format!(
+                    "{field} has {n} item{}; {owner} requires at least {limit}",
+                    plural(n as u64)
+                )
+            };
+            out.push(make("min-items", ptr.clone(), message));
+        }
+        ValidationErrorKind::UniqueItems => {
+            out.push(make(
+                "unique-items",
+                ptr.clone(),
+                format!("{field} has repeated items; {owner} requires every item to be different"),
+            ));
+        }
+        ValidationErrorKind::MaxProperties { limit } => {
+            out.push(make(
+                "max-properties",
+                ptr.clone(),
+                format!("{field} has too many fields; {owner} allows at most {limit}"),
+            ));
+        }
+        ValidationErrorKind::MinProperties { limit } => {
+            let mut d = make(
+                "min-properties",
+                ptr.clone(),
+                format!("{field} needs at least {limit} field{}", plural(*limit)),
+            );
+            d.help = description_help.map(|t| first_sentence(&t));
+            out.push(d);
+        }
+        ValidationErrorKind::Contains => {
+            out.push(make(
+                "contains",
+                ptr.clone(),
+                format!("{field} has no item of the kind {owner} requires"),
+            ));
+        }
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            one_of_miss(
+                cx,
+                error,
+                &ptr,
+                uri.as_deref(),
+                context,
+                severity,
+                source,
+                out,
+            );
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            let titles = uri
+                .as_deref()
+                .and_then(|u| cx.graph.branch(u))
+                .map(variant_titles)
+                .unwrap_or_default();
+            out.push(make(
+                "one-of",
+                ptr.clone(),
+                format!(
+                    "{field} fits more than one of the shapes {owner} accepts ({}); it must fit exactly one",
+                    titles.join(", ")
+                ),
+            ));
+        }
+        ValidationErrorKind::Not { .. } => {
+            let mut d = make(
+                "not",
+                ptr.clone(),
+                format!("{field} has a form {owner} does not accept"),
+            );
+            d.help = description_help.map(|t| first_sentence(&t));
+            out.push(d);
+        }
+        ValidationErrorKind::FalseSchema => {
+            out.push(make(
+                "additional-properties",
+                ptr.clone(),
+                format!("{field} is not allowed here"),
+            ));
+        }
+        ValidationErrorKind::PropertyNames { error } => {
+            translate(cx, error, out);
+        }
+        ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            for name in unexpected {
+                out.push(make(
+                    "unevaluated-properties",
+                    pointer::join(&ptr, name),
+                    format!("unknown field `{name}`; {owner} does not accept it"),
+                ));
+            }
+        }
+        other => {
+            let rule = match other {
+                ValidationErrorKind::MultipleOf { .. } => "multiple-of",
+                ValidationErrorKind::UnevaluatedItems { .. }
+                | ValidationErrorKind::AdditionalItems { .. } => "additional-items",
+                ValidationErrorKind::ContentEncoding { .. } => "content-encoding",
+                ValidationErrorKind::ContentMediaType { .. } => "content-media-type",
+                ValidationErrorKind::Custom { .. } => "schema",
+                _ => "schema",
+            };
+            let text = if cx.is_secret(&ptr) {
+                error.masked_with("[redacted]").to_string()
+            } else {
+                error.to_string()
+            };
+            out.push(make(rule, ptr.clone(), format!("{field}: {text}")));
+        }
+    }
+}
+
+/// Reports a `oneOf`/`anyOf` miss as the errors of the variant the payload
+/// meant: the one its discriminator names, else the closest by error count.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the parts are distinct"
+)]
+fn one_of_miss(
+    cx: &Context<'_>,
+    error: &ValidationError<'_>,
+    ptr: &str,
+    uri: Option<&str>,
+    context: &[Vec<ValidationError<'static>>],
+    severity: Severity,
+    source: Source,
+    out: &mut Vec<Diagnostic>,
+) {
+    let field = field_label(ptr);
+    let branch = uri.and_then(|u| cx.graph.branch(u).map(|b| (u, b)));
+    let instance = cx.payload.pointer(ptr);
+    if let (Some((u, branch)), Some(instance)) = (branch, instance) {
+        if let Some((property, values)) = &branch.discriminator {
+            let disc = Discriminator { property, values };
+            match instance.get(disc.property) {
+                Some(value) => {
+                    if let Some(index) = disc.values.iter().position(|vs| vs.contains(value)) {
+                        if let Some(errors) = context.get(index) {
+                            translate_all(cx, errors.iter(), out);
+                            return;
+                        }
+                    }
+                    let allowed: Vec<String> = disc
+                        .values
+                        .iter()
+                        .flatten()
+                        .map(|v| v.to_string())
+                        .collect();
+                    let at = pointer::join(ptr, disc.property);
+                    let mut d = Diagnostic::new(
+                        "enum",
+                        severity,
+                        at.clone(),
+                        format!(
+                            "`{}` is {}; {} accepts {}",
+                            disc.property,
+                            cx.shown(&at),
+                            who(cx, source),
+                            one_of_phrase(&allowed)
+                        ),
+                    )
+                    .with_source(source);
+                    d.help = enum_help(
+                        cx,
+                        &at,
+                        &Value::Array(disc.values.iter().flatten().cloned().collect()),
+                    );
+                    d.schema_pointer = Some(u.to_string());
+                    out.push(d);
+                    return;
+                }
+                None if instance.is_object() => {
+                    let allowed: Vec<String> = disc
+                        .values
+                        .iter()
+                        .flatten()
+                        .map(|v| v.to_string())
+                        .collect();
+                    let mut d = Diagnostic::new(
+                        "required",
+                        severity,
+                        pointer::join(ptr, disc.property),
+                        format!(
+                            "`{}` is required in {} and is missing: it says which kind of {} this is",
+                            disc.property,
+                            if ptr.is_empty() { "the payload".to_string() } else { format!("`{}`", pointer::display_path(ptr)) },
+                            pointer::field_name(ptr)
+                        ),
+                    )
+                    .with_source(source)
+                    .with_help(format!("add `{}` with one of {}", disc.property, allowed.join(", ")));
+                    d.schema_pointer = Some(u.to_string());
+                    out.push(d);
+                    return;
+                }
+                None => {}
+            }
+        }
+        // No discriminator: the variant the payload got furthest into.
+        let scored: Vec<(usize, usize)> = context
+            .iter()
+            .enumerate()
+            .map(|(i, errors)| (i, badness(ptr, errors)))
+            .collect();
+        if let Some(&(best, best_score)) = scored.iter().min_by_key(|(_, s)| *s) {
+            let ties = scored.iter().filter(|(_, s)| *s == best_score).count();
+            if ties == 1 {
+                if let Some(errors) = context.get(best) {
+                    translate_all(cx, errors.iter(), out);
+                    return;
+                }
+            }
+        }
+        let titles = variant_titles(branch);
+        let mut d = Diagnostic::new(
+            "one-of",
+            severity,
+            ptr.to_string(),
+            format!(
+                "{field} ({}) fits none of the shapes {} accepts: {}",
+                short(instance),
+                who(cx, source),
+                titles.join("; ")
+            ),
+        )
+        .with_source(source);
+        let mut hints = Vec::new();
+        for (title, errors) in titles.iter().zip(context) {
+            let mut sub = Vec::new();
+            translate_all(cx, errors.iter().take(1), &mut sub);
+            if let Some(first) = sub.first() {
+                hints.push(format!("as {title}: {}", first.message));
+            }
+        }
+        if !hints.is_empty() {
+            d.help = Some(hints.join("; "));
+        }
+        d.schema_pointer = Some(u.to_string());
+        out.push(d);
+        return;
+    }
+    let mut d = Diagnostic::new(
+        "one-of",
+        severity,
+        ptr.to_string(),
+        format!("{field}: {error}"),
+    )
+    .with_source(source);
+    d.schema_pointer = uri.map(str::to_string);
+    out.push(d);
+}
+
+/// How far a payload is from a variant: errors at the `oneOf`'s own level
+/// (wrong type, unknown or missing fields) weigh more than deeper ones.
+fn badness(ptr: &str, errors: &[ValidationError<'static>]) -> usize {
+    errors
+        .iter()
+        .map(|e| {
+            let shallow = e.instance_path().as_str() == ptr;
+            match e.kind() {
+                ValidationErrorKind::Type { .. } if shallow => 100,
+                ValidationErrorKind::AdditionalProperties { unexpected } if shallow => {
+                    10 * unexpected.len()
+                }
+                ValidationErrorKind::Required { .. } if shallow => 10,
+                ValidationErrorKind::Constant { .. } | ValidationErrorKind::Enum { .. } => 5,
+                _ => 1,
+            }
+        })
+        .sum()
+}
+
+/// A discriminator of a branch, borrowed from the graph.
+struct Discriminator<'g> {
+    property: &'g str,
+    values: &'g [Vec<Value>],
+}
+
+fn variant_titles(branch: &crate::engine::facts::graph::Branch) -> Vec<String> {
+    branch.variants.iter().map(|v| v.title.clone()).collect()
+}
+
+/// A property schema's description, following a `$ref` if it has none itself.
+fn resolve_description(cx: &Context<'_>, schema: &Value) -> Option<String> {
+    if let Some(d) = schema.get("description").and_then(Value::as_str) {
+        return Some(d.to_string());
+    }
+    cx.graph
+        .info(schema)?
+        .ref_target?
+        .get("description")?
+        .as_str()
+        .map(str::to_string)
+}
+
+fn enum_help(cx: &Context<'_>, ptr: &str, options: &Value) -> Option<String> {
+    if cx.is_secret(ptr) {
+        return None;
+    }
+    let given = cx.payload.pointer(ptr)?;
+    let opts = options.as_array()?;
+    // Same text, other casing or type: say exactly what to send.
+    for o in opts {
+        match (given, o) {
+            (Value::String(g), Value::String(s)) if g.eq_ignore_ascii_case(s) || g.trim() == s => {
+                return Some(format!("write it as \"{s}\""));
+            }
+            (Value::String(g), Value::Number(n)) if g.trim() == n.to_string() => {
+                return Some(format!("send the number without quotes: {n}"));
+            }
+            (Value::Number(n), Value::String(s)) if n.to_string() == *s => {
+                return Some(format!("send it as a string: \"{s}\""));
+            }
+            _ => {}
+        }
+    }
+    let given = given.as_str()?;
+    let names: Vec<&str> = opts.iter().filter_map(Value::as_str).collect();
+    crate::engine::text::suggest::closest(given, names).map(|s| format!("did you mean \"{s}\"?"))
+}
+
+fn one_of_phrase(allowed: &[String]) -> String {
+    match allowed.len() {
+        0 => "no value here".to_string(),
+        1 => format!("only {}", allowed[0]),
+        _ => format!("one of {}", allowed.join(", ")),
+    }
+}
+
+fn list_code<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn char_len(value: Option<&Value>) -> usize {
+    value
+        .and_then(Value::as_str)
+        .map_or(0, |s| s.chars().count())
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "array" | "object" | "integer" => format!("an {type_name}"),
+        "null" => "null".to_string(),
+        other => format!("a {other}"),
+    }
+}
+
+/// "a string", "a number", … for the value a payload has.
+pub fn type_phrase(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The first sentence of a description, for a help line (lowercased at the
+/// start unless it starts with an acronym such as "URL" or "SHA-256").
+pub fn first_sentence(text: &str) -> String {
+    let cut = text
+        .char_indices()
+        .find(|&(i, c)| c == '.' && text[i + 1..].starts_with(' '))
+        .map_or(text, |(i, _)| &text[..i]);
+    let cut = cut.trim_end_matches('.');
+    let mut chars = cut.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            let mut out: String = first.to_lowercase().collect();
+            out.push_str(&cut[first.len_utf8()..]);
+            out
+        }
+        _ => cut.to_string(),
+    }
+}

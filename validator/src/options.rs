@@ -1,0 +1,42 @@
+//! How a run is configured: rule levels and the Sandeza password.
+
+use crate::Diagnostic;
+use std::collections::HashMap;
+
+/// A configured severity for a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Report as an error.
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Do not report.
+    Off,
+}
+
+/// Options for a validation run.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Options {
+    /// Severity overrides by rule name.
+    pub levels: HashMap<String, Level>,
+    /// The Sandeza account password: when set, `signature` is checked to equal
+    /// sha256(username + password + time). Never printed.
+    pub sandeza_password: Option<String>,
+}
+
+impl Options {
+    /// The configured level of a rule, if any.
+    pub fn level(&self, rule: &str) -> Option<Level> {
+        self.levels.get(rule).copied()
+    }
+
+    /// Applies the configured levels to findings made outside the library
+    /// (a file too large to read, say): `off` drops a finding, `error` and
+    /// `warning` set its severity.
+    pub fn apply_levels(&self, diagnostics: &mut Vec<Diagnostic>) {
+        crate::engine::pipeline::apply_levels(diagnostics, self);
+    }
+}
