@@ -40,11 +40,11 @@ fn main() {
     };
     let elapsed = started.elapsed();
     // Rewrite only on change, so an unchanged schema set does not recompile the crate.
-    if std::fs::read_to_string(&out).ok().as_deref() != Some(source.as_str()) {
-        if let Err(e) = std::fs::write(&out, source) {
-            eprintln!("writing {}: {e}", out.display());
-            std::process::exit(1);
-        }
+    if std::fs::read_to_string(&out).ok().as_deref() != Some(source.as_str())
+        && let Err(e) = std::fs::write(&out, source)
+    {
+        eprintln!("writing {}: {e}", out.display());
+        std::process::exit(1);
     }
     // Visible with `cargo build -vv`; the README quotes this number.
     eprintln!(

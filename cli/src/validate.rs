@@ -77,6 +77,13 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     for path in &paths {
         input::collect(path, &mut inputs);
     }
+    let before = inputs.len();
+    if args.only_mapped {
+        inputs.retain(|i| {
+            !matches!(i, Input::File(_) | Input::Stream(_)) || endpoint_of(&run, i).is_some()
+        });
+    }
+    let skipped = before - inputs.len();
 
     let format = match args.format {
         FormatArg::Text => Format::Text,
@@ -93,6 +100,7 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         }
     };
     let mut renderer = Renderer::new(format, color, out);
+    renderer.skipped(skipped);
     let mut problems = Vec::new();
     let mut rest = inputs.as_slice();
     while let Some(first) = rest.first() {

@@ -108,7 +108,7 @@ pub fn number_words(n: u64) -> String {
     }
     if n < 100 {
         let t = TENS.get((n / 10) as usize).copied().unwrap_or("");
-        return if n % 10 == 0 {
+        return if n.is_multiple_of(10) {
             t.to_string()
         } else {
             format!("{t} {}", number_words(n % 10))

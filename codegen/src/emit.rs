@@ -202,10 +202,8 @@ impl<'a> Emitter<'a> {
                         self_loops_value.insert(id);
                     }
                 }
-                if by_value {
-                    if let Some(a) = adj_value.get_mut(id) {
-                        a.push(to);
-                    }
+                if by_value && let Some(a) = adj_value.get_mut(id) {
+                    a.push(to);
                 }
                 if let Some(a) = adj_any.get_mut(id) {
                     a.push(to);

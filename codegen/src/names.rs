@@ -85,11 +85,11 @@ fn resolve(cands: &[Vec<String>], file: &str, pointer: &str) -> Result<Vec<Strin
         for group in clashes {
             for i in group {
                 let len = cands.get(i).map_or(0, Vec::len);
-                if let Some(x) = idx.get_mut(i) {
-                    if *x + 1 < len {
-                        *x += 1;
-                        moved = true;
-                    }
+                if let Some(x) = idx.get_mut(i)
+                    && *x + 1 < len
+                {
+                    *x += 1;
+                    moved = true;
                 }
             }
         }
@@ -120,10 +120,10 @@ pub(crate) fn field_names(raws: &[String]) -> Vec<String> {
         if counts.get(b.as_str()).copied().unwrap_or(0) > 1 {
             // The member already spelled in snake_case keeps the plain name;
             // the others say which spelling they are (`sending_mode_camel`).
-            if raw != b {
-                if let Some(o) = out.get_mut(i) {
-                    *o = format!("{b}_{}", case::style_suffix(raw));
-                }
+            if raw != b
+                && let Some(o) = out.get_mut(i)
+            {
+                *o = format!("{b}_{}", case::style_suffix(raw));
             }
         }
     }
@@ -133,10 +133,11 @@ pub(crate) fn field_names(raws: &[String]) -> Vec<String> {
         *seen.entry(n.clone()).or_default() += 1;
     }
     for (i, raw) in raws.iter().enumerate() {
-        if let Some(o) = out.get_mut(i) {
-            if seen.get(o.as_str()).copied().unwrap_or(0) > 1 && raw != o {
-                *o = case::exact_snake(raw);
-            }
+        if let Some(o) = out.get_mut(i)
+            && seen.get(o.as_str()).copied().unwrap_or(0) > 1
+            && raw != o
+        {
+            *o = case::exact_snake(raw);
         }
     }
     out

@@ -639,29 +639,30 @@ impl<'a> Parser<'a> {
             }
         }
         for key in ["oneOf", "anyOf"] {
-            if let Some(Value::Array(bs)) = node.map.get(key) {
-                if bs.len() == 2 && node.map.keys().all(|k| k == key || is_annotation(k)) {
-                    let is_null = |b: &Value| {
-                        b.get("type").is_some_and(|t| t == "null")
-                            && b.as_object()
-                                .is_some_and(|m| m.keys().all(|k| k == "type" || is_annotation(k)))
+            if let Some(Value::Array(bs)) = node.map.get(key)
+                && bs.len() == 2
+                && node.map.keys().all(|k| k == key || is_annotation(k))
+            {
+                let is_null = |b: &Value| {
+                    b.get("type").is_some_and(|t| t == "null")
+                        && b.as_object()
+                            .is_some_and(|m| m.keys().all(|k| k == "type" || is_annotation(k)))
+                };
+                if let (Some(a), Some(b)) = (bs.first(), bs.get(1)) {
+                    let (other, idx) = if is_null(a) {
+                        (b, 1)
+                    } else if is_null(b) {
+                        (a, 0)
+                    } else {
+                        continue;
                     };
-                    if let (Some(a), Some(b)) = (bs.first(), bs.get(1)) {
-                        let (other, idx) = if is_null(a) {
-                            (b, 1)
-                        } else if is_null(b) {
-                            (a, 0)
-                        } else {
-                            continue;
-                        };
-                        let mut n = self.child_node(node, other, &format!("{key}/{idx}"))?;
-                        if !n.map.contains_key("description") {
-                            if let Some(d) = node.map.get("description") {
-                                n.map.insert("description".into(), d.clone());
-                            }
-                        }
-                        return Ok(Some(n));
+                    let mut n = self.child_node(node, other, &format!("{key}/{idx}"))?;
+                    if !n.map.contains_key("description")
+                        && let Some(d) = node.map.get("description")
+                    {
+                        n.map.insert("description".into(), d.clone());
                     }
+                    return Ok(Some(n));
                 }
             }
         }
@@ -711,15 +712,15 @@ impl<'a> Parser<'a> {
         };
         let min = as_usize(node.map.get("minItems")).unwrap_or(0);
         let max = as_usize(node.map.get("maxItems"));
-        if let Some(max) = max {
-            if max < min {
-                return Err(self.err(
-                    ErrorKind::Contradiction,
-                    node.doc,
-                    &node.ptr,
-                    format!("maxItems {max} is below minItems {min}"),
-                ));
-            }
+        if let Some(max) = max
+            && max < min
+        {
+            return Err(self.err(
+                ErrorKind::Contradiction,
+                node.doc,
+                &node.ptr,
+                format!("maxItems {max} is below minItems {min}"),
+            ));
         }
         let advisory_max = as_usize(node.map.get("x-soft-maxItems"));
         let advisory_min = as_usize(node.map.get("x-soft-minItems"));
@@ -805,15 +806,15 @@ impl<'a> Parser<'a> {
             advisory_minimum: num("x-soft-minimum")?.or(num("x-soft-exclusiveMinimum")?),
             advisory_maximum: num("x-soft-maximum")?.or(num("x-soft-exclusiveMaximum")?),
         };
-        if let (Some(a), Some(b)) = (spec.minimum, spec.maximum) {
-            if b < a {
-                return Err(self.err(
-                    ErrorKind::Contradiction,
-                    node.doc,
-                    &node.ptr,
-                    "maximum is below minimum",
-                ));
-            }
+        if let (Some(a), Some(b)) = (spec.minimum, spec.maximum)
+            && b < a
+        {
+            return Err(self.err(
+                ErrorKind::Contradiction,
+                node.doc,
+                &node.ptr,
+                "maximum is below minimum",
+            ));
         }
         Ok(spec)
     }
@@ -825,19 +826,19 @@ impl<'a> Parser<'a> {
             let Some(iff) = c.get("if").and_then(Value::as_object) else {
                 continue;
             };
-            if iff.get("type").is_some_and(|t| t == "string") {
-                if let Some(then) = c.get("then").and_then(Value::as_object) {
-                    if let Some(p) = then.get("pattern").and_then(Value::as_str) {
-                        if !spec.patterns.iter().any(|q| q == p) {
-                            spec.patterns.push(p.to_string());
-                        }
-                    }
-                    if let Some(n) = as_usize(then.get("maxLength")) {
-                        spec.max_length = Some(spec.max_length.map_or(n, |m| m.min(n)));
-                    }
-                    if let Some(n) = as_usize(then.get("minLength")) {
-                        spec.min_length = spec.min_length.max(n);
-                    }
+            if iff.get("type").is_some_and(|t| t == "string")
+                && let Some(then) = c.get("then").and_then(Value::as_object)
+            {
+                if let Some(p) = then.get("pattern").and_then(Value::as_str)
+                    && !spec.patterns.iter().any(|q| q == p)
+                {
+                    spec.patterns.push(p.to_string());
+                }
+                if let Some(n) = as_usize(then.get("maxLength")) {
+                    spec.max_length = Some(spec.max_length.map_or(n, |m| m.min(n)));
+                }
+                if let Some(n) = as_usize(then.get("minLength")) {
+                    spec.min_length = spec.min_length.max(n);
                 }
             }
         }
@@ -850,28 +851,28 @@ impl<'a> Parser<'a> {
             ..node
         };
         self.check_keywords(&node)?;
-        if let Some(r) = node.map.get("$ref") {
-            if node.map.keys().all(|k| k == "$ref" || is_annotation(k)) {
-                let r = r.as_str().ok_or_else(|| {
-                    self.err(
-                        ErrorKind::Json,
-                        node.doc,
-                        &node.ptr,
-                        "`$ref` must be a string",
-                    )
-                })?;
-                let loc = self
-                    .set
-                    .resolve(node.doc, &format!("{}/$ref", node.ptr), r)?;
-                return Ok(Kind::Alias(self.named(&loc)?));
-            }
+        if let Some(r) = node.map.get("$ref")
+            && node.map.keys().all(|k| k == "$ref" || is_annotation(k))
+        {
+            let r = r.as_str().ok_or_else(|| {
+                self.err(
+                    ErrorKind::Json,
+                    node.doc,
+                    &node.ptr,
+                    "`$ref` must be a string",
+                )
+            })?;
+            let loc = self
+                .set
+                .resolve(node.doc, &format!("{}/$ref", node.ptr), r)?;
+            return Ok(Kind::Alias(self.named(&loc)?));
         }
         if node.map.contains_key("$ref") || node.map.contains_key("allOf") {
             let merged = self.merge(&node)?;
-            if let Some(r) = residual(&merged.map) {
-                if let Some(t) = self.ir.types.get_mut(id) {
-                    t.residual = Some(r);
-                }
+            if let Some(r) = residual(&merged.map)
+                && let Some(t) = self.ir.types.get_mut(id)
+            {
+                t.residual = Some(r);
             }
             return self.kind(merged, id);
         }
@@ -997,16 +998,15 @@ impl<'a> Parser<'a> {
         for (i, (raw, sub)) in props.iter().enumerate() {
             let child = self.child_node(node, sub, &format!("properties/{}", escape(raw)))?;
             let mut doc = desc(&child.map);
-            if doc.is_none() {
-                if let Some(r) = child.map.get("$ref").and_then(Value::as_str) {
-                    if let Ok(loc) = self.set.resolve(child.doc, &child.ptr, r) {
-                        doc = self
-                            .set
-                            .node(&loc)
-                            .and_then(Value::as_object)
-                            .and_then(desc);
-                    }
-                }
+            if doc.is_none()
+                && let Some(r) = child.map.get("$ref").and_then(Value::as_str)
+                && let Ok(loc) = self.set.resolve(child.doc, &child.ptr, r)
+            {
+                doc = self
+                    .set
+                    .node(&loc)
+                    .and_then(Value::as_object)
+                    .and_then(desc);
             }
             let mut ctx = self.child_ctx(id, &case::pascal(raw));
             if let NameHint::Child { alt, .. } = &mut ctx.hint {
@@ -1237,12 +1237,12 @@ impl<'a> Parser<'a> {
                 let mut candidates = Vec::new();
                 candidates.extend(variant_names.get(i).cloned().flatten());
                 let keys: Vec<String> = tags.iter().map(group_key).collect();
-                if keys.windows(2).all(|w| w.first() == w.get(1)) {
-                    if let Some(t) = tags.first() {
-                        let text = value_text(t);
-                        if text.chars().any(|c| c.is_ascii_alphabetic()) {
-                            candidates.push(case::pascal(&text));
-                        }
+                if keys.windows(2).all(|w| w.first() == w.get(1))
+                    && let Some(t) = tags.first()
+                {
+                    let text = value_text(t);
+                    if text.chars().any(|c| c.is_ascii_alphabetic()) {
+                        candidates.push(case::pascal(&text));
                     }
                 }
                 candidates.extend(stripped.get(i).cloned().flatten());

@@ -205,3 +205,44 @@ fn every_rule_is_documented_and_has_both_kinds_of_case() {
         );
     }
 }
+
+/// Rule docs are Markdown files beside each rule (`include_str!`), never
+/// long string literals in the rule's code; a summary is one line.
+#[test]
+fn rule_docs_are_markdown_files() {
+    fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rs_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    rs_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine/rules"),
+        &mut files,
+    );
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(
+            !text.contains("docs: \""),
+            "{}: a rule's docs belong in a Markdown file beside it",
+            file.display()
+        );
+        for line in text.lines() {
+            if let Some(summary) = line.trim().strip_prefix("summary: \"") {
+                assert!(
+                    summary.chars().count() <= 200,
+                    "{}: a summary over 200 characters",
+                    file.display()
+                );
+            }
+        }
+    }
+    for info in preflight::rules::all() {
+        assert!(info.summary.chars().count() <= 200, "{}", info.name);
+    }
+}

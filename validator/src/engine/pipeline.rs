@@ -198,10 +198,10 @@ fn clip_quotes(d: &mut Diagnostic) {
         .into_iter()
         .flatten()
     {
-        if text.len() > QUOTE_CHARS {
-            if let Some(clipped) = clipped(text) {
-                *text = clipped;
-            }
+        if text.len() > QUOTE_CHARS
+            && let Some(clipped) = clipped(text)
+        {
+            *text = clipped;
         }
     }
 }
@@ -517,7 +517,7 @@ mod tests {
     }
 }
 
-/// What [`check_bytes`] found in one payload.
+/// What [`crate::check`] found in one payload.
 #[derive(Debug, Clone)]
 pub struct Checked {
     /// The endpoint the payload was checked as: the one given, or the one its

@@ -509,11 +509,11 @@ fn one_of_miss(
             let disc = Discriminator { property, values };
             match instance.get(disc.property) {
                 Some(value) => {
-                    if let Some(index) = disc.values.iter().position(|vs| vs.contains(value)) {
-                        if let Some(errors) = context.get(index) {
-                            translate_all(cx, errors.iter(), out);
-                            return;
-                        }
+                    if let Some(index) = disc.values.iter().position(|vs| vs.contains(value))
+                        && let Some(errors) = context.get(index)
+                    {
+                        translate_all(cx, errors.iter(), out);
+                        return;
                     }
                     let allowed: Vec<String> = disc
                         .values
@@ -579,11 +579,11 @@ fn one_of_miss(
             .collect();
         if let Some(&(best, best_score)) = scored.iter().min_by_key(|(_, s)| *s) {
             let ties = scored.iter().filter(|(_, s)| *s == best_score).count();
-            if ties == 1 {
-                if let Some(errors) = context.get(best) {
-                    translate_all(cx, errors.iter(), out);
-                    return;
-                }
+            if ties == 1
+                && let Some(errors) = context.get(best)
+            {
+                translate_all(cx, errors.iter(), out);
+                return;
             }
         }
         let titles = variant_titles(branch);

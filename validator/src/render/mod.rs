@@ -197,6 +197,10 @@ pub struct Summary {
     /// absent from the JSON when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub unreadable: usize,
+    /// Files left out on purpose (`--only-mapped`: no endpoint mapped to
+    /// them); absent from the JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -308,6 +312,11 @@ impl<W: Write> Renderer<W> {
         self.summary.count(&finding.diagnostic);
         let path = self.current.as_deref().unwrap_or("");
         self.sink.finding(&mut self.out, path, finding)
+    }
+
+    /// Adds `n` to the files left out on purpose.
+    pub fn skipped(&mut self, n: usize) {
+        self.summary.skipped += n;
     }
 
     /// Adds `n` to the payloads checked.

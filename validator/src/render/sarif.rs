@@ -75,7 +75,6 @@ impl Sarif {
         let tool = json!({ "driver": {
             "name": "preflight",
             "version": env!("CARGO_PKG_VERSION"),
-            "informationUri": env!("CARGO_PKG_REPOSITORY"),
             "rules": rules,
         }});
         write!(

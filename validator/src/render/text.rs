@@ -88,7 +88,7 @@ impl Sink for Text {
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         let p = &self.paint;
-        let counts = format!(
+        let mut counts = format!(
             "{} error{}, {} warning{} in {} file{} ({} payload{})",
             s.errors,
             plural(s.errors),
@@ -99,6 +99,13 @@ impl Sink for Text {
             s.payloads,
             plural(s.payloads)
         );
+        if s.skipped > 0 {
+            counts.push_str(&format!(
+                "; {} file{} skipped (no endpoint mapped)",
+                s.skipped,
+                plural(s.skipped)
+            ));
+        }
         if s.unreadable > 0 {
             writeln!(
                 out,

@@ -115,15 +115,14 @@ pub fn from_value<T: DeserializeOwned>(endpoint: &str, value: Value) -> Result<T
         Err(e) => {
             let mut pointer = String::new();
             let mut message = e.to_string();
-            if let Ok(report) = crate::validate_value(endpoint, &value) {
-                if let Some(d) = report
+            if let Ok(report) = crate::validate_value(endpoint, &value)
+                && let Some(d) = report
                     .diagnostics
                     .iter()
                     .find(|d| d.severity == crate::Severity::Error)
-                {
-                    pointer.clone_from(&d.pointer);
-                    message = format!("{} ({e})", d.message);
-                }
+            {
+                pointer.clone_from(&d.pointer);
+                message = format!("{} ({e})", d.message);
             }
             Err(ParseError::Mismatch {
                 endpoint: endpoint.to_string(),
@@ -568,13 +567,13 @@ pub(crate) fn check_string<S: StringSpec>(s: &str) -> Result<(), ConstraintError
             format!("{len} characters; at least {} required", S::MIN_LENGTH),
         ));
     }
-    if let Some(max) = S::MAX_LENGTH {
-        if len > max {
-            return Err(ConstraintError::new(
-                S::NAME,
-                format!("{len} characters; at most {max} allowed"),
-            ));
-        }
+    if let Some(max) = S::MAX_LENGTH
+        && len > max
+    {
+        return Err(ConstraintError::new(
+            S::NAME,
+            format!("{len} characters; at most {max} allowed"),
+        ));
     }
     if S::PATTERNS.is_empty() && S::FORMAT.is_none() {
         return Ok(());
@@ -588,13 +587,13 @@ pub(crate) fn check_string<S: StringSpec>(s: &str) -> Result<(), ConstraintError
             ));
         }
     }
-    if let Some(f) = S::FORMAT {
-        if !keyword_ok("format", f, &value) {
-            return Err(ConstraintError::new(
-                S::NAME,
-                format!("{s:?} is not a valid {f}"),
-            ));
-        }
+    if let Some(f) = S::FORMAT
+        && !keyword_ok("format", f, &value)
+    {
+        return Err(ConstraintError::new(
+            S::NAME,
+            format!("{s:?} is not a valid {f}"),
+        ));
     }
     Ok(())
 }
@@ -723,25 +722,25 @@ pub trait NumberSpec {
 )]
 fn check_number<S: NumberSpec>(n: f64) -> Result<(), ConstraintError> {
     let fail = |m: String| Err(ConstraintError::new(S::NAME, m));
-    if let Some(min) = S::MINIMUM {
-        if n < min {
-            return fail(format!("{n} is below the minimum {min}"));
-        }
+    if let Some(min) = S::MINIMUM
+        && n < min
+    {
+        return fail(format!("{n} is below the minimum {min}"));
     }
-    if let Some(max) = S::MAXIMUM {
-        if n > max {
-            return fail(format!("{n} is above the maximum {max}"));
-        }
+    if let Some(max) = S::MAXIMUM
+        && n > max
+    {
+        return fail(format!("{n} is above the maximum {max}"));
     }
-    if let Some(min) = S::EXCLUSIVE_MINIMUM {
-        if n <= min {
-            return fail(format!("{n} must be above {min}"));
-        }
+    if let Some(min) = S::EXCLUSIVE_MINIMUM
+        && n <= min
+    {
+        return fail(format!("{n} must be above {min}"));
     }
-    if let Some(max) = S::EXCLUSIVE_MAXIMUM {
-        if n >= max {
-            return fail(format!("{n} must be below {max}"));
-        }
+    if let Some(max) = S::EXCLUSIVE_MAXIMUM
+        && n >= max
+    {
+        return fail(format!("{n} must be below {max}"));
     }
     if let Some(m) = S::MULTIPLE_OF {
         let q = n / m;

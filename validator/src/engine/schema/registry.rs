@@ -244,10 +244,10 @@ impl Registry {
     /// A validator for any schema node by absolute URI (a `oneOf` variant, an
     /// `if` branch), compiled once and cached.
     pub fn fragment_validator(&self, uri: &str) -> Option<Arc<jsonschema::Validator>> {
-        if let Ok(cache) = self.fragments.lock() {
-            if let Some(v) = cache.get(uri) {
-                return Some(Arc::clone(v));
-            }
+        if let Ok(cache) = self.fragments.lock()
+            && let Some(v) = cache.get(uri)
+        {
+            return Some(Arc::clone(v));
         }
         let compiled = Arc::new(self.compile(uri).ok()?);
         if let Ok(mut cache) = self.fragments.lock() {

@@ -155,16 +155,16 @@ fn judge<'s>(specs: &[&'s MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
     // `.webp` as an image is WhatsApp's warning (it takes it only as a sticker),
     // unless the provider's own list (not WhatsApp's) leaves it out: then it is
     // outside the provider's list, an error (below).
-    if ext == "webp" {
-        if let Some(&spec) = specs.iter().find(|s| {
+    if ext == "webp"
+        && let Some(&spec) = specs.iter().find(|s| {
             s.kind == "image"
                 && (s.source == Source::Platform || s.accepts("webp").is_none_or(|yes| yes))
-        }) {
-            return Some(Finding {
-                spec,
-                problem: Problem::Webp,
-            });
-        }
+        })
+    {
+        return Some(Finding {
+            spec,
+            problem: Problem::Webp,
+        });
     }
     let failing = |spec: &&&'s MediaSpec| spec.accepts(ext).is_some_and(|yes| !yes);
     let spec = *specs

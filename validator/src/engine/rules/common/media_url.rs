@@ -52,12 +52,13 @@ impl Rule for MediaUrl {
                 if !syntax_reported {
                     found.extend(syntax(field.pointer, item, url, &label_cell, owner, secret));
                 }
-                if let Ok(url) = url {
-                    if media::is_private_host(url.host) {
-                        let label: &str = &label_cell;
-                        let start = item.range.start
-                            + media::char_index(item.text, item.text.find(url.host).unwrap_or(0));
-                        found.push(
+                if let Ok(url) = url
+                    && media::is_private_host(url.host)
+                {
+                    let label: &str = &label_cell;
+                    let start = item.range.start
+                        + media::char_index(item.text, item.text.find(url.host).unwrap_or(0));
+                    found.push(
                             Diagnostic::warning(
                                 INFO.name,
                                 field.pointer,
@@ -69,7 +70,6 @@ impl Rule for MediaUrl {
                             .with_help("host the file where the internet can reach it (your CDN or public storage)")
                             .with_value_range(start..start + url.host.chars().count()),
                         );
-                    }
                 }
                 if let (Some(sep), true) = (separator, !syntax_reported) {
                     for (range, side) in

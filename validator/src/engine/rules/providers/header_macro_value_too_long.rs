@@ -41,14 +41,14 @@ impl Rule for HeaderMacroValueTooLong {
             if item.get("type").and_then(Value::as_str) == Some("static") {
                 continue;
             }
-            if let Some(field) = item.get("value").and_then(Value::as_str) {
-                if !fields.iter().any(|&(_, f, _)| f == field) {
-                    let key = item
-                        .get("key")
-                        .and_then(Value::as_str)
-                        .unwrap_or("the header macro");
-                    fields.push((i, field, key));
-                }
+            if let Some(field) = item.get("value").and_then(Value::as_str)
+                && !fields.iter().any(|&(_, f, _)| f == field)
+            {
+                let key = item
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .unwrap_or("the header macro");
+                fields.push((i, field, key));
             }
         }
         for (k, recipient) in recipients.iter().enumerate() {

@@ -68,10 +68,10 @@ impl Rule for BackupStatus {
         let expiries = cx.strings_with_format("sandeza-expiry-list");
         let mut parents: Vec<&str> = Vec::new();
         for (ptr, _) in statuses.iter().chain(expiries.iter()) {
-            if let Some(p) = crate::engine::text::pointer::parent(ptr) {
-                if !parents.contains(&p) {
-                    parents.push(p);
-                }
+            if let Some(p) = crate::engine::text::pointer::parent(ptr)
+                && !parents.contains(&p)
+            {
+                parents.push(p);
             }
         }
         for parent in parents {

@@ -124,9 +124,10 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            if let Some(max) = self.spec.max_parameters {
-                if n > max {
-                    self.error(
+            if let Some(max) = self.spec.max_parameters
+                && n > max
+            {
+                self.error(
                         seg.range.clone(),
                         format!(
                             "`{}` holds {count} parameters; a template {} takes {max}, and this is the {}",
@@ -136,8 +137,7 @@ impl<'a> Checker<'a> {
                         ),
                         format!("send one `type:=:value` in `{}`; body values go in `message`", self.field()),
                     );
-                    continue;
-                }
+                continue;
             }
             self.segment(seg, n);
         }
@@ -252,17 +252,15 @@ impl<'a> Checker<'a> {
         };
         let template_param =
             node.get("x-format").and_then(Value::as_str) == Some("whatsapp-template-param");
-        if template_param {
-            if let Some((range, what)) = bad_whitespace(value.text) {
-                let start = value.range.start;
-                self.push(
+        if template_param && let Some((range, what)) = bad_whitespace(value.text) {
+            let start = value.range.start;
+            self.push(
                     Severity::Error,
                     Source::Platform,
                     start + range.start..start + range.end,
                     format!("`{field}` parameter {n} contains {what}; WhatsApp rejects template parameters with a newline, a tab or more than 4 consecutive spaces"),
                     "replace it with a single space, or move the line break into the template text".to_string(),
                 );
-            }
         }
         if let Some(max) = node.get("maxLength").and_then(Value::as_u64) {
             let len = value.text.chars().count();
@@ -425,18 +423,16 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            if let Ok(v) = t.parse::<f64>() {
-                if v.abs() > limit {
-                    self.push(
-                        Severity::Warning,
-                        Source::Platform,
-                        piece.range.clone(),
-                        format!(
-                            "`{field}` parameter {n}: the {what} {t} is outside -{limit}…{limit}"
-                        ),
-                        "check the coordinates; latitude comes first, then longitude".to_string(),
-                    );
-                }
+            if let Ok(v) = t.parse::<f64>()
+                && v.abs() > limit
+            {
+                self.push(
+                    Severity::Warning,
+                    Source::Platform,
+                    piece.range.clone(),
+                    format!("`{field}` parameter {n}: the {what} {t} is outside -{limit}…{limit}"),
+                    "check the coordinates; latitude comes first, then longitude".to_string(),
+                );
             }
         }
     }

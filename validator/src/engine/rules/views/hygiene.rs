@@ -34,41 +34,41 @@ pub(crate) fn find_placeholder(text: &str) -> Option<(std::ops::Range<usize>, &'
     }
     let chars: Vec<char> = text.chars().collect();
     // {{ ... }}
-    if let Some(start) = find_seq(&chars, &['{', '{'], 0) {
-        if let Some(end) = find_seq(&chars, &['}', '}'], start + 2) {
-            return Some((start..end + 2, "value"));
-        }
+    if let Some(start) = find_seq(&chars, &['{', '{'], 0)
+        && let Some(end) = find_seq(&chars, &['}', '}'], start + 2)
+    {
+        return Some((start..end + 2, "value"));
     }
     // < ... > with a word inside (not an HTML-ish `<br>` in a message body, which
     // would have no space and be short; doc markers read like `<value from sprint>`).
-    if let Some(start) = chars.iter().position(|&c| c == '<') {
-        if let Some(len) = chars[start + 1..].iter().position(|&c| c == '>') {
-            let inner: String = chars[start + 1..start + 1 + len].iter().collect();
-            // A marker hugs its brackets (`<value from sprint>`); `a < b and c > d` does not.
-            if inner.len() >= 3
-                && (inner.contains(' ') || inner.contains('_'))
-                && !inner.contains('=')
-                && !inner.starts_with(' ')
-                && !inner.ends_with(' ')
-            {
-                return Some((start..start + len + 2, "value"));
-            }
+    if let Some(start) = chars.iter().position(|&c| c == '<')
+        && let Some(len) = chars[start + 1..].iter().position(|&c| c == '>')
+    {
+        let inner: String = chars[start + 1..start + 1 + len].iter().collect();
+        // A marker hugs its brackets (`<value from sprint>`); `a < b and c > d` does not.
+        if inner.len() >= 3
+            && (inner.contains(' ') || inner.contains('_'))
+            && !inner.contains('=')
+            && !inner.starts_with(' ')
+            && !inner.ends_with(' ')
+        {
+            return Some((start..start + len + 2, "value"));
         }
     }
     // [ ... ] doc markers like [nama pelanggan], [YOUR_TOKEN]
-    if let Some(start) = chars.iter().position(|&c| c == '[') {
-        if let Some(len) = chars[start + 1..].iter().position(|&c| c == ']') {
-            let inner: String = chars[start + 1..start + 1 + len].iter().collect();
-            let marker = inner.len() >= 3
-                && inner
-                    .chars()
-                    .all(|c| c.is_alphabetic() || c == ' ' || c == '_')
-                && (inner.contains('_')
-                    || inner.chars().all(|c| !c.is_lowercase() || c == ' ')
-                    || inner.contains(' '));
-            if marker && (inner.to_uppercase() == inner || inner.contains(' ')) {
-                return Some((start..start + len + 2, "value"));
-            }
+    if let Some(start) = chars.iter().position(|&c| c == '[')
+        && let Some(len) = chars[start + 1..].iter().position(|&c| c == ']')
+    {
+        let inner: String = chars[start + 1..start + 1 + len].iter().collect();
+        let marker = inner.len() >= 3
+            && inner
+                .chars()
+                .all(|c| c.is_alphabetic() || c == ' ' || c == '_')
+            && (inner.contains('_')
+                || inner.chars().all(|c| !c.is_lowercase() || c == ' ')
+                || inner.contains(' '));
+        if marker && (inner.to_uppercase() == inner || inner.contains(' ')) {
+            return Some((start..start + len + 2, "value"));
         }
     }
     // xxxx runs in numbers and ids: at least 3 x's next to digits, or 4+ anywhere in a token.

@@ -361,7 +361,7 @@ pub fn extension(path: &str) -> (Extension, Option<Range<usize>>) {
 /// A size in bytes as people write it: `2 MB`, `100 KB`.
 pub fn size(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if bytes >= MB && bytes % MB == 0 {
+    if bytes >= MB && bytes.is_multiple_of(MB) {
         format!("{} MB", bytes / MB)
     } else if bytes >= MB {
         format!("{:.1} MB", bytes as f64 / MB as f64)

@@ -1,0 +1,190 @@
+//! The README and `docs/` hold on a fresh clone: the headline output is what
+//! `preflight validate fixtures/` prints, the main job's summary is what it
+//! says, the config snippet is a valid config, the rule table and the rule
+//! reference are the registry's, and nothing points outside the repository.
+//!
+//! `PREFLIGHT_UPDATE_DOCS=1 cargo test -p preflight-cli --test docs` rewrites
+//! the generated parts (never under CI).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn preflight() -> Command {
+    let mut cmd = Command::cargo_bin("preflight").unwrap();
+    cmd.current_dir(root())
+        .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn readme() -> String {
+    std::fs::read_to_string(root().join("README.md")).unwrap()
+}
+
+fn updating() -> bool {
+    std::env::var_os("PREFLIGHT_UPDATE_DOCS").is_some() && std::env::var_os("CI").is_none()
+}
+
+/// The fenced block that follows the line `after` in the README.
+fn block_after(text: &str, after: &str) -> String {
+    let start = text
+        .find(after)
+        .unwrap_or_else(|| panic!("README lacks {after:?}"));
+    let rest = &text[start..];
+    let open = rest.find("```").unwrap();
+    let body = &rest[open..];
+    let first_newline = body.find('\n').unwrap();
+    let end = body[first_newline..].find("\n```").unwrap();
+    body[first_newline + 1..first_newline + end + 1].to_string()
+}
+
+#[test]
+fn the_headline_output_is_what_preflight_prints() {
+    let out = preflight()
+        .args(["validate", "fixtures/"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let block = block_after(&readme(), "## What it says");
+    let shown = block
+        .strip_prefix("$ preflight validate fixtures/\n")
+        .expect("the block starts with the command");
+    assert_eq!(shown, printed, "README's headline output is stale");
+}
+
+#[test]
+fn the_main_job_says_what_the_readme_says() {
+    let out = preflight()
+        .args(["validate", "examples/"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let last = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(
+        readme().contains(&format!("The first prints `{last}`")),
+        "README says otherwise than `{last}`"
+    );
+}
+
+#[test]
+fn the_config_snippet_is_a_valid_config() {
+    let toml = block_after(&readme(), "### `preflight.toml`");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("preflight.toml");
+    std::fs::write(&config, toml).unwrap();
+    preflight()
+        .args([
+            "validate",
+            "--config",
+            config.to_str().unwrap(),
+            "examples/oca",
+        ])
+        .assert()
+        .code(0);
+}
+
+/// Replaces the text between `start` and `end` markers, or checks it.
+fn generated(path: &Path, start: &str, end: &str, want: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let s = text
+        .find(start)
+        .unwrap_or_else(|| panic!("{} lacks {start}", path.display()));
+    let line_end = s + text[s..].find('\n').unwrap() + 1;
+    let e = text.find(end).unwrap();
+    let have = &text[line_end..e];
+    if have != want {
+        if updating() {
+            std::fs::write(path, format!("{}{want}{}", &text[..line_end], &text[e..])).unwrap();
+            return;
+        }
+        panic!(
+            "{} is stale between {start:?} and {end:?}; run PREFLIGHT_UPDATE_DOCS=1 cargo test -p preflight-cli --test docs",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn the_readme_rule_table_is_the_registry() {
+    generated(
+        &root().join("README.md"),
+        "<!-- rules-table:start",
+        "<!-- rules-table:end -->",
+        &preflight_cli::rules_table(),
+    );
+    // Every rule is in it, and nothing else.
+    let readme = readme();
+    for rule in preflight::rules::all().filter(|r| r.kind() != preflight::rules::RuleKind::Keyword)
+    {
+        assert!(
+            readme.contains(&format!("[`{}`]", rule.name)),
+            "{} is not in the README table",
+            rule.name
+        );
+    }
+}
+
+#[test]
+fn docs_rules_md_is_the_registry() {
+    let path = root().join("docs/rules.md");
+    let want = preflight_cli::rules_markdown();
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    if have != want {
+        if updating() {
+            std::fs::write(&path, want).unwrap();
+            return;
+        }
+        panic!(
+            "docs/rules.md is stale; run PREFLIGHT_UPDATE_DOCS=1 cargo test -p preflight-cli --test docs"
+        );
+    }
+    // `preflight rules --markdown` prints the same.
+    let out = preflight().args(["rules", "--markdown"]).output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), have);
+}
+
+#[test]
+fn the_docs_point_only_into_the_repository() {
+    for doc in [
+        "README.md",
+        "docs/design.md",
+        "docs/performance.md",
+        "docs/rules.md",
+    ] {
+        let text = std::fs::read_to_string(root().join(doc)).unwrap();
+        assert!(!text.contains("../"), "{doc} points outside the repository");
+        assert!(
+            !text.contains("preflight-rs"),
+            "{doc} names a repository that does not exist"
+        );
+        // Every relative link resolves.
+        for (i, _) in text.match_indices("](") {
+            let target = &text[i + 2..];
+            let target = &target[..target.find(')').unwrap()];
+            if target.starts_with("http") || target.starts_with('#') {
+                continue;
+            }
+            let file = target.split('#').next().unwrap();
+            let base = root().join(doc).parent().unwrap().to_path_buf();
+            assert!(
+                base.join(file).exists(),
+                "{doc} links to {target}, which does not exist"
+            );
+        }
+    }
+}
