@@ -146,29 +146,23 @@ fn supersede_wrong_kind(out: &mut Vec<Diagnostic>) {
     });
 }
 
-/// A value still holding a doc placeholder fails its pattern, format or enum
-/// only because it was never filled in: one mistake, one finding, so the
-/// placeholder finding stands and the keyword findings at the same place go.
+/// A value still holding a doc placeholder fails its pattern, format, enum,
+/// phone form or any rule on it only because it was never filled in: one
+/// mistake, one finding, so the placeholder finding stands and every other
+/// finding at the same place goes.
 fn supersede_placeholders(out: &mut Vec<Diagnostic>) {
     let placeholders: std::collections::HashSet<String> = out
         .iter()
-        .filter(|d| d.rule == "unfilled-placeholder")
+        .filter(|d| d.rule == "unfilled-placeholder" && d.severity == Severity::Error)
         .map(|d| d.pointer.clone())
         .collect();
     if placeholders.is_empty() {
         return;
     }
-    const CONSEQUENCES: &[&str] = &[
-        "pattern",
-        "format",
-        "enum",
-        "const",
-        "type",
-        "min-length",
-        "max-length",
-        "surrounding-whitespace",
-    ];
-    out.retain(|d| !(CONSEQUENCES.contains(&d.rule.as_str()) && placeholders.contains(&d.pointer)));
+    out.retain(|d| {
+        matches!(d.rule.as_str(), "unfilled-placeholder" | "duplicate-key")
+            || !placeholders.contains(&d.pointer)
+    });
 }
 
 /// Applies configured severities (`off` drops the finding).

@@ -65,8 +65,8 @@ pub(crate) struct HygieneString<'a> {
     pub pointer: String,
     /// The string.
     pub text: &'a str,
-    /// The placeholder in it (character range) and what the real value is.
-    pub placeholder: Option<(std::ops::Range<usize>, &'static str)>,
+    /// The placeholder in it, if any.
+    pub placeholder: Option<hygiene::Placeholder>,
     /// It starts or ends with whitespace.
     pub padded: bool,
 }
@@ -82,11 +82,20 @@ impl<'a> RuleContext<'a> {
             let mut out = Vec::new();
             let mut segments = Vec::new();
             visit_strings(self.payload, &mut segments, &mut |path, text| {
-                let placeholder = hygiene::find_placeholder(text);
+                let candidate = hygiene::candidate(text);
                 let padded = hygiene::padded(text);
+                if !candidate && !padded {
+                    return;
+                }
+                let pointer = path.pointer();
+                let placeholder = if candidate {
+                    hygiene::placeholder_at(self.annotations, &pointer, text)
+                } else {
+                    None
+                };
                 if placeholder.is_some() || padded {
                     out.push(HygieneString {
-                        pointer: path.pointer(),
+                        pointer,
                         text,
                         placeholder,
                         padded,
@@ -95,6 +104,13 @@ impl<'a> RuleContext<'a> {
             });
             out
         })
+    }
+
+    /// True when the value at `pointer` is a placeholder that
+    /// `unfilled-placeholder` reports as an error: other rules stay silent
+    /// on it (one mistake, one finding).
+    pub(crate) fn is_placeholder(&self, pointer: &str, text: &str) -> bool {
+        hygiene::is_placeholder(self.annotations, pointer, text)
     }
 
     /// Every (pointer, string value) whose schema nodes carry `x-format: format`,

@@ -4,7 +4,6 @@
 use super::shared::{Piece, split_pieces};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
-use crate::engine::rules::views::hygiene::find_placeholder;
 
 /// The rule.
 pub struct BackupStatus;
@@ -98,7 +97,7 @@ fn check_pair(
     if [on, exp]
         .iter()
         .flatten()
-        .any(|(_, t)| find_placeholder(t).is_some())
+        .any(|(p, t)| cx.is_placeholder(p, t))
     {
         return;
     }

@@ -7,7 +7,6 @@ use super::shared::{Piece, ordinal, split_pieces};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::facts::delimited::Spec;
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
-use crate::engine::rules::views::hygiene::find_placeholder;
 use crate::engine::text::pointer::FieldName;
 use serde_json::Value;
 use std::ops::Range;
@@ -31,7 +30,7 @@ impl Rule for DelimitedFormat {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for (ptr, text) in cx.strings_with_format("sandeza-delimited") {
-            if text.is_empty() || find_placeholder(text).is_some() {
+            if text.is_empty() || cx.is_placeholder(ptr, text) {
                 continue;
             }
             let Some(spec) = cx

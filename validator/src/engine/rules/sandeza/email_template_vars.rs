@@ -4,7 +4,6 @@
 use super::shared::{places_of, split_pieces};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
-use crate::engine::rules::views::hygiene::find_placeholder;
 use serde_json::Value;
 
 /// The rule.
@@ -26,7 +25,7 @@ impl Rule for EmailTemplateVars {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for (ptr, text) in cx.strings_with_format("sandeza-email-vars") {
-            if text.trim().is_empty() || find_placeholder(text).is_some() {
+            if text.trim().is_empty() || cx.is_placeholder(ptr, text) {
                 continue;
             }
             check_vars(ptr, text, out);

@@ -3,7 +3,6 @@
 
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
-use crate::engine::rules::views::hygiene::find_placeholder;
 
 /// The rule.
 pub struct UnixTime;
@@ -26,7 +25,7 @@ impl Rule for UnixTime {
         for (ptr, text) in cx.strings_with_format("unix-seconds") {
             // Surrounding spaces are `surrounding-whitespace`'s, placeholders `unfilled-placeholder`'s.
             let t = text.trim();
-            if t.is_empty() || find_placeholder(t).is_some() {
+            if t.is_empty() || cx.is_placeholder(ptr, t) {
                 continue;
             }
             if let Some(d) = judge(INFO.name, ptr, t) {
