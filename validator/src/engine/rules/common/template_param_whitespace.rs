@@ -4,6 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
+use serde_json::Value;
 use std::ops::Range;
 
 /// The rule.
@@ -32,6 +33,9 @@ impl Rule for TemplateParamWhitespace {
             let Some(text) = keyed.value.as_str() else {
                 continue;
             };
+            if !is_a_parameter(cx.payload, ptr) {
+                continue;
+            }
             let found = occurrences(text);
             if found.is_empty() {
                 continue;
@@ -65,6 +69,31 @@ impl Rule for TemplateParamWhitespace {
             }
         }
     }
+}
+
+/// A 3Dolphins `whatsappRecipient` column becomes a template parameter only
+/// when a `headerVariables`/`bodyVariables` entry names it; any other column
+/// (an address kept for the agent) is never sent to WhatsApp.
+fn is_a_parameter(payload: &Value, ptr: &str) -> bool {
+    let Some(at) = ptr.rfind("/whatsappRecipient/") else {
+        return true;
+    };
+    let (broadcast, rest) = (&ptr[..at], &ptr[at + "/whatsappRecipient/".len()..]);
+    let Some(column) = rest.split_once('/').map(|(_, c)| crate::engine::text::pointer::unescape(c)) else {
+        return true;
+    };
+    let Some(object) = payload.pointer(broadcast) else {
+        return true;
+    };
+    ["headerVariables", "bodyVariables"].iter().any(|list| {
+        object
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|item| item.get("type").and_then(Value::as_str) != Some("static"))
+            .any(|item| item.get("value").and_then(Value::as_str) == Some(column.as_str()))
+    })
 }
 
 /// What WhatsApp rejects in a parameter.
