@@ -114,6 +114,10 @@ pub struct Diagnostic {
     pub start: Option<Position>,
     /// End of `span` as line and column (exclusive).
     pub end: Option<Position>,
+    /// The pointer of a missing field this finding explains (an unknown
+    /// `templat_id` explains the missing `template_id`): the engine drops the
+    /// `required` finding there, one mistake, one finding.
+    pub(crate) explains_missing: Option<String>,
 }
 
 impl Diagnostic {
@@ -137,6 +141,7 @@ impl Diagnostic {
             span: None,
             start: None,
             end: None,
+            explains_missing: None,
         }
     }
 

@@ -103,6 +103,7 @@ fn check_value_annotated(
         }
         rule.check(&cx, &mut out);
     }
+    supersede_explained(&mut out);
     supersede_placeholders(&mut out);
     supersede_wrong_kind(&mut out);
     apply_levels(&mut out, options);
@@ -144,6 +145,18 @@ fn supersede_wrong_kind(out: &mut Vec<Diagnostic>) {
             && crate::engine::text::pointer::parent(&d.pointer)
                 .is_some_and(|p| wrong_kind.contains(p)))
     });
+}
+
+/// A misspelt field (`templat_id`) and the missing field it was meant to be
+/// (`template_id`) are one mistake: the `required` finding goes.
+fn supersede_explained(out: &mut Vec<Diagnostic>) {
+    let explained: std::collections::HashSet<String> = out
+        .iter()
+        .filter_map(|d| d.explains_missing.clone())
+        .collect();
+    if !explained.is_empty() {
+        out.retain(|d| !(d.rule == "required" && explained.contains(&d.pointer)));
+    }
 }
 
 /// A value still holding a doc placeholder fails its pattern, format, enum,

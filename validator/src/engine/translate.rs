@@ -167,7 +167,28 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
             } else {
                 format!("`{}`", pointer::display_path(&ptr))
             };
+            let aliases = node.and_then(|n| n.get("x-aliases"));
             for name in unexpected {
+                if let Some(alias) = aliases.and_then(|a| a.get(name)) {
+                    // A name the doc itself uses for this field: a warning.
+                    let canonical = alias.get("for").and_then(Value::as_str).unwrap_or_default();
+                    let why = alias.get("why").and_then(Value::as_str).unwrap_or_default();
+                    let mut d = Diagnostic::new(
+                        "doc-discrepancy",
+                        Severity::Warning,
+                        pointer::join(&ptr, name),
+                        format!(
+                            "`{name}` is written where {} doc contradicts itself about the field's name: {why}",
+                            if owner.ends_with('s') { format!("{owner}'") } else { format!("{owner}'s") }
+                        ),
+                    )
+                    .with_source(Source::Provider)
+                    .with_help(format!("name it `{canonical}`"))
+                    .with_note("the doc discrepancies and the decisions taken are listed in preflight's schemas/README.md");
+                    d.explains_missing = Some(pointer::join(&ptr, canonical));
+                    out.push(d);
+                    continue;
+                }
                 let mut d = make(
                     "additional-properties",
                     pointer::join(&ptr, name),
@@ -178,11 +199,15 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                     .map(String::as_str)
                     .filter(|k| cx.payload.pointer(&pointer::join(&ptr, k)).is_none())
                     .collect();
+                let suggestion =
+                    crate::engine::text::suggest::closest(name, known.iter().map(String::as_str));
+                // The misspelling explains a missing required field of that name.
+                d.explains_missing = suggestion
+                    .as_ref()
+                    .filter(|s| cx.payload.pointer(&pointer::join(&ptr, s)).is_none())
+                    .map(|s| pointer::join(&ptr, s));
                 d.help = Some(
-                    match crate::engine::text::suggest::closest(
-                        name,
-                        known.iter().map(String::as_str),
-                    ) {
+                    match suggestion {
                         Some(s) => format!("did you mean `{s}`?"),
                         None if known.is_empty() => "remove it".to_string(),
                         None => format!(
@@ -569,6 +594,25 @@ fn one_of_miss(
                     return;
                 }
                 None => {}
+            }
+        }
+        // A field with a tolerated second reading (`x-tolerate`): when
+        // neither fits, the likely reading's errors say what to fix.
+        let likely: Vec<usize> = branch
+            .variants
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| {
+                cx.graph
+                    .info(v.node)
+                    .is_none_or(|i| i.facts.discrepancy.is_none())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if likely.len() == 1 && branch.variants.len() > 1 {
+            if let Some(errors) = context.get(likely[0]) {
+                translate_all(cx, errors.iter(), out);
+                return;
             }
         }
         // No discriminator: the variant the payload got furthest into.

@@ -81,6 +81,9 @@ pub struct Facts {
     pub exact_form: bool,
     /// `description`, when the node has one.
     pub description: Option<&'static str>,
+    /// `x-discrepancy`: this is the less likely reading of a field the
+    /// provider's doc contradicts itself about (see `schema::tolerate`).
+    pub discrepancy: Option<&'static str>,
 }
 
 impl Facts {
@@ -110,6 +113,7 @@ impl Facts {
             .iter()
             .any(|k| node.get(*k).is_some_and(|v| !v.is_null())),
             description: text("description"),
+            discrepancy: text("x-discrepancy"),
         }
     }
 }
@@ -124,6 +128,7 @@ pub const ANNOTATION_KEYS: &[&str] = &[
     "x-placeholder-exempt",
     "x-status-codes",
     "x-delimited",
+    "x-discrepancy",
 ];
 
 /// The bit of an annotation key in [`ANNOTATION_KEYS`], or 0.

@@ -4,3 +4,4 @@
 pub(crate) mod documents;
 pub(crate) mod refs;
 pub(crate) mod registry;
+pub(crate) mod tolerate;

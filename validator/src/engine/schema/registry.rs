@@ -204,7 +204,11 @@ impl Registry {
         let text = *self.texts.get(uri)?;
         self.documents
             .get(uri)?
-            .get_or_init(|| serde_json::from_str(text).ok().map(Arc::new))
+            .get_or_init(|| {
+                let mut doc: Value = serde_json::from_str(text).ok()?;
+                super::tolerate::expand(&mut doc);
+                Some(Arc::new(doc))
+            })
             .as_ref()
     }
 

@@ -218,6 +218,8 @@ pub enum Fact {
     Format,
     /// `x-secret: true`.
     Secret,
+    /// `x-discrepancy`.
+    Discrepancy,
 }
 
 impl Fact {
@@ -226,6 +228,7 @@ impl Fact {
             Fact::Phone => "x-phone",
             Fact::Format => "x-format",
             Fact::Secret => "x-secret",
+            Fact::Discrepancy => "x-discrepancy",
         }
     }
 
@@ -234,6 +237,7 @@ impl Fact {
             Fact::Phone => facts.phone.is_some(),
             Fact::Format => facts.format.is_some(),
             Fact::Secret => facts.secret,
+            Fact::Discrepancy => facts.discrepancy.is_some(),
         }
     }
 }

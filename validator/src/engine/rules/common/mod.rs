@@ -10,6 +10,7 @@
 
 use super::context::Rule;
 
+mod doc_discrepancy;
 mod implausible_phone;
 mod insecure_media_url;
 mod media_extension;
@@ -25,4 +26,5 @@ pub static RULES: &[&dyn Rule] = &[
     &phone_format::PhoneFormat,
     &implausible_phone::ImplausiblePhone,
     &template_param_whitespace::TemplateParamWhitespace,
+    &doc_discrepancy::DocDiscrepancy,
 ];

@@ -33,8 +33,16 @@ impl Rule for ButtonParameterTypeMismatch {
             if item.get("position").and_then(Value::as_str) != Some("button") {
                 continue;
             }
+            // The doc's other readings (`sub_type`, `dynamic_url`, an object
+            // for `parameters`) are `doc-discrepancy`'s; the pairing holds
+            // in them too.
+            let kind = item
+                .get("sub_types")
+                .or_else(|| item.get("sub_type"))
+                .and_then(Value::as_str)
+                .map(|k| if k == "dynamic_url" { "url_dynamic" } else { k });
             let (sub, expected, other, other_sub, what) =
-                match item.get("sub_types").and_then(Value::as_str) {
+                match kind {
                     Some("quick_reply") => (
                         "quick_reply",
                         "payload",
@@ -52,10 +60,16 @@ impl Rule for ButtonParameterTypeMismatch {
                     // Another value is the schema's enum finding.
                     _ => continue,
                 };
-            let Some(params) = item.get("parameters").and_then(Value::as_array) else {
-                continue;
+            let params: Vec<(String, &Value)> = match item.get("parameters") {
+                Some(Value::Array(list)) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(j, p)| (format!("{AT}/{i}/parameters/{j}"), p))
+                    .collect(),
+                Some(one @ Value::Object(_)) => vec![(format!("{AT}/{i}/parameters"), one)],
+                _ => continue,
             };
-            for (j, param) in params.iter().enumerate() {
+            for (at, param) in params {
                 // Only the two documented types: anything else is the schema's finding.
                 if param.get("type").and_then(Value::as_str) != Some(other) {
                     continue;
@@ -70,7 +84,7 @@ impl Rule for ButtonParameterTypeMismatch {
                 out.push(
                     Diagnostic::error(
                         INFO.name,
-                        format!("{AT}/{i}/parameters/{j}/type"),
+                        format!("{at}/type"),
                         format!(
                             "`payload[{i}]` is a {sub} button but its parameter has type \"{other}\"; OCA takes a parameter of type \"{expected}\" for {sub}"
                         ),
