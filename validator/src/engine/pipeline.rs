@@ -104,6 +104,8 @@ fn check_value_annotated(
         rule.check(&cx, &mut out);
     }
     supersede_explained(&mut out);
+    supersede_wrong_type(&mut out);
+    supersede_padding(validator, value, &mut out);
     supersede_placeholders(&mut out);
     supersede_wrong_kind(&mut out);
     apply_levels(&mut out, options);
@@ -145,6 +147,55 @@ fn supersede_wrong_kind(out: &mut Vec<Diagnostic>) {
             && crate::engine::text::pointer::parent(&d.pointer)
                 .is_some_and(|p| wrong_kind.contains(p)))
     });
+}
+
+/// A URL or id with a space at an end (`" https://…"`) fails its `format` or
+/// `pattern` only because of the space when, trimmed, it passes: one mistake,
+/// so the whitespace finding stands, as an error (the provider would reject
+/// the value as sent).
+fn supersede_padding(validator: &jsonschema::Validator, payload: &Value, out: &mut Vec<Diagnostic>) {
+    let padded: Vec<String> = out
+        .iter()
+        .filter(|d| d.rule == "surrounding-whitespace")
+        .map(|d| d.pointer.clone())
+        .filter(|p| out.iter().any(|d| matches!(d.rule.as_str(), "format" | "pattern") && d.pointer == *p))
+        .collect();
+    for ptr in padded {
+        let mut trimmed = payload.clone();
+        let Some(slot) = trimmed.pointer_mut(&ptr) else { continue };
+        let Some(text) = slot.as_str() else { continue };
+        *slot = Value::String(text.trim().to_string());
+        let still = validator
+            .iter_errors(&trimmed)
+            .any(|e| e.instance_path().as_str() == ptr);
+        if still {
+            continue; // a second mistake besides the space: both stand
+        }
+        out.retain(|d| !(matches!(d.rule.as_str(), "format" | "pattern") && d.pointer == ptr));
+        for d in out.iter_mut().filter(|d| d.rule == "surrounding-whitespace" && d.pointer == ptr) {
+            d.severity = Severity::Error;
+            d.note = Some("as sent, the value does not have the form the schema requires; without the whitespace it does".to_string());
+        }
+    }
+}
+
+/// A value of the wrong JSON type (`"ack": "3"` where a number goes) fails
+/// its enum, range and length only because of its type: the `type` finding
+/// stands alone.
+fn supersede_wrong_type(out: &mut Vec<Diagnostic>) {
+    let typed: std::collections::HashSet<String> = out
+        .iter()
+        .filter(|d| d.rule == "type")
+        .map(|d| d.pointer.clone())
+        .collect();
+    if typed.is_empty() {
+        return;
+    }
+    const CONSEQUENCES: &[&str] = &[
+        "enum", "const", "pattern", "format", "minimum", "maximum", "exclusive-minimum",
+        "exclusive-maximum", "min-length", "max-length", "multiple-of",
+    ];
+    out.retain(|d| !(CONSEQUENCES.contains(&d.rule.as_str()) && typed.contains(&d.pointer)));
 }
 
 /// A misspelt field (`templat_id`) and the missing field it was meant to be

@@ -271,6 +271,10 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                 ),
             );
             d.help = enum_help(cx, &ptr, options);
+            // An uncertain list (`x-severity: warning`) says why it is one.
+            if severity == Severity::Warning {
+                d.note = description_help.as_deref().map(first_sentence);
+            }
             out.push(d);
         }
         ValidationErrorKind::Constant { expected_value } => {
