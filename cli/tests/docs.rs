@@ -61,7 +61,11 @@ fn the_headline_output_is_what_preflight_prints() {
         .strip_prefix("$ preflight validate fixtures/\n")
         .expect("the block starts with the command");
     if shown != printed && updating() {
-        let fresh = text.replacen(&block, &format!("$ preflight validate fixtures/\n{printed}"), 1);
+        let fresh = text.replacen(
+            &block,
+            &format!("$ preflight validate fixtures/\n{printed}"),
+            1,
+        );
         std::fs::write(root().join("README.md"), fresh).unwrap();
         return;
     }

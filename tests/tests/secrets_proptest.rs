@@ -87,10 +87,11 @@ fn value_forms(secret: &str) -> Vec<String> {
     ]
 }
 
-/// A secret value: letters no message uses together.
+/// A secret value: letters no message or rule doc uses together (`X` is
+/// left out: rule docs quote masks such as `XXXXL`).
 fn secret() -> impl Strategy<Value = String> {
     proptest::collection::vec(
-        proptest::sample::select(vec!['Q', 'J', 'X', 'Z', 'K', 'W', 'V']),
+        proptest::sample::select(vec!['Q', 'J', 'Z', 'K', 'W', 'V']),
         10..20,
     )
     .prop_map(|c| c.into_iter().collect())

@@ -153,16 +153,25 @@ fn supersede_wrong_kind(out: &mut Vec<Diagnostic>) {
 /// `pattern` only because of the space when, trimmed, it passes: one mistake,
 /// so the whitespace finding stands, as an error (the provider would reject
 /// the value as sent).
-fn supersede_padding(validator: &jsonschema::Validator, payload: &Value, out: &mut Vec<Diagnostic>) {
+fn supersede_padding(
+    validator: &jsonschema::Validator,
+    payload: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
     let padded: Vec<String> = out
         .iter()
         .filter(|d| d.rule == "surrounding-whitespace")
         .map(|d| d.pointer.clone())
-        .filter(|p| out.iter().any(|d| matches!(d.rule.as_str(), "format" | "pattern") && d.pointer == *p))
+        .filter(|p| {
+            out.iter()
+                .any(|d| matches!(d.rule.as_str(), "format" | "pattern") && d.pointer == *p)
+        })
         .collect();
     for ptr in padded {
         let mut trimmed = payload.clone();
-        let Some(slot) = trimmed.pointer_mut(&ptr) else { continue };
+        let Some(slot) = trimmed.pointer_mut(&ptr) else {
+            continue;
+        };
         let Some(text) = slot.as_str() else { continue };
         *slot = Value::String(text.trim().to_string());
         let still = validator
@@ -172,7 +181,10 @@ fn supersede_padding(validator: &jsonschema::Validator, payload: &Value, out: &m
             continue; // a second mistake besides the space: both stand
         }
         out.retain(|d| !(matches!(d.rule.as_str(), "format" | "pattern") && d.pointer == ptr));
-        for d in out.iter_mut().filter(|d| d.rule == "surrounding-whitespace" && d.pointer == ptr) {
+        for d in out
+            .iter_mut()
+            .filter(|d| d.rule == "surrounding-whitespace" && d.pointer == ptr)
+        {
             d.severity = Severity::Error;
             d.note = Some("as sent, the value does not have the form the schema requires; without the whitespace it does".to_string());
         }
@@ -192,8 +204,17 @@ fn supersede_wrong_type(out: &mut Vec<Diagnostic>) {
         return;
     }
     const CONSEQUENCES: &[&str] = &[
-        "enum", "const", "pattern", "format", "minimum", "maximum", "exclusive-minimum",
-        "exclusive-maximum", "min-length", "max-length", "multiple-of",
+        "enum",
+        "const",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusive-minimum",
+        "exclusive-maximum",
+        "min-length",
+        "max-length",
+        "multiple-of",
     ];
     out.retain(|d| !(CONSEQUENCES.contains(&d.rule.as_str()) && typed.contains(&d.pointer)));
 }

@@ -206,24 +206,22 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                     .as_ref()
                     .filter(|s| cx.payload.pointer(&pointer::join(&ptr, s)).is_none())
                     .map(|s| pointer::join(&ptr, s));
-                d.help = Some(
-                    match suggestion {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if known.is_empty() => "remove it".to_string(),
-                        None => format!(
-                            "remove it; the fields {} accepts here are {}",
-                            owner,
-                            list_code(
-                                unused.iter().copied().chain(
-                                    known
-                                        .iter()
-                                        .map(String::as_str)
-                                        .filter(|k| !unused.contains(k))
-                                )
+                d.help = Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if known.is_empty() => "remove it".to_string(),
+                    None => format!(
+                        "remove it; the fields {} accepts here are {}",
+                        owner,
+                        list_code(
+                            unused.iter().copied().chain(
+                                known
+                                    .iter()
+                                    .map(String::as_str)
+                                    .filter(|k| !unused.contains(k))
                             )
-                        ),
-                    },
-                );
+                        )
+                    ),
+                });
                 out.push(d);
             }
         }

@@ -22,7 +22,8 @@ pub struct MediaSpec {
     pub source: Source,
     /// The node is marked `x-severity: warning`.
     pub warning: bool,
-    /// The node's description, for a warning branch (it says why).
+    /// Why the spec is stricter than the field's own list: `x-media.reason`,
+    /// else the description of a warning branch.
     pub description: Option<&'static str>,
 }
 
@@ -47,11 +48,11 @@ impl MediaSpec {
                 _ => Source::Provider,
             },
             warning,
-            description: if warning {
-                node.get("description").and_then(Value::as_str)
-            } else {
-                None
-            },
+            description: text("reason").or_else(|| {
+                warning
+                    .then(|| node.get("description").and_then(Value::as_str))
+                    .flatten()
+            }),
         })
     }
 

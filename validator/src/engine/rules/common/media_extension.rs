@@ -3,9 +3,12 @@
 //!
 //! The extension is read from the URL's last path segment, after dropping the
 //! query string and the fragment. Every `x-media` at the field is checked, the
-//! field's own list first; a stricter `allOf` branch marked `x-severity:
-//! warning` (WhatsApp's PDF-only template document header) reports only when
-//! the provider's own list accepts the file, so one file gets one finding.
+//! field's own list first; a stricter `allOf` branch (WhatsApp's PDF-only
+//! template document header behind Sandeza's longer list, the WhatsApp media
+//! types behind the chatbot gateway's silent doc) reports only when the
+//! provider's own list accepts the file, so one file gets one finding.
+//! `.webp` as an image is an error wherever WhatsApp is behind the provider
+//! (131053), a warning only where the spec itself is one.
 
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
@@ -51,10 +54,11 @@ impl Rule for MediaExtension {
                 let label = media::label(&name, item, count);
                 let owner = cx.whose(finding.spec.source);
                 let mut d = match finding.problem {
-                    Problem::Webp => Diagnostic::warning(
+                    Problem::Webp => Diagnostic::new(
                         INFO.name,
+                        if finding.spec.warning { Severity::Warning } else { Severity::Error },
                         field.pointer,
-                        format!("{label} is a .webp image; WhatsApp takes .webp only as a sticker, and an image message with it fails after sending"),
+                        format!("{label} is a .webp image; WhatsApp takes .webp only as a sticker, and an image message with it fails after sending with error 131053"),
                     )
                     .with_help("convert the image to .jpg or .png")
                     .with_source(Source::Platform),
@@ -152,11 +156,15 @@ fn judge<'s>(specs: &[&'s MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
         }
         Extension::Known(e) => e,
     };
-    // `.webp` as an image is WhatsApp's warning (it takes it only as a sticker),
-    // unless the provider's own list (not WhatsApp's) leaves it out: then it is
-    // outside the provider's list, an error (below).
+    // `.webp` as an image is WhatsApp's finding (it takes it only as a
+    // sticker), unless the provider's own list (not WhatsApp's) leaves it out:
+    // then it is outside the provider's list (below).
+    let by_severity = || {
+        let errors = specs.iter().filter(|s| !s.warning);
+        errors.chain(specs.iter().filter(|s| s.warning))
+    };
     if ext == "webp"
-        && let Some(&spec) = specs.iter().find(|s| {
+        && let Some(&spec) = by_severity().find(|s| {
             s.kind == "image"
                 && (s.source == Source::Platform || s.accepts("webp").is_none_or(|yes| yes))
         })
@@ -167,11 +175,7 @@ fn judge<'s>(specs: &[&'s MediaSpec], ext: &Extension) -> Option<Finding<'s>> {
         });
     }
     let failing = |spec: &&&'s MediaSpec| spec.accepts(ext).is_some_and(|yes| !yes);
-    let spec = *specs
-        .iter()
-        .filter(|s| !s.warning)
-        .find(failing)
-        .or_else(|| specs.iter().filter(|s| s.warning).find(failing))?;
+    let spec = *by_severity().find(failing)?;
     Some(Finding {
         spec,
         problem: Problem::NotListed {
@@ -219,33 +223,41 @@ mod tests {
                 Some(vec!["txt", "xls", "xlsx", "doc", "ppt", "pdf"]),
                 false,
             ),
-            spec("document", Some(vec!["pdf"]), true),
+            spec("document", Some(vec!["pdf"]), false),
         ];
         assert_eq!(problem(&specs, "https://a.co.id/tagihan.pdf"), None);
-        let (p, warning) =
-            problem(&specs, "https://a.co.id/tagihan.xls").unwrap_or((Problem::Webp, false));
-        assert!(warning);
         assert_eq!(
-            p,
-            Problem::NotListed {
+            problem(&specs, "https://a.co.id/tagihan.xls").map(|p| p.0),
+            Some(Problem::NotListed {
                 ext: "xls".into(),
                 accepted: vec!["pdf"]
-            }
+            }),
+            "Sandeza's list takes it, WhatsApp's PDF-only header does not"
         );
-        let (_, warning) =
-            problem(&specs, "https://a.co.id/tagihan.DOCX?dl=1").unwrap_or((Problem::Webp, true));
-        assert!(
-            !warning,
-            "a .docx is outside Sandeza's own list: the error, not the warning"
+        assert_eq!(
+            problem(&specs, "https://a.co.id/tagihan.DOCX?dl=1").map(|p| p.0),
+            Some(Problem::NotListed {
+                ext: "docx".into(),
+                accepted: vec!["txt", "xls", "xlsx", "doc", "ppt", "pdf"]
+            }),
+            "a .docx is outside Sandeza's own list: that list's finding"
         );
     }
 
     #[test]
-    fn webp_image_is_a_warning_even_if_listed() {
+    fn webp_image_is_whatsapps_finding_even_if_listed() {
         let specs = [spec("image", Some(vec!["jpg", "png", "webp"]), false)];
         assert_eq!(
-            problem(&specs, "https://a.co.id/promo.webp#x").map(|p| p.0),
-            Some(Problem::Webp)
+            problem(&specs, "https://a.co.id/promo.webp#x"),
+            Some((Problem::Webp, false))
+        );
+        let mut whatsapp = spec("image", None, true);
+        whatsapp.source = Source::Platform;
+        let branch = [whatsapp];
+        assert_eq!(
+            problem(&branch, "https://a.co.id/promo.webp"),
+            Some((Problem::Webp, true)),
+            "a warning branch keeps its severity"
         );
     }
 

@@ -79,7 +79,10 @@ fn is_a_parameter(payload: &Value, ptr: &str) -> bool {
         return true;
     };
     let (broadcast, rest) = (&ptr[..at], &ptr[at + "/whatsappRecipient/".len()..]);
-    let Some(column) = rest.split_once('/').map(|(_, c)| crate::engine::text::pointer::unescape(c)) else {
+    let Some(column) = rest
+        .split_once('/')
+        .map(|(_, c)| crate::engine::text::pointer::unescape(c))
+    else {
         return true;
     };
     let Some(object) = payload.pointer(broadcast) else {

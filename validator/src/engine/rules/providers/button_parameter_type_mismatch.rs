@@ -41,25 +41,24 @@ impl Rule for ButtonParameterTypeMismatch {
                 .or_else(|| item.get("sub_type"))
                 .and_then(Value::as_str)
                 .map(|k| if k == "dynamic_url" { "url_dynamic" } else { k });
-            let (sub, expected, other, other_sub, what) =
-                match kind {
-                    Some("quick_reply") => (
-                        "quick_reply",
-                        "payload",
-                        "text",
-                        "url_dynamic",
-                        "the payload returned when the recipient taps the button",
-                    ),
-                    Some("url_dynamic") => (
-                        "url_dynamic",
-                        "text",
-                        "payload",
-                        "quick_reply",
-                        "the dynamic end of the button's URL",
-                    ),
-                    // Another value is the schema's enum finding.
-                    _ => continue,
-                };
+            let (sub, expected, other, other_sub, what) = match kind {
+                Some("quick_reply") => (
+                    "quick_reply",
+                    "payload",
+                    "text",
+                    "url_dynamic",
+                    "the payload returned when the recipient taps the button",
+                ),
+                Some("url_dynamic") => (
+                    "url_dynamic",
+                    "text",
+                    "payload",
+                    "quick_reply",
+                    "the dynamic end of the button's URL",
+                ),
+                // Another value is the schema's enum finding.
+                _ => continue,
+            };
             let params: Vec<(String, &Value)> = match item.get("parameters") {
                 Some(Value::Array(list)) => list
                     .iter()

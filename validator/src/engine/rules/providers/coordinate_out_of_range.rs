@@ -85,7 +85,10 @@ fn degrees(value: &serde_json::Value) -> Option<(f64, String)> {
             let t = s.trim();
             let ok = !t.is_empty()
                 && t.strip_prefix('-').unwrap_or(t).split_once('.').map_or(
-                    t.strip_prefix('-').unwrap_or(t).bytes().all(|b| b.is_ascii_digit()),
+                    t.strip_prefix('-')
+                        .unwrap_or(t)
+                        .bytes()
+                        .all(|b| b.is_ascii_digit()),
                     |(a, b)| {
                         !a.is_empty()
                             && !b.is_empty()
@@ -93,7 +96,8 @@ fn degrees(value: &serde_json::Value) -> Option<(f64, String)> {
                             && b.bytes().all(|x| x.is_ascii_digit())
                     },
                 );
-            ok.then(|| t.parse().ok().map(|f| (f, t.to_string()))).flatten()
+            ok.then(|| t.parse().ok().map(|f| (f, t.to_string())))
+                .flatten()
         }
         _ => None,
     }
@@ -103,7 +107,10 @@ fn degrees(value: &serde_json::Value) -> Option<(f64, String)> {
 /// `chatbot-longitude`): the same ranges, the same severity for both forms,
 /// and a word when the two look swapped.
 fn fields(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let lats = cx.x_formats().iter().filter(|k| k.facts.format == Some("chatbot-latitude"));
+    let lats = cx
+        .x_formats()
+        .iter()
+        .filter(|k| k.facts.format == Some("chatbot-latitude"));
     for lat in lats {
         let Some((value, shown)) = degrees(lat.value) else {
             continue;
@@ -131,7 +138,10 @@ fn fields(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .with_source(Source::Provider),
         );
     }
-    let lons = cx.x_formats().iter().filter(|k| k.facts.format == Some("chatbot-longitude"));
+    let lons = cx
+        .x_formats()
+        .iter()
+        .filter(|k| k.facts.format == Some("chatbot-longitude"));
     for lon in lons {
         let Some((value, shown)) = degrees(lon.value) else {
             continue;

@@ -151,7 +151,9 @@ pub(crate) fn find(text: &str, role: Role, field: &str, exempt: bool) -> Option<
     }
     match role {
         // A value that only restates its field's name (`sending-mode`).
-        Role::Prose if restates_field(text, field) => Some(certain(0..text.chars().count(), "value")),
+        Role::Prose if restates_field(text, field) => {
+            Some(certain(0..text.chars().count(), "value"))
+        }
         Role::Prose => prose(text, 0, exempt),
         Role::Identifier => identifier(text, 0, field, exempt),
         Role::Url => url(text, 0, exempt),
@@ -192,7 +194,9 @@ fn whole_value(text: &str, exempt: bool) -> Option<Placeholder> {
     if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
         // `[recipient id]`, `[email protected]`, `[YOUR_TOKEN]`; not `[OTP]`
         // alone (a tag), not `[1, 2]` (an array written as text).
-        let words = inner.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '_');
+        let words = inner
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '_');
         if words && inner.len() >= 3 && (inner.contains(' ') || inner.contains('_')) {
             return all();
         }
@@ -218,8 +222,8 @@ fn is_your_slug(t: &str) -> bool {
 /// `yourmedia.pdf`, `your_notify_url`).
 const YOUR_NOUNS: &[&str] = &[
     "domain", "site", "website", "company", "server", "host", "app", "media", "file", "image",
-    "video", "audio", "document", "url", "link", "webhook", "notify", "callback", "endpoint", "api",
-    "name", "id", "token", "key", "secret", "path",
+    "video", "audio", "document", "url", "link", "webhook", "notify", "callback", "endpoint",
+    "api", "name", "id", "token", "key", "secret", "path",
 ];
 
 /// A URL part (a host label or a path segment) that is a `your…` stand-in.
@@ -304,7 +308,8 @@ fn url(text: &str, offset: usize, exempt: bool) -> Option<Placeholder> {
         let host = authority.rsplit('@').next().unwrap_or(authority);
         let host = host.split(':').next().unwrap_or(host);
         let host_start = host_end - (authority.len() - authority.rfind(host).unwrap_or(0));
-        let range = offset + chars_before(host_start)..offset + chars_before(host_start + host.len());
+        let range =
+            offset + chars_before(host_start)..offset + chars_before(host_start + host.len());
         let ip = host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok());
         let marker = host.contains(['[', ']', '{', '}', '<', '>']);
         if marker || (!host.is_empty() && !host.contains('.') && host != "localhost" && !ip) {
@@ -373,15 +378,17 @@ fn double_braces(chars: &[char]) -> Option<(usize, usize)> {
 /// `{recipient-id}`: a single-brace marker around a word (not JSON: no quote
 /// or colon inside).
 fn single_braces(chars: &[char]) -> Option<(usize, usize)> {
-    (0..chars.len()).filter(|&i| chars[i] == '{').find_map(|start| {
-        let len = chars[start + 1..].iter().position(|&c| c == '}')?;
-        let inner = &chars[start + 1..start + 1 + len];
-        (inner.len() >= 2
-            && inner
-                .iter()
-                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' ')))
-        .then_some((start, start + len + 2))
-    })
+    (0..chars.len())
+        .filter(|&i| chars[i] == '{')
+        .find_map(|start| {
+            let len = chars[start + 1..].iter().position(|&c| c == '}')?;
+            let inner = &chars[start + 1..start + 1 + len];
+            (inner.len() >= 2
+                && inner
+                    .iter()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' ')))
+            .then_some((start, start + len + 2))
+        })
 }
 
 /// `<value from sprint>`: words hugging angle brackets (not an HTML-ish
@@ -403,8 +410,11 @@ fn bracket_marker(chars: &[char]) -> Option<(usize, usize)> {
     let start = chars.iter().position(|&c| c == '[')?;
     let len = chars[start + 1..].iter().position(|&c| c == ']')?;
     let inner = &chars[start + 1..start + 1 + len];
-    (inner.len() >= 3 && inner.iter().all(|c| c.is_alphabetic() || *c == ' ' || *c == '_'))
-        .then_some((start, start + len + 2))
+    (inner.len() >= 3
+        && inner
+            .iter()
+            .all(|c| c.is_alphabetic() || *c == ' ' || *c == '_'))
+    .then_some((start, start + len + 2))
 }
 
 /// A masked run: three or more x's next to a digit (or a hex digit), or four
@@ -449,7 +459,9 @@ const DESCRIPTIVE: &[&str] = &[
 fn describes_field(text: &str, field: &str) -> bool {
     if text.is_empty()
         || text.bytes().any(|b| b.is_ascii_digit())
-        || !text.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
     {
         return false;
     }
@@ -462,14 +474,17 @@ fn describes_field(text: &str, field: &str) -> bool {
     if named.is_empty() || !named.iter().all(|w| words.contains(&w.as_str())) {
         return false;
     }
-    let restates = words.len() == field_words.len()
-        && field_words.iter().all(|w| words.contains(&w.as_str()));
+    let restates =
+        words.len() == field_words.len() && field_words.iter().all(|w| words.contains(&w.as_str()));
     restates || words.iter().any(|w| DESCRIPTIVE.contains(w))
 }
 
 /// A value made of the field's own words and nothing else.
 fn restates_field(text: &str, field: &str) -> bool {
-    if !text.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_') {
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+    {
         return false;
     }
     let words: Vec<&str> = text.split(['-', '_']).filter(|w| !w.is_empty()).collect();
@@ -545,7 +560,10 @@ mod tests {
     fn shown(text: &str, role: Role, field: &str) -> Option<(String, bool)> {
         find(text, role, field, false).map(|p| {
             (
-                text.chars().skip(p.range.start).take(p.range.len()).collect(),
+                text.chars()
+                    .skip(p.range.start)
+                    .take(p.range.len())
+                    .collect(),
                 p.certain,
             )
         })
@@ -560,33 +578,113 @@ mod tests {
             ("your-broadcast-name", Prose, "name", "your-broadcast-name"),
             ("your-url-for-image", Url, "url", "your-url-for-image"),
             ("YOUR_API_KEY", Identifier, "key", "YOUR_API_KEY"),
-            ("YourSecretWebhookKey", Prose, "webhookkey", "YourSecretWebhookKey"),
-            ("<value from sprint>", Identifier, "username", "<value from sprint>"),
-            ("<current timestamp (Unix Timestamp)>", Identifier, "time", "<current timestamp (Unix Timestamp)>"),
+            (
+                "YourSecretWebhookKey",
+                Prose,
+                "webhookkey",
+                "YourSecretWebhookKey",
+            ),
+            (
+                "<value from sprint>",
+                Identifier,
+                "username",
+                "<value from sprint>",
+            ),
+            (
+                "<current timestamp (Unix Timestamp)>",
+                Identifier,
+                "time",
+                "<current timestamp (Unix Timestamp)>",
+            ),
             ("{{nohp}}", Prose, "pesan", "{{nohp}}"),
-            ("{{Recipient-Phone-Number}}", Identifier, "Recipient", "{{Recipient-Phone-Number}}"),
-            ("{{fill_your_recipient_number}}", Identifier, "phone_number", "{{fill_your_recipient_number}}"),
-            ("[recipient id]", Identifier, "recipient_id", "[recipient id]"),
+            (
+                "{{Recipient-Phone-Number}}",
+                Identifier,
+                "Recipient",
+                "{{Recipient-Phone-Number}}",
+            ),
+            (
+                "{{fill_your_recipient_number}}",
+                Identifier,
+                "phone_number",
+                "{{fill_your_recipient_number}}",
+            ),
+            (
+                "[recipient id]",
+                Identifier,
+                "recipient_id",
+                "[recipient id]",
+            ),
             ("[email protected]", Prose, "email", "[email protected]"),
             ("xxxxxx", Prose, "pesan", "xxxxxx"),
             ("62858xxxxxxxx", Identifier, "msisdn", "xxxxxxxx"),
             ("628123xxxxxx", Identifier, "nohp", "xxxxxx"),
-            ("2ada6f6e1bxxxxxxxxxxxx", Identifier, "channel", "xxxxxxxxxxxx"),
+            (
+                "2ada6f6e1bxxxxxxxxxxxx",
+                Identifier,
+                "channel",
+                "xxxxxxxxxxxx",
+            ),
             ("8a2d8a2a3xxxxxxxxx", Identifier, "templateId", "xxxxxxxxx"),
-            ("U4a5d496a17259bde978850xxxxxxxxxx", Identifier, "to", "xxxxxxxxxx"),
-            ("channel-used-for-broadcast", Identifier, "channel", "channel-used-for-broadcast"),
+            (
+                "U4a5d496a17259bde978850xxxxxxxxxx",
+                Identifier,
+                "to",
+                "xxxxxxxxxx",
+            ),
+            (
+                "channel-used-for-broadcast",
+                Identifier,
+                "channel",
+                "channel-used-for-broadcast",
+            ),
             ("sending-mode", Identifier, "sendingMode", "sending-mode"),
             ("sending-mode", Prose, "sendingMode", "sending-mode"),
             ("wa-template-id", Identifier, "templateId", "wa-template-id"),
             ("recipient-id", Identifier, "recipient", "recipient-id"),
             ("your-channel-id", Identifier, "channel", "your-channel-id"),
-            ("{\"id\":\"{recipient-id}\"}", Identifier, "recipientJson", "{recipient-id}"),
-            ("https://yourdomain/your_notify_url", Url, "notifyurl", "yourdomain"),
-            ("https://yourdomain.com/notify", Url, "notifyurl", "yourdomain.com"),
-            ("https://cdn.tokobaju.co.id/yourmedia.pdf", Url, "mediaurl", "yourmedia.pdf"),
-            ("https://[server]/dolphin/apiv1/graph/broadcast", Url, "url", "[server]"),
-            ("yourdomain.com/notify", Url, "notifyurl", "yourdomain.com/notify"),
-            ("image:=:https://yourdomain/img.png", Delimited, "header", "yourdomain"),
+            (
+                "{\"id\":\"{recipient-id}\"}",
+                Identifier,
+                "recipientJson",
+                "{recipient-id}",
+            ),
+            (
+                "https://yourdomain/your_notify_url",
+                Url,
+                "notifyurl",
+                "yourdomain",
+            ),
+            (
+                "https://yourdomain.com/notify",
+                Url,
+                "notifyurl",
+                "yourdomain.com",
+            ),
+            (
+                "https://cdn.tokobaju.co.id/yourmedia.pdf",
+                Url,
+                "mediaurl",
+                "yourmedia.pdf",
+            ),
+            (
+                "https://[server]/dolphin/apiv1/graph/broadcast",
+                Url,
+                "url",
+                "[server]",
+            ),
+            (
+                "yourdomain.com/notify",
+                Url,
+                "notifyurl",
+                "yourdomain.com/notify",
+            ),
+            (
+                "image:=:https://yourdomain/img.png",
+                Delimited,
+                "header",
+                "yourdomain",
+            ),
             ("text:=:{{value}}", Delimited, "message", "{{value}}"),
         ] {
             let got = shown(text, role, field).unwrap_or_else(|| panic!("{text:?} as {role:?}"));
@@ -606,8 +704,16 @@ mod tests {
             ("0857xxxx1234", Prose, "text"),
             ("kartu 4xxx xxxx xxxx 1234", Prose, "text"),
             ("PROMO HARBOLNAS 12.12 DISKON 50%", Prose, "pesan"),
-            ("Halo Kak Siti 🎉, pesanan Anda sudah kami kirim", Prose, "pesan"),
-            ("Raden Ajeng Kartini Djojoadhiningrat Soerjosoemarno", Prose, "nama"),
+            (
+                "Halo Kak Siti 🎉, pesanan Anda sudah kami kirim",
+                Prose,
+                "pesan",
+            ),
+            (
+                "Raden Ajeng Kartini Djojoadhiningrat Soerjosoemarno",
+                Prose,
+                "nama",
+            ),
             ("Your order has shipped", Prose, "message"),
             ("[OTP]", Prose, "pesan"),
             ("[1, 2]", Prose, "pesan"),
@@ -624,7 +730,11 @@ mod tests {
             ("toko-baju", Prose, "sender_name"),
             ("Maxxis", Identifier, "name"),
             ("exxon", Identifier, "sender_id"),
-            ("https://cdn.tokobaju.co.id/promo/banner-1212.jpg", Url, "link"),
+            (
+                "https://cdn.tokobaju.co.id/promo/banner-1212.jpg",
+                Url,
+                "link",
+            ),
             ("https://localhost:8080/wa/status", Url, "notifyurl"),
             ("https://10.0.0.7/wa/status", Url, "notifyurl"),
             ("https://yourbrand.co.id/promo.jpg", Url, "link"),
