@@ -17,6 +17,7 @@ mod media_extension;
 mod media_url;
 mod phone_format;
 mod template_param_whitespace;
+mod url_button_full_url;
 
 /// This group's rules, in listing order.
 pub static RULES: &[&dyn Rule] = &[
@@ -26,5 +27,6 @@ pub static RULES: &[&dyn Rule] = &[
     &phone_format::PhoneFormat,
     &implausible_phone::ImplausiblePhone,
     &template_param_whitespace::TemplateParamWhitespace,
+    &url_button_full_url::UrlButtonFullUrl,
     &doc_discrepancy::DocDiscrepancy,
 ];

@@ -10,6 +10,7 @@
 use super::context::Rule;
 
 mod ambiguous_coordinate;
+mod body_macro_value_too_long;
 pub(crate) mod button_index_reused;
 mod button_parameter_type_mismatch;
 mod coordinate_out_of_range;
@@ -34,6 +35,7 @@ pub static RULES: &[&dyn Rule] = &[
     &macro_keys_not_sequential::MacroKeysNotSequential,
     &unknown_macro_field::UnknownMacroField,
     &header_macro_value_too_long::HeaderMacroValueTooLong,
+    &body_macro_value_too_long::BodyMacroValueTooLong,
     &ambiguous_coordinate::AmbiguousCoordinate,
     &coordinate_out_of_range::CoordinateOutOfRange,
     &webhook_reply_success_mismatch::WebhookReplySuccessMismatch,

@@ -165,3 +165,80 @@ mod tests {
         assert_eq!(and_list(&s(&["a", "b", "c"])), "a, b and c");
     }
 }
+
+/// A recipient's value for a column that a macro names, longer than `limit`
+/// characters: see [`long_macro_values`].
+pub(crate) struct LongMacroValue<'a> {
+    /// Pointer of the recipient's value (`/whatsappRecipient/3/Nama`).
+    pub(crate) pointer: String,
+    /// Index of the recipient in `whatsappRecipient`.
+    pub(crate) recipient: usize,
+    /// The column.
+    pub(crate) column: &'a str,
+    /// The macro key naming it (`{{1}}`), or a description when it has none.
+    pub(crate) key: &'a str,
+    /// Index of the macro entry in its list.
+    pub(crate) entry: usize,
+    /// The value's length in characters.
+    pub(crate) len: usize,
+}
+
+/// Follows each personalized entry of a broadcast's `list` (`headerVariables`
+/// or `bodyVariables`) to the `whatsappRecipient` column it names, and gives
+/// every recipient value of such a column longer than `limit` characters. A
+/// `static` entry is the text itself (the schema limits it), and a column no
+/// macro names never becomes a parameter.
+pub(crate) fn long_macro_values<'a>(
+    payload: &'a Value,
+    list: &str,
+    limit: usize,
+) -> Vec<LongMacroValue<'a>> {
+    use crate::engine::text::pointer;
+    let mut out = Vec::new();
+    for (at, broadcast) in broadcasts(payload) {
+        let (Some(recipients), Some(entries)) = (
+            broadcast.get("whatsappRecipient").and_then(Value::as_array),
+            broadcast.get(list).and_then(Value::as_array),
+        ) else {
+            continue;
+        };
+        let mut columns: Vec<(usize, &str, &str)> = Vec::new();
+        for (i, item) in entries.iter().enumerate() {
+            if item.get("type").and_then(Value::as_str) == Some("static") {
+                continue;
+            }
+            if let Some(column) = item.get("value").and_then(Value::as_str)
+                && !columns.iter().any(|&(_, c, _)| c == column)
+            {
+                let key = item.get("key").and_then(Value::as_str).unwrap_or("a macro");
+                columns.push((i, column, key));
+            }
+        }
+        for (k, recipient) in recipients.iter().enumerate() {
+            for &(entry, column, key) in &columns {
+                let Some(text) = recipient.get(column).and_then(Value::as_str) else {
+                    continue;
+                };
+                // A byte count at or under the limit is a character count
+                // under it: most values are never counted.
+                if text.len() <= limit {
+                    continue;
+                }
+                let len = text.chars().count();
+                if len <= limit {
+                    continue;
+                }
+                let base = pointer::join(&at, "whatsappRecipient");
+                out.push(LongMacroValue {
+                    pointer: pointer::join(&pointer::join_index(&base, k), column),
+                    recipient: k,
+                    column,
+                    key,
+                    entry,
+                    len,
+                });
+            }
+        }
+    }
+    out
+}

@@ -54,25 +54,100 @@ impl Rule for CarouselCards {
                 }
                 used.push((index, i));
             }
-            let Some(first) = cards.first().map(shape) else {
-                continue;
-            };
-            for (i, card) in cards.iter().enumerate().skip(1) {
-                let this = shape(card);
-                if this != first {
+            for (i, card) in cards.iter().enumerate() {
+                if card.get("components").and_then(Value::as_array).is_some() && !has_header(card) {
                     out.push(
                         Diagnostic::error(
                             INFO.name,
                             format!("{ptr}/cards/{i}/components"),
-                            format!("cards[{i}] has components {}, but cards[0] has {}; every card of a carousel has the same components", this.join(", "), first.join(", ")),
+                            format!("cards[{i}] has no header; every card of a carousel template has an image or video header"),
                         )
-                        .with_help("give every card the header, body and buttons of the template's card")
+                        .with_help("add the card's header first: {\"type\": \"header\", \"parameters\": [{\"type\": \"image\", \"image\": {\"link\": \"https://…\"}}]}")
+                        .with_note("WhatsApp would answer 132012 (the header the template defines is missing)")
                         .with_source(Source::Platform),
                     );
                 }
             }
+            let Some(first_card) = cards.first() else {
+                continue;
+            };
+            let first = shape(first_card);
+            for (i, card) in cards.iter().enumerate().skip(1) {
+                let mut this = shape(card);
+                let mut first = first.clone();
+                // A missing header is reported above (one mistake, one finding).
+                if !has_header(card) || !has_header(first_card) {
+                    this.retain(|s| !s.starts_with("header"));
+                    first.retain(|s| !s.starts_with("header"));
+                }
+                if this == first {
+                    continue;
+                }
+                let bodies = (body_count(first_card), body_count(card));
+                let without_body = |v: &[String]| -> Vec<String> {
+                    v.iter()
+                        .filter(|s| !s.starts_with("body"))
+                        .cloned()
+                        .collect()
+                };
+                if let ((Some(want), _), (Some(got), Some(at))) = (bodies.0, bodies.1)
+                    && want != got
+                    && without_body(&this) == without_body(&first)
+                {
+                    out.push(
+                        Diagnostic::error(
+                            INFO.name,
+                            format!("{ptr}/cards/{i}/components/{at}/parameters"),
+                            format!("cards[{i}]'s body has {got} parameter{}, but cards[0]'s has {want}; every card of a carousel fills the same body placeholders", plural(got)),
+                        )
+                        .with_help(format!("give this card's body {want} parameter{}, one per placeholder of the card's body text", plural(want)))
+                        .with_note("WhatsApp would answer 132000 (the number of parameters does not match the template's)")
+                        .with_source(Source::Platform),
+                    );
+                    continue;
+                }
+                out.push(
+                    Diagnostic::error(
+                        INFO.name,
+                        format!("{ptr}/cards/{i}/components"),
+                        format!("cards[{i}] has components {}, but cards[0] has {}; every card of a carousel has the same components", this.join(", "), first.join(", ")),
+                    )
+                    .with_help("give every card the header, body and buttons of the template's card")
+                    .with_source(Source::Platform),
+                );
+            }
         }
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The card has a header component.
+fn has_header(card: &Value) -> bool {
+    components(card).any(|c| lower_field(c, "type").as_deref() == Some("header"))
+}
+
+/// The card's components.
+fn components(card: &Value) -> impl Iterator<Item = &Value> {
+    card.get("components")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+/// The number of parameters of the card's first body, and that body's
+/// index among the components.
+fn body_count(card: &Value) -> (Option<usize>, Option<usize>) {
+    components(card)
+        .enumerate()
+        .find(|(_, c)| lower_field(c, "type").as_deref() == Some("body"))
+        .map(|(i, c)| {
+            let n = c.get("parameters").and_then(Value::as_array).map(Vec::len);
+            (n, Some(i))
+        })
+        .unwrap_or((None, None))
 }
 
 /// A card's components as sorted labels: `header (image)`, `body`,
@@ -99,6 +174,10 @@ fn shape(card: &Value) -> Vec<String> {
                     "button ({})",
                     lower_field(c, "sub_type").unwrap_or_else(|| "?".to_string())
                 ),
+                "body" => match c.get("parameters").and_then(Value::as_array) {
+                    Some(p) => format!("body ({} parameter{})", p.len(), plural(p.len())),
+                    None => "body".to_string(),
+                },
                 other => other.to_string(),
             }
         })

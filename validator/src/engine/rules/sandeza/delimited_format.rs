@@ -268,7 +268,11 @@ impl<'a> Checker<'a> {
                     Severity::Error,
                     Source::Platform,
                     value.range.clone(),
-                    format!("`{field}` parameter {n} is {len} characters; WhatsApp allows at most {max} in a template {} parameter", self.spec.component),
+                    if self.spec.component == "body" {
+                        format!("`{field}` parameter {n} is {len} characters; a template body holds at most {max} with its parameters filled in, so it can never fit (WhatsApp would answer 132005)")
+                    } else {
+                        format!("`{field}` parameter {n} is {len} characters; WhatsApp allows at most {max} in a template {} parameter", self.spec.component)
+                    },
                     format!("shorten the value to {max} characters"),
                 );
             }
