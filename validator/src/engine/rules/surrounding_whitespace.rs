@@ -35,6 +35,7 @@ const ID_SUFFIXES: &[&str] = &[
     "email",
     "sender_id",
     "channel",
+    "username",
 ];
 
 impl Rule for SurroundingWhitespace {
@@ -65,16 +66,18 @@ impl Rule for SurroundingWhitespace {
             } else {
                 format!(": \"{}\"", text.trim())
             };
-            out.push(
-                Diagnostic::warning(
-                    INFO.name,
-                    ptr,
-                    format!("`{field}` has {where_} whitespace; the provider compares it exactly"),
-                )
-                .with_help(format!("remove the whitespace{fixed}"))
-                .with_source(Source::Provider)
-                .with_value_range(range),
-            );
+            let mut d = Diagnostic::warning(
+                INFO.name,
+                ptr,
+                format!("`{field}` has {where_} whitespace; the provider compares it exactly"),
+            )
+            .with_help(format!("remove the whitespace{fixed}"))
+            .with_source(Source::Provider)
+            .with_value_range(range);
+            if ptr == "/username" && cx.endpoint.id.starts_with("sandeza/") {
+                d = d.with_note("Sandeza checks `signature` against sha256(username + password + time) for the account's username: computed with this space, the signature will not match");
+            }
+            out.push(d);
         }
     }
 }

@@ -50,7 +50,15 @@ impl Rule for MediaUrl {
                 let label_cell = std::cell::LazyCell::new(|| media::label(&name, item, count));
                 let mut found = Vec::new();
                 if !syntax_reported {
-                    found.extend(syntax(field.pointer, item, url, &label_cell, owner, secret));
+                    found.extend(syntax(
+                        field.pointer,
+                        item,
+                        url,
+                        &label_cell,
+                        owner,
+                        secret,
+                        separator,
+                    ));
                 }
                 if let Ok(url) = url
                     && media::is_private_host(url.host)
@@ -98,8 +106,64 @@ impl Rule for MediaUrl {
                     out.push(d);
                 }
             }
+            if let (Some(sep), false) = (separator, syntax_reported) {
+                for (at, place) in empty_items(field.text, sep) {
+                    let n = sep.chars().count();
+                    out.push(
+                        Diagnostic::warning(
+                            INFO.name,
+                            field.pointer,
+                            format!(
+                                "`{}` {place}; {owner} may try to fetch the empty item as a URL",
+                                *name
+                            ),
+                        )
+                        .with_help(format!("put `{sep}` only between two URLs"))
+                        .with_source(source)
+                        .with_value_range(at..at + n),
+                    );
+                }
+            }
         }
     }
+}
+
+/// Byte index of a `,` that joins two URLs (`a.pdf,https://…`, `a.pdf, http://…`).
+fn comma_joined(text: &str) -> Option<usize> {
+    text.match_indices(',').map(|(i, _)| i).find(|&i| {
+        let rest = text[i + 1..].trim_start().as_bytes();
+        let starts = |p: &[u8]| rest.len() > p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        starts(b"https://") || starts(b"http://")
+    })
+}
+
+/// The separators of a list that stand next to an empty item: at the start
+/// (`;a.pdf`), doubled (`a.pdf;;b.pdf`) or at the end (`a.pdf;`), as the
+/// character index of the separator and where it is. A value that is empty
+/// or only whitespace is "no attachment", not a list.
+fn empty_items(text: &str, sep: &str) -> Vec<(usize, &'static str)> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let segments: Vec<&str> = text.split(sep).collect();
+    let last = segments.len() - 1;
+    let n = sep.chars().count();
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (i, segment) in segments.iter().enumerate() {
+        let len = segment.chars().count();
+        if segment.trim().is_empty() {
+            if i == 0 {
+                out.push((len, "starts with the separator"));
+            } else if i == last {
+                out.push((offset - n, "ends with the separator"));
+            } else {
+                out.push((offset - n, "has two separators with nothing between them"));
+            }
+        }
+        offset += len + n;
+    }
+    out
 }
 
 /// The syntax finding of one item, if any (one per item), given the item
@@ -111,6 +175,7 @@ fn syntax(
     label: &LazyCell<String, impl FnOnce() -> String>,
     owner: &str,
     secret: bool,
+    separator: Option<&str>,
 ) -> Option<Diagnostic> {
     let shown = |s: &str| {
         if secret {
@@ -119,6 +184,30 @@ fn syntax(
             format!("`{s}`")
         }
     };
+    // Two URLs joined with a comma: one address that does not exist.
+    if let Some(at) = comma_joined(item.text) {
+        let label: &str = label;
+        let start = item.range.start + media::char_index(item.text, at);
+        let (message, help) = match separator {
+            Some(sep) => (
+                format!(
+                    "{label} is two URLs joined with `,`; {owner} separates them with `{sep}`, so it would fetch one address that does not exist"
+                ),
+                format!("separate the URLs with `{sep}`"),
+            ),
+            None => (
+                format!(
+                    "{label} is two URLs joined with `,`; the field takes one URL, so {owner} would fetch one address that does not exist"
+                ),
+                "send one URL here (a second file goes in a message of its own)".to_string(),
+            ),
+        };
+        return Some(
+            Diagnostic::error(INFO.name, pointer, message)
+                .with_help(help)
+                .with_value_range(start..start + 1),
+        );
+    }
     // A space inside the URL: the file name as uploaded, not percent-encoded.
     if let Some(at) = item.text.find(char::is_whitespace) {
         let label: &str = label;
@@ -211,8 +300,16 @@ mod tests {
     fn first(text: &str) -> Option<(String, Option<String>, std::ops::Range<usize>)> {
         let item = items(text, Some(";")).into_iter().next()?;
         let label = std::cell::LazyCell::new(|| "`x`".to_string());
-        syntax("/x", &item, &parse_url(item.text), &label, "Sandeza", false)
-            .map(|d| (d.message, d.help, d.value_range.unwrap_or_default()))
+        syntax(
+            "/x",
+            &item,
+            &parse_url(item.text),
+            &label,
+            "Sandeza",
+            false,
+            None,
+        )
+        .map(|d| (d.message, d.help, d.value_range.unwrap_or_default()))
     }
 
     #[test]

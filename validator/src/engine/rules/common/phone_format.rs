@@ -97,6 +97,11 @@ fn finding(cx: &RuleContext<'_>, ptr: &str, text: &str, form: Form) -> Option<Di
             },
             None,
         ),
+        FormProblem::PlusZero => (
+            "starts with `+0`; after `+` comes a country code, and no country code starts with 0"
+                .to_string(),
+            Some(start..start + 2),
+        ),
         FormProblem::Separators => (
             "contains spaces, dashes, dots or parentheses".to_string(),
             None,

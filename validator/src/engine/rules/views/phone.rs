@@ -95,6 +95,8 @@ pub enum FormProblem {
     OtherStart,
     /// Only separators are wrong.
     Separators,
+    /// `+` followed by 0 (`+0812…`): no country code starts with 0.
+    PlusZero,
 }
 
 /// Checks a cleaned number against the form: the problem and the number to
@@ -103,6 +105,12 @@ pub fn check_form(form: Form, n: &Cleaned) -> Option<(FormProblem, Option<String
     let d = n.digits.as_str();
     let zero_to_62 = |rest: &str| format!("62{rest}");
     let problem = match form {
+        Form::Sandeza if n.plus && d.starts_with('0') => Some((
+            FormProblem::PlusZero,
+            d.strip_prefix('0')
+                .filter(|rest| !rest.starts_with('0'))
+                .map(|rest| format!("+62{rest}")),
+        )),
         Form::Sandeza => {
             if n.plus || d.starts_with('0') || d.starts_with("62") {
                 None
@@ -276,6 +284,10 @@ mod tests {
         ] {
             assert_eq!(form(Form::Sandeza, text), None, "{text}");
         }
+        assert_eq!(
+            form(Form::Sandeza, "+081234567890"),
+            Some((FormProblem::PlusZero, Some("+6281234567890".to_string())))
+        );
         assert_eq!(
             form(Form::Sandeza, "81234567890"),
             Some((FormProblem::NoPrefix, Some("6281234567890".into())))
