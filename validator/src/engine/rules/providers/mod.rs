@@ -14,9 +14,11 @@ mod body_macro_value_too_long;
 pub(crate) mod button_index_reused;
 mod button_parameter_type_mismatch;
 mod coordinate_out_of_range;
+mod dialog_trigger_incomplete;
 mod duplicate_macro_key;
 mod duplicate_template_component;
 mod header_macro_value_too_long;
+mod impossible_date;
 mod macro_keys_not_sequential;
 mod missing_or_duplicate_recipients;
 mod scheduled_date_ignored;
@@ -30,6 +32,8 @@ pub static RULES: &[&dyn Rule] = &[
     &duplicate_template_component::DuplicateTemplateComponent,
     &button_parameter_type_mismatch::ButtonParameterTypeMismatch,
     &scheduled_date_ignored::ScheduledDateIgnored,
+    &impossible_date::ImpossibleDate,
+    &dialog_trigger_incomplete::DialogTriggerIncomplete,
     &missing_or_duplicate_recipients::MissingOrDuplicateRecipients,
     &duplicate_macro_key::DuplicateMacroKey,
     &macro_keys_not_sequential::MacroKeysNotSequential,

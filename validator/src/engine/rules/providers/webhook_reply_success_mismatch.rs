@@ -39,6 +39,20 @@ impl Rule for WebhookReplySuccessMismatch {
                 ))
                 .with_source(Source::Provider),
             ),
+            (true, Some(Value::Object(m)))
+                if m.get("reply").and_then(Value::as_array).is_some_and(Vec::is_empty) =>
+            {
+                out.push(
+                    Diagnostic::warning(
+                        INFO.name,
+                        "/message/reply",
+                        "`success` is true but `message.reply` is empty; the gateway sends the customer nothing, so the keyword seems to go unanswered",
+                    )
+                    .with_help("put at least one reply in the list, e.g. {\"type\": \"message\", \"content\": \"Terima kasih, pesan Anda kami terima\"}; if the webhook means not to answer, say so with `success: false`")
+                    .with_note("a warning: a webhook may mean to stay silent, but the doc's response format always carries a reply")
+                    .with_source(Source::Provider),
+                );
+            }
             (false, Some(Value::Object(m))) => {
                 let count = m.get("reply").and_then(Value::as_array).map_or(0, Vec::len);
                 if count == 0 {
