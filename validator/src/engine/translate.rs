@@ -611,11 +611,12 @@ fn one_of_miss(
             })
             .map(|(i, _)| i)
             .collect();
-        if likely.len() == 1 && branch.variants.len() > 1 {
-            if let Some(errors) = context.get(likely[0]) {
-                translate_all(cx, errors.iter(), out);
-                return;
-            }
+        if likely.len() == 1
+            && branch.variants.len() > 1
+            && let Some(errors) = context.get(likely[0])
+        {
+            translate_all(cx, errors.iter(), out);
+            return;
         }
         // No discriminator: the variant the payload got furthest into.
         let scored: Vec<(usize, usize)> = context

@@ -113,59 +113,6 @@ pub(crate) fn and_list(items: &[String]) -> String {
     }
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used, reason = "tests")]
-mod tests {
-    use super::{and_list, macro_number, parse_coordinate};
-
-    #[test]
-    fn reads_coordinates_as_the_doc_writes_them() {
-        let c = parse_coordinate("0.525960-101.426866").unwrap();
-        assert_eq!((c.latitude, c.longitude), (0.52596, 101.426866));
-        assert_eq!(
-            (c.latitude_range, c.separator, c.longitude_range),
-            (0..8, 8, 9..19)
-        );
-        let c = parse_coordinate("-6.175392-106.827153").unwrap();
-        assert_eq!((c.latitude, c.longitude), (-6.175392, 106.827153));
-        assert_eq!(c.separator, 9);
-        let c = parse_coordinate("40.7--74").unwrap();
-        assert_eq!((c.latitude, c.longitude), (40.7, -74.0));
-        for bad in [
-            "",
-            "-",
-            "6.1",
-            "6.-106",
-            "6-106.",
-            "6--",
-            "{{latitude}}-{{longitude}}",
-            "6-106-1",
-            "6 - 106",
-            "٦-١٠٦",
-        ] {
-            assert_eq!(parse_coordinate(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn reads_macro_keys() {
-        assert_eq!(macro_number("{{1}}"), Some(1));
-        assert_eq!(macro_number("{{12}}"), Some(12));
-        assert_eq!(macro_number("{{0}}"), Some(0));
-        for bad in ["{1}", "{{}}", "{{ 1 }}", "{{a}}", "string", "{{1}}x"] {
-            assert_eq!(macro_number(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn lists_read_like_prose() {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(and_list(&s(&["a"])), "a");
-        assert_eq!(and_list(&s(&["a", "b"])), "a and b");
-        assert_eq!(and_list(&s(&["a", "b", "c"])), "a, b and c");
-    }
-}
-
 /// A recipient's value for a column that a macro names, longer than `limit`
 /// characters: see [`long_macro_values`].
 pub(crate) struct LongMacroValue<'a> {
@@ -241,4 +188,57 @@ pub(crate) fn long_macro_values<'a>(
         }
     }
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::{and_list, macro_number, parse_coordinate};
+
+    #[test]
+    fn reads_coordinates_as_the_doc_writes_them() {
+        let c = parse_coordinate("0.525960-101.426866").unwrap();
+        assert_eq!((c.latitude, c.longitude), (0.52596, 101.426866));
+        assert_eq!(
+            (c.latitude_range, c.separator, c.longitude_range),
+            (0..8, 8, 9..19)
+        );
+        let c = parse_coordinate("-6.175392-106.827153").unwrap();
+        assert_eq!((c.latitude, c.longitude), (-6.175392, 106.827153));
+        assert_eq!(c.separator, 9);
+        let c = parse_coordinate("40.7--74").unwrap();
+        assert_eq!((c.latitude, c.longitude), (40.7, -74.0));
+        for bad in [
+            "",
+            "-",
+            "6.1",
+            "6.-106",
+            "6-106.",
+            "6--",
+            "{{latitude}}-{{longitude}}",
+            "6-106-1",
+            "6 - 106",
+            "٦-١٠٦",
+        ] {
+            assert_eq!(parse_coordinate(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_macro_keys() {
+        assert_eq!(macro_number("{{1}}"), Some(1));
+        assert_eq!(macro_number("{{12}}"), Some(12));
+        assert_eq!(macro_number("{{0}}"), Some(0));
+        for bad in ["{1}", "{{}}", "{{ 1 }}", "{{a}}", "string", "{{1}}x"] {
+            assert_eq!(macro_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn lists_read_like_prose() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(and_list(&s(&["a"])), "a");
+        assert_eq!(and_list(&s(&["a", "b"])), "a and b");
+        assert_eq!(and_list(&s(&["a", "b", "c"])), "a, b and c");
+    }
 }
