@@ -322,6 +322,7 @@ fn text_finding(run: &Run, mut d: Diagnostic, line: usize) -> Vec<Finding> {
         .map(|diagnostic| Finding {
             diagnostic,
             snippet: None,
+            related: Vec::new(),
         })
         .collect()
 }

@@ -31,6 +31,9 @@ pub struct Finding {
     pub diagnostic: Diagnostic,
     /// The source around the finding's start, secrets masked.
     pub snippet: Option<Snippet>,
+    /// The source around each related place's start
+    /// ([`Diagnostic::related`], same order), masked the same way.
+    pub related: Vec<Option<Snippet>>,
 }
 
 impl Finding {
@@ -51,24 +54,39 @@ impl Finding {
     /// # Ok::<(), preflight::Error>(())
     /// ```
     pub fn new(diagnostic: Diagnostic, text: &str) -> Finding {
-        let snippet = match (diagnostic.start, diagnostic.span.as_ref()) {
-            (Some(start), Some(span)) => {
-                let index = crate::engine::text::span::LineIndex::new(text);
-                let mask = crate::engine::pipeline::mask_of(text);
-                Some(Snippet::around(
-                    index.line_text(text, start.line),
-                    index.line_start(start.line),
-                    start.line,
-                    span.start,
-                    start.column,
-                    &mask,
-                ))
-            }
-            _ => None,
+        let positioned =
+            diagnostic.span.is_some() || diagnostic.related.iter().any(|r| r.span.is_some());
+        let (index, mask) = if positioned {
+            (
+                crate::engine::text::span::LineIndex::new(text),
+                crate::engine::pipeline::mask_of(text),
+            )
+        } else {
+            (
+                crate::engine::text::span::LineIndex::new(""),
+                SecretMask::default(),
+            )
         };
+        let snippet = |start: Option<crate::Position>, span: Option<&Range<usize>>| {
+            let (start, span) = (start?, span?);
+            Some(Snippet::around(
+                index.line_text(text, start.line),
+                index.line_start(start.line),
+                start.line,
+                span.start,
+                start.column,
+                &mask,
+            ))
+        };
+        let related = diagnostic
+            .related
+            .iter()
+            .map(|r| snippet(r.start, r.span.as_ref()))
+            .collect();
         Finding {
+            snippet: snippet(diagnostic.start, diagnostic.span.as_ref()),
+            related,
             diagnostic,
-            snippet,
         }
     }
 }

@@ -71,6 +71,10 @@ impl Rule for HeaderMacroValueTooLong {
                     )
                     .with_help(format!("shorten it to {LIMIT} characters or fewer, or fill the header from a shorter field"))
                     .with_source(Source::Platform)
+                    .with_related(
+                        format!("/headerVariables/{i}/value"),
+                        format!("the header macro that names \"{field}\""),
+                    )
                     .with_value_range(LIMIT..len),
                 );
             }

@@ -43,7 +43,8 @@ impl Rule for CarouselCards {
                     out.push(
                         Diagnostic::error(INFO.name, at, format!("cards[{i}] has card_index {index}, which cards[{first}] already has; each card has its own index"))
                             .with_help(format!("number the cards from 0 in the order they are sent: this one is {i}"))
-                            .with_source(Source::Platform),
+                            .with_source(Source::Platform)
+                            .with_related(format!("{ptr}/cards/{first}/card_index"), format!("card_index {index} first used here")),
                     );
                 } else if index != i as u64 {
                     out.push(
@@ -67,7 +68,8 @@ impl Rule for CarouselCards {
                             format!("cards[{i}] has components {}, but cards[0] has {}; every card of a carousel has the same components", this.join(", "), first.join(", ")),
                         )
                         .with_help("give every card the header, body and buttons of the template's card")
-                        .with_source(Source::Platform),
+                        .with_source(Source::Platform)
+                        .with_related(format!("{ptr}/cards/0/components"), "the first card's components"),
                     );
                 }
             }
