@@ -277,6 +277,17 @@ trait Sink {
     ) -> io::Result<()>;
     fn finding(&mut self, out: &mut dyn Write, path: &str, finding: &Finding) -> io::Result<()>;
     fn end_file(&mut self, out: &mut dyn Write) -> io::Result<()>;
+    /// The current file's endpoint came from its payload's shape (on `line`
+    /// of an NDJSON file); only the text format says so.
+    fn detected(
+        &mut self,
+        _out: &mut dyn Write,
+        _path: &str,
+        _endpoint: &str,
+        _line: Option<usize>,
+    ) -> io::Result<()> {
+        Ok(())
+    }
     fn unreadable(&mut self, out: &mut dyn Write, path: &str, problem: &str) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
 }
@@ -330,6 +341,19 @@ impl<W: Write> Renderer<W> {
         self.summary.count(&finding.diagnostic);
         let path = self.current.as_deref().unwrap_or("");
         self.sink.finding(&mut self.out, path, finding)
+    }
+
+    /// Says that the current file was checked as `endpoint` because of its
+    /// payload's shape (the payload on `line`, for an NDJSON file) rather than
+    /// a flag, the config file or its path. The text format prints it once
+    /// per file and endpoint, before the file's findings; the other formats
+    /// carry the endpoint in their own fields.
+    ///
+    /// # Errors
+    /// Writing to the output failed.
+    pub fn detected(&mut self, endpoint: &str, line: Option<usize>) -> io::Result<()> {
+        let path = self.current.as_deref().unwrap_or("");
+        self.sink.detected(&mut self.out, path, endpoint, line)
     }
 
     /// Adds `n` to the files left out on purpose.

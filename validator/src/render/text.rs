@@ -46,19 +46,47 @@ impl Paint {
 /// The text sink.
 pub(super) struct Text {
     paint: Paint,
+    /// The endpoints already said to be detected for the current file.
+    announced: Vec<String>,
 }
 
 impl Text {
     pub(super) fn new(color: bool) -> Self {
         Text {
             paint: Paint { on: color },
+            announced: Vec::new(),
         }
     }
 }
 
 impl Sink for Text {
     fn begin_file(&mut self, _: &mut dyn Write, _: &str, _: Option<&str>) -> io::Result<()> {
+        self.announced.clear();
         Ok(())
+    }
+
+    fn detected(
+        &mut self,
+        out: &mut dyn Write,
+        path: &str,
+        endpoint: &str,
+        line: Option<usize>,
+    ) -> io::Result<()> {
+        if self.announced.iter().any(|e| e == endpoint) {
+            return Ok(());
+        }
+        self.announced.push(endpoint.to_string());
+        let basis = match line {
+            Some(n) => format!("detected from the shape of the payload on line {n}"),
+            None => "detected from the payload's shape".to_string(),
+        };
+        writeln!(
+            out,
+            "{} {} {} ({basis})",
+            escape_controls(path),
+            self.paint.wrap(BLUE, "→"),
+            self.paint.wrap(BOLD, &escape_controls(endpoint)),
+        )
     }
 
     fn finding(&mut self, out: &mut dyn Write, path: &str, finding: &Finding) -> io::Result<()> {
