@@ -732,3 +732,50 @@ fn ndjson_names_the_detected_endpoint_once_per_file() {
     let shown = text_in(dir.path(), &["--quiet", "nomor.ndjson"]);
     assert!(!shown.contains("detected"), "{shown}");
 }
+
+#[test]
+fn related_places_are_valid_sarif_and_keep_their_ndjson_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("fixtures/chatbot/checknumber");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(
+        target.join("dup.ndjson"),
+        "{\"nohp\": \"6281234567890\"}\n{\"nohp\": \"6281234567890\", \"nohp\": \"6281234567891\"}\n",
+    )
+    .unwrap();
+    let (sarif, code) = json_out(
+        preflight()
+            .current_dir(dir.path())
+            .args(["validate", "fixtures", "--format", "sarif"]),
+    );
+    assert_eq!(code, 1);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/sarif/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "duplicate-key");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (&region["startLine"], &region["startColumn"]),
+        (&2.into(), &27.into())
+    );
+    let related = &result["relatedLocations"][0];
+    assert_eq!(related["message"]["text"], "first occurrence");
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 2);
+    assert_eq!(related["physicalLocation"]["region"]["startColumn"], 2);
+    let (json, _) = json_out(
+        preflight()
+            .current_dir(dir.path())
+            .args(["validate", "fixtures", "--format", "json"]),
+    );
+    let related = &json["files"][0]["diagnostics"][0]["related"][0];
+    assert_eq!(related["line"], 2, "{json}");
+    assert_eq!(related["pointer"], "/nohp");
+}

@@ -439,6 +439,124 @@ mod tests {
         assert_eq!(shown, "\"0812 x\"");
     }
 
+    /// A finding at the first `at` of `text` with a related place at the
+    /// first `related` after it, positioned as the engine positions them.
+    fn with_related(text: &str, at: &str, related: &str) -> Finding {
+        let index = crate::engine::text::span::LineIndex::new(text);
+        let place = |needle: &str, from: usize| {
+            let start = from + text[from..].find(needle).unwrap();
+            let end = start + needle.len();
+            (
+                start..end,
+                index.position(text, start),
+                index.position(text, end),
+            )
+        };
+        let (span, start, end) = place(at, 0);
+        let (rspan, rstart, rend) = place(related, 0);
+        let mut d = Diagnostic::error("duplicate-key", "/ref_id", "`ref_id` appears twice")
+            .with_related("/ref_id", "first occurrence");
+        (d.span, d.start, d.end) = (Some(span), Some(start), Some(end));
+        let r = &mut d.related[0];
+        (r.span, r.start, r.end) = (Some(rspan), Some(rstart), Some(rend));
+        Finding::new(d, text)
+    }
+
+    fn file(finding: Finding) -> Vec<FileResult> {
+        vec![FileResult {
+            path: "f.json".into(),
+            endpoint: Some("chatbot/sendwa".into()),
+            payloads: 1,
+            findings: vec![finding],
+        }]
+    }
+
+    #[test]
+    fn every_format_carries_the_related_place() {
+        let text = "{\n  \"ref_id\": \"B\",\n  \"pesan\": \"x\",\n  \"ref_id\": \"A\"\n}";
+        let files = file(with_related(text, "\"ref_id\": \"A\"", "\"ref_id\": \"B\""));
+        let shown = render(Format::Text, &files, false);
+        assert!(
+            shown.contains(
+                " ::: f.json:2:3\n  |\n2 |   \"ref_id\": \"B\",\n  |   ------------- first occurrence\n"
+            ),
+            "{shown}"
+        );
+        // The related label comes after the primary caret.
+        assert!(
+            shown.find("^^^").unwrap() < shown.find(":::").unwrap(),
+            "{shown}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&render(Format::Json, &files, false)).unwrap();
+        let related = &json["files"][0]["diagnostics"][0]["related"];
+        assert_eq!(
+            related,
+            &serde_json::json!([{"pointer": "/ref_id", "line": 2, "column": 3,
+                "end_line": 2, "end_column": 16, "message": "first occurrence"}])
+        );
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render(Format::Sarif, &files, false)).unwrap();
+        let loc = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
+        assert_eq!(loc["id"], 0);
+        assert_eq!(loc["message"]["text"], "first occurrence");
+        assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], "f.json");
+        assert_eq!(loc["physicalLocation"]["region"]["startLine"], 2);
+        assert_eq!(loc["physicalLocation"]["region"]["startColumn"], 3);
+        let github = render(Format::Github, &files, false);
+        assert!(
+            github.contains("::`ref_id` appears twice (first occurrence: line 2)"),
+            "{github}"
+        );
+    }
+
+    #[test]
+    fn a_related_line_is_masked_and_escaped_like_the_primary() {
+        let text = "{\"ref_id\": \"A\",\n\"password\": \"hunter2\", \"ref_id\": \"B\"}";
+        let files = file(with_related(text, "\"ref_id\": \"A\"", "\"ref_id\": \"B\""));
+        for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+            let shown = render(format, &files, false);
+            assert!(!shown.contains("hunter2"), "{format:?}: {shown}");
+        }
+        let shown = render(Format::Text, &files, false);
+        assert!(
+            shown.contains("2 | \"password\": \"•••••••\", \"ref_id\": \"B\"}\n  |                        ------------- first occurrence"),
+            "{shown}"
+        );
+        // Text that is not JSON: a control character in the related line.
+        let text = "{\"ref_id\": \"A\",\n\"x\": \"\u{1b}[2J\", \"ref_id\": \"B\"";
+        let files = file(with_related(text, "\"ref_id\": \"A\"", "\"ref_id\": \"B\""));
+        for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+            let shown = render(format, &files, false);
+            assert!(!shown.contains('\u{1b}'), "{format:?}: {shown}");
+        }
+        let shown = render(Format::Text, &files, false);
+        assert!(
+            shown.contains("2 | \"x\": \"\\u{1b}[2J\", \"ref_id\": \"B\"\n  |                   ------------- first occurrence"),
+            "{shown}"
+        );
+        // A related place on a long line is shown as a window around it.
+        let long = format!(
+            "{{\"ref_id\": \"A\",\n\"pesan\": \"{}\", \"ref_id\": \"B\"}}",
+            "k".repeat(5000)
+        );
+        let shown = render(
+            Format::Text,
+            &file(with_related(
+                &long,
+                "\"ref_id\": \"A\"",
+                "\"ref_id\": \"B\"",
+            )),
+            false,
+        );
+        let line = shown.lines().find(|l| l.starts_with("2 |")).unwrap();
+        assert!(
+            line.starts_with("2 | …") && line.chars().count() < WINDOW + 10,
+            "{line}"
+        );
+        assert!(line.contains("\"ref_id\": \"B\""), "{line}");
+    }
+
     #[test]
     fn a_short_line_is_shown_whole() {
         let line = "  \"ref_id\": \"abc\",";
