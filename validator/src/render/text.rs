@@ -9,6 +9,19 @@
 //!    = help: shorten it by 1 characters
 //! ```
 //!
+//! A related place (the other half of a finding) follows the caret as a
+//! second label, its line windowed, masked and escaped the same way:
+//!
+//! ```text
+//!   ::: fixtures/sandeza/send/buttons.json:36:20
+//!    |
+//! 36 |           "index": 0,
+//!    |                    - index 0 first used here
+//! ```
+//!
+//! A file whose endpoint was detected from its payload's shape starts with
+//! `path → endpoint (detected from the payload's shape)`.
+//!
 //! Columns count characters, not bytes. Source lines arrive masked and, when
 //! long, as a window (`…` at a cut end). Control characters in any part of a
 //! finding are printed as visible escapes (`\u{1b}`); the caret is drawn under
