@@ -106,6 +106,10 @@ struct ValidateArgs {
     /// package.json.
     #[arg(long)]
     only_mapped: bool,
+    /// Text output: print only the findings and the summary, not which
+    /// endpoint a file was detected as from its payload's shape.
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 /// The whole command: parses the arguments, runs, and maps the outcome to an

@@ -22,6 +22,8 @@ struct Run {
     forced: Option<&'static Endpoint>,
     config: Option<Loaded>,
     options: Options,
+    /// `--quiet`: no line saying which endpoint a file was detected as.
+    quiet: bool,
 }
 
 /// Lines per NDJSON batch checked in parallel.
@@ -66,6 +68,7 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         forced,
         config,
         options,
+        quiet: args.quiet,
     };
 
     let paths = if args.paths.is_empty() {
@@ -139,7 +142,12 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
                 .with_help(
                     "name it on the command line to read it as a stream, like standard input",
                 );
-                emit(&mut renderer, &text_file(&run, name.clone(), None, 0, d, 1))?;
+                emit(
+                    &run,
+                    &mut renderer,
+                    &text_file(&run, name.clone(), None, 0, d, 1),
+                    None,
+                )?;
                 Ok(())
             }
             Input::BrokenLink { path, target } => {
@@ -153,7 +161,12 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
                     ),
                 )
                 .with_help("point the link at the payload file, or delete it");
-                emit(&mut renderer, &text_file(&run, name.clone(), None, 0, d, 1))?;
+                emit(
+                    &run,
+                    &mut renderer,
+                    &text_file(&run, name.clone(), None, 0, d, 1),
+                    None,
+                )?;
                 Ok(())
             }
             Input::Unreadable { problem, .. } => {
@@ -204,7 +217,7 @@ fn check_files(
         _ => Err(std::io::Error::other("not a plain file")),
     };
     let mut write = |input: &Input, result: std::io::Result<FileResult>| match result {
-        Ok(file) => emit(renderer, &file),
+        Ok(file) => emit(run, renderer, &file, endpoint_of(run, input)),
         Err(e) => {
             let problem = input::describe_io(&e);
             problems.push(format!("{}: {problem}", input.display()));
@@ -235,8 +248,20 @@ fn check_files(
     })
 }
 
-fn emit(renderer: &mut Renderer<impl Write>, file: &FileResult) -> std::io::Result<()> {
+/// Writes one file's report. `mapped`: the endpoint decided before reading
+/// (flag, config, path); when there was none and the file was checked as an
+/// endpoint, that endpoint came from the payload's shape, and the text
+/// output says so (unless `--quiet`).
+fn emit(
+    run: &Run,
+    renderer: &mut Renderer<impl Write>,
+    file: &FileResult,
+    mapped: Option<&'static Endpoint>,
+) -> std::io::Result<()> {
     renderer.begin_file(&file.path, file.endpoint.as_deref())?;
+    if let (None, Some(endpoint), false) = (mapped, file.endpoint.as_deref(), run.quiet) {
+        renderer.detected(endpoint, None)?;
+    }
     renderer.payloads(file.payloads);
     for f in &file.findings {
         renderer.finding(f)?;
@@ -322,6 +347,7 @@ fn text_finding(run: &Run, mut d: Diagnostic, line: usize) -> Vec<Finding> {
         .map(|diagnostic| Finding {
             diagnostic,
             snippet: None,
+            related: Vec::new(),
         })
         .collect()
 }
@@ -401,8 +427,10 @@ fn check_stream(
             LineRead::TooLong { bytes, ended } => {
                 let d = line_too_long(line_no + 1, bytes, ended);
                 return emit(
+                    run,
                     renderer,
                     &text_file(run, path.to_string(), endpoint, 1, d, line_no + 1),
+                    endpoint,
                 );
             }
             LineRead::Line => {
@@ -435,7 +463,7 @@ fn check_stream(
     } else {
         check_document(run, path.to_string(), endpoint, &head)
     };
-    emit(renderer, &file)
+    emit(run, renderer, &file, endpoint)
 }
 
 fn trim_line(line: &[u8]) -> &[u8] {
@@ -459,6 +487,8 @@ struct Line {
 #[derive(Default)]
 struct Batch {
     endpoint: Option<&'static Endpoint>,
+    /// The line whose payload's shape decided `endpoint`, when one did.
+    detected_at: Option<usize>,
     bytes: Vec<u8>,
     lines: Vec<Line>,
 }
@@ -486,7 +516,12 @@ fn check_lines(
                 renderer.begin_file(path, batch.endpoint.map(|e| e.id))?;
             }
             renderer.payloads(batch.lines.iter().filter(|l| l.finding.is_none()).count());
-            for findings in check_batch(run, &batch) {
+            for (line, (checked_as, findings)) in batch.lines.iter().zip(check_batch(run, &batch)) {
+                // Nothing said which endpoint: the shape of one payload did
+                // (the first one detected, for the whole file, or each line's own).
+                if let (None, Some(e), false) = (endpoint, checked_as, run.quiet) {
+                    renderer.detected(e.id, Some(batch.detected_at.unwrap_or(line.number)))?;
+                }
                 for f in &findings {
                     renderer.finding(f)?;
                 }
@@ -531,6 +566,7 @@ fn read_batches(
     empty: &std::sync::mpsc::Receiver<Batch>,
 ) -> std::io::Result<Option<&'static Endpoint>> {
     let mut endpoint = endpoint;
+    let mut detected_at = None;
     let mut line_no = 0usize;
     let mut offset = 0usize;
     let mut batch = Batch::default();
@@ -566,6 +602,7 @@ fn read_batches(
                     // Nothing else said: the first payload's shape decides for the whole file.
                     if let Ok(value) = serde_json::from_slice(&batch.bytes[start..end]) {
                         endpoint = preflight::detect(&value).ok();
+                        detected_at = endpoint.map(|_| line_no);
                     }
                 }
                 batch.lines.push(Line {
@@ -578,6 +615,7 @@ fn read_batches(
         }
         if batch.lines.len() >= BATCH_LINES || batch.bytes.len() >= BATCH_BYTES {
             batch.endpoint = endpoint;
+            batch.detected_at = detected_at;
             let next = empty.try_recv().unwrap_or_default();
             if full.send(std::mem::replace(&mut batch, next)).is_err() {
                 return Ok(endpoint); // the checker stopped: nothing more to do
@@ -586,20 +624,22 @@ fn read_batches(
     }
     if !batch.lines.is_empty() {
         batch.endpoint = endpoint;
+        batch.detected_at = detected_at;
         // A closed channel means the checker stopped; its error is reported there.
         let _ = full.send(batch);
     }
     Ok(endpoint)
 }
 
-/// The findings of every line of a batch, in line order.
-fn check_batch(run: &Run, batch: &Batch) -> Vec<Vec<Finding>> {
+/// The endpoint each line of a batch was checked as and its findings, in
+/// line order.
+fn check_batch(run: &Run, batch: &Batch) -> Vec<(Option<&'static Endpoint>, Vec<Finding>)> {
     batch
         .lines
         .par_iter()
         .map(|line| {
             if let Some(d) = &line.finding {
-                return text_finding(run, d.clone(), line.number);
+                return (None, text_finding(run, d.clone(), line.number));
             }
             let origin = Origin {
                 offset: line.offset,
@@ -607,11 +647,14 @@ fn check_batch(run: &Run, batch: &Batch) -> Vec<Vec<Finding>> {
             };
             let bytes = &batch.bytes[line.range.clone()];
             match check_bytes(bytes, batch.endpoint, &run.options, origin) {
-                Ok(checked) => checked.findings,
-                Err(e) => text_finding(
-                    run,
-                    Diagnostic::error("parse-error", "", format!("internal error: {e}")),
-                    line.number,
+                Ok(checked) => (checked.endpoint, checked.findings),
+                Err(e) => (
+                    None,
+                    text_finding(
+                        run,
+                        Diagnostic::error("parse-error", "", format!("internal error: {e}")),
+                        line.number,
+                    ),
                 ),
             }
         })

@@ -649,3 +649,133 @@ fn config_json_schema_is_current() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     assert!(validator.is_valid(&config), "{config}");
 }
+
+/// The text output of `preflight validate ARGS…` run in `dir`.
+fn text_in(dir: &Path, args: &[&str]) -> String {
+    let out = preflight()
+        .current_dir(dir)
+        .arg("validate")
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn text_names_the_endpoint_detected_from_the_shape_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = example("chatbot/checknumber/number.json");
+    let line = "→ chatbot/checknumber (detected from the payload's shape)";
+    // Nothing in the path: detected, and said even for a clean file.
+    std::fs::write(dir.path().join("nomor.json"), &clean).unwrap();
+    let shown = text_in(dir.path(), &["nomor.json"]);
+    assert!(shown.contains(&format!("nomor.json {line}\n")), "{shown}");
+    assert!(
+        shown.ends_with("ok: 0 errors, 0 warnings in 1 file (1 payload)\n"),
+        "{shown}"
+    );
+    // Before the file's findings, once.
+    let mut broken: Value = serde_json::from_str(&clean).unwrap();
+    broken["nohp"] = Value::from("0812");
+    std::fs::write(dir.path().join("rusak.json"), broken.to_string()).unwrap();
+    let shown = text_in(dir.path(), &["rusak.json"]);
+    assert_eq!(shown.matches(line).count(), 1, "{shown}");
+    assert!(
+        shown.starts_with(&format!("rusak.json {line}\n")),
+        "{shown}"
+    );
+    assert!(shown.contains("--> rusak.json:"), "{shown}");
+    // --quiet, --endpoint: not said.
+    for args in [
+        &["--quiet", "nomor.json"][..],
+        &["-q", "rusak.json"],
+        &["-e", "chatbot/checknumber", "nomor.json"],
+    ] {
+        let shown = text_in(dir.path(), args);
+        assert!(!shown.contains("detected"), "{args:?}: {shown}");
+    }
+    // Other formats carry it in their own fields, never as this line.
+    let shown = text_in(dir.path(), &["--format", "json", "nomor.json"]);
+    assert!(!shown.contains("detected"), "{shown}");
+    // Mapped by the config file: not said.
+    std::fs::write(
+        dir.path().join("preflight.toml"),
+        "[[fixtures]]\npaths = [\"nomor.json\"]\nendpoint = \"chatbot/checknumber\"\n",
+    )
+    .unwrap();
+    let shown = text_in(dir.path(), &["nomor.json", "rusak.json"]);
+    assert!(!shown.contains("nomor.json →"), "{shown}");
+    assert!(shown.contains(&format!("rusak.json {line}")), "{shown}");
+    std::fs::remove_file(dir.path().join("preflight.toml")).unwrap();
+    // Mapped by the path: not said.
+    std::fs::create_dir_all(dir.path().join("chatbot/checknumber")).unwrap();
+    std::fs::write(dir.path().join("chatbot/checknumber/a.json"), &clean).unwrap();
+    let shown = text_in(dir.path(), &["chatbot"]);
+    assert!(!shown.contains("detected"), "{shown}");
+}
+
+#[test]
+fn ndjson_names_the_detected_endpoint_once_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let one: Value = serde_json::from_str(&example("chatbot/checknumber/number.json")).unwrap();
+    std::fs::write(
+        dir.path().join("nomor.ndjson"),
+        format!("\n{one}\n{one}\n{one}\n"),
+    )
+    .unwrap();
+    let shown = text_in(dir.path(), &["nomor.ndjson"]);
+    assert_eq!(
+        shown,
+        "nomor.ndjson → chatbot/checknumber (detected from the shape of the payload on line 2)\n\
+         ok: 0 errors, 0 warnings in 1 file (3 payloads)\n"
+    );
+    let shown = text_in(dir.path(), &["--quiet", "nomor.ndjson"]);
+    assert!(!shown.contains("detected"), "{shown}");
+}
+
+#[test]
+fn related_places_are_valid_sarif_and_keep_their_ndjson_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("fixtures/chatbot/checknumber");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(
+        target.join("dup.ndjson"),
+        "{\"nohp\": \"6281234567890\"}\n{\"nohp\": \"6281234567890\", \"nohp\": \"6281234567891\"}\n",
+    )
+    .unwrap();
+    let (sarif, code) = json_out(
+        preflight()
+            .current_dir(dir.path())
+            .args(["validate", "fixtures", "--format", "sarif"]),
+    );
+    assert_eq!(code, 1);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/sarif/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "duplicate-key");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (&region["startLine"], &region["startColumn"]),
+        (&2.into(), &27.into())
+    );
+    let related = &result["relatedLocations"][0];
+    assert_eq!(related["message"]["text"], "first occurrence");
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 2);
+    assert_eq!(related["physicalLocation"]["region"]["startColumn"], 2);
+    let (json, _) = json_out(
+        preflight()
+            .current_dir(dir.path())
+            .args(["validate", "fixtures", "--format", "json"]),
+    );
+    let related = &json["files"][0]["diagnostics"][0]["related"][0];
+    assert_eq!(related["line"], 2, "{json}");
+    assert_eq!(related["pointer"], "/nohp");
+}

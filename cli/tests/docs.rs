@@ -76,6 +76,34 @@ fn the_headline_output_is_what_preflight_prints() {
 }
 
 #[test]
+fn the_related_places_output_is_what_preflight_prints() {
+    let text = readme();
+    let block = block_after(&text, "checked as, clean or not, so a wrong guess shows");
+    let command = block.lines().next().unwrap().to_string();
+    let input = command
+        .strip_prefix("$ preflight validate - < ")
+        .expect("the block starts with the command");
+    let out = preflight()
+        .args(["validate", "-"])
+        .write_stdin(std::fs::read(root().join(input)).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains(":::") && printed.contains("(detected from the payload's shape)"));
+    let shown = &block[command.len() + 1..];
+    if shown != printed && updating() {
+        let fresh = text.replacen(&block, &format!("{command}\n{printed}"), 1);
+        std::fs::write(root().join("README.md"), fresh).unwrap();
+        return;
+    }
+    assert_eq!(
+        shown, printed,
+        "README's related-places output is stale; run PREFLIGHT_UPDATE_DOCS=1 cargo test -p preflight-cli --test docs"
+    );
+}
+
+#[test]
 fn the_main_job_says_what_the_readme_says() {
     let out = preflight()
         .args(["validate", "examples/"])

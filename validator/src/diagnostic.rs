@@ -79,7 +79,7 @@ impl Position {
 ///
 /// Serializes with the field names of `--format json`: `rule`, `severity`,
 /// `pointer`, `line`, `column`, `end_line`, `end_column`, `message`, then
-/// `help`, `note` and `source` when there is one (so
+/// `help`, `note`, `source` and `related` when there is one (so
 /// `insta::assert_json_snapshot!(report)` snapshots what users see).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -118,6 +118,60 @@ pub struct Diagnostic {
     /// `templat_id` explains the missing `template_id`): the engine drops the
     /// `required` finding there, one mistake, one finding.
     pub(crate) explains_missing: Option<String>,
+    /// The other places the finding involves (the earlier use of a button
+    /// index, the macro that names a column): the finding points at the place
+    /// to fix, these say what else to look at.
+    pub related: Vec<Related>,
+}
+
+/// A secondary place of a finding: where the other half of the mistake is.
+///
+/// Serializes like a finding's own place: `pointer`, `line`, `column`,
+/// `end_line`, `end_column` (when resolved), then `message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Related {
+    /// RFC 6901 pointer into the payload.
+    pub pointer: String,
+    /// What that place is (`first used here`, `the macro that names `Alamat``).
+    pub message: String,
+    /// Byte range in the file, filled in by the engine as the finding's own.
+    pub span: Option<Range<usize>>,
+    /// Start of `span` as line and column.
+    pub start: Option<Position>,
+    /// End of `span` as line and column (exclusive).
+    pub end: Option<Position>,
+}
+
+impl Related {
+    /// The place at `pointer`, described by `message`; positions unresolved.
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Related {
+            pointer: pointer.into(),
+            message: message.into(),
+            span: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+impl Serialize for Related {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry("pointer", &self.pointer)?;
+        if let Some(start) = self.start {
+            m.serialize_entry("line", &start.line)?;
+            m.serialize_entry("column", &start.column)?;
+        }
+        if let Some(end) = self.end {
+            m.serialize_entry("end_line", &end.line)?;
+            m.serialize_entry("end_column", &end.column)?;
+        }
+        m.serialize_entry("message", &self.message)?;
+        m.end()
+    }
 }
 
 impl Diagnostic {
@@ -142,6 +196,7 @@ impl Diagnostic {
             start: None,
             end: None,
             explains_missing: None,
+            related: Vec::new(),
         }
     }
 
@@ -184,6 +239,14 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a related place: `pointer`, described by `message` (what that
+    /// place is, e.g. `first used here`).
+    #[must_use]
+    pub fn with_related(mut self, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        self.related.push(Related::new(pointer, message));
+        self
+    }
+
     /// Narrows the finding to characters `range` of the string value.
     #[must_use]
     pub(crate) fn with_value_range(mut self, range: Range<usize>) -> Self {
@@ -216,6 +279,9 @@ impl Serialize for Diagnostic {
         }
         if let Some(source) = self.source {
             m.serialize_entry("source", &source)?;
+        }
+        if !self.related.is_empty() {
+            m.serialize_entry("related", &self.related)?;
         }
         m.end()
     }

@@ -49,7 +49,7 @@ pub mod render;
 pub mod rules;
 pub mod types;
 
-pub use diagnostic::{Diagnostic, Position, Report, Severity, Source};
+pub use diagnostic::{Diagnostic, Position, Related, Report, Severity, Source};
 pub use engine::pipeline::{Checked, Origin};
 pub use engine::schema::registry::Endpoint;
 pub use error::Error;

@@ -2,7 +2,7 @@
 //! compiled schema, run the rules, and only if anything was found, resolve
 //! pointers to positions with a span-preserving parse.
 
-use crate::diagnostic::{Diagnostic, Position, Report, Severity};
+use crate::diagnostic::{Diagnostic, Position, Related, Report, Severity};
 use crate::engine::facts::graph::Graph;
 use crate::engine::rules::{self, context::RuleContext};
 use crate::engine::schema::registry::Endpoint;
@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::render::{Finding, Snippet};
 use crate::{Level, Options};
 use serde_json::Value;
+use std::ops::Range;
 
 /// Validates a payload's bytes for [`crate::validate_with`]: positions in the
 /// bytes (a byte-order mark included), no snippets.
@@ -421,12 +422,9 @@ pub(crate) fn check_text(
                 let name = crate::engine::text::pointer::last(&d.pointer).unwrap_or_default();
                 let occurrences = tree.key_occurrences(parent, &name);
                 if let (Some(first), Some(last)) = (occurrences.first(), occurrences.last()) {
-                    let index = LineIndex::new(text);
-                    let at = index.position(text, first.start);
-                    d.note = Some(format!(
-                        "first occurrence at line {}, column {}",
-                        at.line, at.column
-                    ));
+                    let mut related = Related::new(d.pointer.clone(), "first occurrence");
+                    related.span = Some(first.clone());
+                    d.related.push(related);
                     last.clone()
                 } else {
                     found.key.clone().unwrap_or(found.value.clone())
@@ -437,6 +435,16 @@ pub(crate) fn check_text(
                 string_range_in_literal(text, found.value.clone(), chars)
             } else {
                 found.value.clone()
+            });
+        }
+        for r in diagnostics.iter_mut().flat_map(|d| d.related.iter_mut()) {
+            if r.span.is_some() {
+                continue;
+            }
+            r.span = Some(match tree.locate(&r.pointer) {
+                Some(found) if found.ancestor => found.value.start..found.value.start + 1,
+                Some(found) => found.value.clone(),
+                None => 0..0,
             });
         }
         position(text, &mut diagnostics);
@@ -474,12 +482,18 @@ pub(crate) fn mask_of(text: &str) -> SecretMask {
 /// findings, however long its lines.
 fn position(text: &str, diagnostics: &mut [Diagnostic]) {
     let mut offsets: Vec<usize> = Vec::with_capacity(diagnostics.len() * 2);
-    for d in diagnostics.iter_mut() {
-        if let Some(span) = d.span.as_mut() {
+    let mut snap = |span: &mut Option<Range<usize>>| {
+        if let Some(span) = span.as_mut() {
             let start = floor_char_boundary(text, span.start.min(text.len()));
             let end = ceil_char_boundary(text, span.end.clamp(start, text.len()));
             *span = start..end;
             offsets.extend([start, end]);
+        }
+    };
+    for d in diagnostics.iter_mut() {
+        snap(&mut d.span);
+        for r in &mut d.related {
+            snap(&mut r.span);
         }
     }
     let positions = LineIndex::new(text).positions(text, &mut offsets);
@@ -488,6 +502,12 @@ fn position(text: &str, diagnostics: &mut [Diagnostic]) {
         if let Some(span) = d.span.clone() {
             d.start = Some(at(span.start));
             d.end = Some(at(span.end));
+        }
+        for r in &mut d.related {
+            if let Some(span) = r.span.clone() {
+                r.start = Some(at(span.start));
+                r.end = Some(at(span.end));
+            }
         }
     }
 }
@@ -527,6 +547,15 @@ pub(crate) fn shift(report: &mut Report, origin: Origin) {
         for pos in [d.start.as_mut(), d.end.as_mut()].into_iter().flatten() {
             pos.line += origin.line.saturating_sub(1);
         }
+        for r in &mut d.related {
+            if let Some(span) = r.span.as_mut() {
+                span.start += origin.offset;
+                span.end += origin.offset;
+            }
+            for pos in [r.start.as_mut(), r.end.as_mut()].into_iter().flatten() {
+                pos.line += origin.line.saturating_sub(1);
+            }
+        }
     }
 }
 
@@ -545,20 +574,28 @@ pub(crate) fn findings(
         return Vec::new();
     }
     let index = LineIndex::new(text);
-    let snippets: Vec<Option<Snippet>> = report
+    let snippet = |start: Option<Position>, span: Option<&Range<usize>>| {
+        let (start, span) = (start?, span?);
+        Some(Snippet::around(
+            index.line_text(text, start.line),
+            index.line_start(start.line),
+            start.line + origin.line.saturating_sub(1),
+            span.start,
+            start.column,
+            mask,
+        ))
+    };
+    let snippets: Vec<(Option<Snippet>, Vec<Option<Snippet>>)> = report
         .diagnostics
         .iter()
         .map(|d| {
-            let (start, span) = (d.start?, d.span.as_ref()?);
-            let line_start = index.line_start(start.line);
-            Some(Snippet::around(
-                index.line_text(text, start.line),
-                line_start,
-                start.line + origin.line.saturating_sub(1),
-                span.start,
-                start.column,
-                mask,
-            ))
+            (
+                snippet(d.start, d.span.as_ref()),
+                d.related
+                    .iter()
+                    .map(|r| snippet(r.start, r.span.as_ref()))
+                    .collect(),
+            )
         })
         .collect();
     shift(&mut report, origin);
@@ -566,9 +603,10 @@ pub(crate) fn findings(
         .diagnostics
         .into_iter()
         .zip(snippets)
-        .map(|(diagnostic, snippet)| Finding {
+        .map(|(diagnostic, (snippet, related))| Finding {
             diagnostic,
             snippet,
+            related,
         })
         .collect()
 }
@@ -632,6 +670,7 @@ pub(crate) fn check_bytes(
         ds.into_iter().map(|diagnostic| Finding {
             diagnostic,
             snippet: None,
+            related: Vec::new(),
         })
     };
     let (text, bom) = match parse::decode(bytes) {

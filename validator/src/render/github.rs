@@ -48,6 +48,20 @@ impl Sink for Github {
             escape_property(&format!("preflight {}", d.rule))
         ));
         let mut message = escape_controls(&d.message).into_owned();
+        for r in &d.related {
+            match r.start {
+                Some(at) => message.push_str(&format!(
+                    " ({}: line {})",
+                    escape_controls(&r.message),
+                    at.line
+                )),
+                None => message.push_str(&format!(
+                    " ({}: {})",
+                    escape_controls(&r.message),
+                    escape_controls(&r.pointer)
+                )),
+            }
+        }
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(&escape_controls(help));

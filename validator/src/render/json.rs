@@ -118,6 +118,7 @@ mod tests {
                     .map(|j| Finding {
                         diagnostic: Diagnostic::error("type", format!("/a/{j}"), "m\u{1b}"),
                         snippet: None,
+                        related: Vec::new(),
                     })
                     .collect(),
             })

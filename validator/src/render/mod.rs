@@ -31,6 +31,9 @@ pub struct Finding {
     pub diagnostic: Diagnostic,
     /// The source around the finding's start, secrets masked.
     pub snippet: Option<Snippet>,
+    /// The source around each related place's start
+    /// ([`Diagnostic::related`], same order), masked the same way.
+    pub related: Vec<Option<Snippet>>,
 }
 
 impl Finding {
@@ -51,24 +54,39 @@ impl Finding {
     /// # Ok::<(), preflight::Error>(())
     /// ```
     pub fn new(diagnostic: Diagnostic, text: &str) -> Finding {
-        let snippet = match (diagnostic.start, diagnostic.span.as_ref()) {
-            (Some(start), Some(span)) => {
-                let index = crate::engine::text::span::LineIndex::new(text);
-                let mask = crate::engine::pipeline::mask_of(text);
-                Some(Snippet::around(
-                    index.line_text(text, start.line),
-                    index.line_start(start.line),
-                    start.line,
-                    span.start,
-                    start.column,
-                    &mask,
-                ))
-            }
-            _ => None,
+        let positioned =
+            diagnostic.span.is_some() || diagnostic.related.iter().any(|r| r.span.is_some());
+        let (index, mask) = if positioned {
+            (
+                crate::engine::text::span::LineIndex::new(text),
+                crate::engine::pipeline::mask_of(text),
+            )
+        } else {
+            (
+                crate::engine::text::span::LineIndex::new(""),
+                SecretMask::default(),
+            )
         };
+        let snippet = |start: Option<crate::Position>, span: Option<&Range<usize>>| {
+            let (start, span) = (start?, span?);
+            Some(Snippet::around(
+                index.line_text(text, start.line),
+                index.line_start(start.line),
+                start.line,
+                span.start,
+                start.column,
+                &mask,
+            ))
+        };
+        let related = diagnostic
+            .related
+            .iter()
+            .map(|r| snippet(r.start, r.span.as_ref()))
+            .collect();
         Finding {
+            snippet: snippet(diagnostic.start, diagnostic.span.as_ref()),
+            related,
             diagnostic,
-            snippet,
         }
     }
 }
@@ -259,6 +277,17 @@ trait Sink {
     ) -> io::Result<()>;
     fn finding(&mut self, out: &mut dyn Write, path: &str, finding: &Finding) -> io::Result<()>;
     fn end_file(&mut self, out: &mut dyn Write) -> io::Result<()>;
+    /// The current file's endpoint came from its payload's shape (on `line`
+    /// of an NDJSON file); only the text format says so.
+    fn detected(
+        &mut self,
+        _out: &mut dyn Write,
+        _path: &str,
+        _endpoint: &str,
+        _line: Option<usize>,
+    ) -> io::Result<()> {
+        Ok(())
+    }
     fn unreadable(&mut self, out: &mut dyn Write, path: &str, problem: &str) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
 }
@@ -312,6 +341,19 @@ impl<W: Write> Renderer<W> {
         self.summary.count(&finding.diagnostic);
         let path = self.current.as_deref().unwrap_or("");
         self.sink.finding(&mut self.out, path, finding)
+    }
+
+    /// Says that the current file was checked as `endpoint` because of its
+    /// payload's shape (the payload on `line`, for an NDJSON file) rather than
+    /// a flag, the config file or its path. The text format prints it once
+    /// per file and endpoint, before the file's findings; the other formats
+    /// carry the endpoint in their own fields.
+    ///
+    /// # Errors
+    /// Writing to the output failed.
+    pub fn detected(&mut self, endpoint: &str, line: Option<usize>) -> io::Result<()> {
+        let path = self.current.as_deref().unwrap_or("");
+        self.sink.detected(&mut self.out, path, endpoint, line)
     }
 
     /// Adds `n` to the files left out on purpose.
@@ -395,6 +437,124 @@ mod tests {
         let r = s.chars_of(column, column + 8);
         let shown: String = s.text.chars().skip(r.start).take(r.len()).collect();
         assert_eq!(shown, "\"0812 x\"");
+    }
+
+    /// A finding at the first `at` of `text` with a related place at the
+    /// first `related` after it, positioned as the engine positions them.
+    fn with_related(text: &str, at: &str, related: &str) -> Finding {
+        let index = crate::engine::text::span::LineIndex::new(text);
+        let place = |needle: &str, from: usize| {
+            let start = from + text[from..].find(needle).unwrap();
+            let end = start + needle.len();
+            (
+                start..end,
+                index.position(text, start),
+                index.position(text, end),
+            )
+        };
+        let (span, start, end) = place(at, 0);
+        let (rspan, rstart, rend) = place(related, 0);
+        let mut d = Diagnostic::error("duplicate-key", "/ref_id", "`ref_id` appears twice")
+            .with_related("/ref_id", "first occurrence");
+        (d.span, d.start, d.end) = (Some(span), Some(start), Some(end));
+        let r = &mut d.related[0];
+        (r.span, r.start, r.end) = (Some(rspan), Some(rstart), Some(rend));
+        Finding::new(d, text)
+    }
+
+    fn file(finding: Finding) -> Vec<FileResult> {
+        vec![FileResult {
+            path: "f.json".into(),
+            endpoint: Some("chatbot/sendwa".into()),
+            payloads: 1,
+            findings: vec![finding],
+        }]
+    }
+
+    #[test]
+    fn every_format_carries_the_related_place() {
+        let text = "{\n  \"ref_id\": \"B\",\n  \"pesan\": \"x\",\n  \"ref_id\": \"A\"\n}";
+        let files = file(with_related(text, "\"ref_id\": \"A\"", "\"ref_id\": \"B\""));
+        let shown = render(Format::Text, &files, false);
+        assert!(
+            shown.contains(
+                " ::: f.json:2:3\n  |\n2 |   \"ref_id\": \"B\",\n  |   ------------- first occurrence\n"
+            ),
+            "{shown}"
+        );
+        // The related label comes after the primary caret.
+        assert!(
+            shown.find("^^^").unwrap() < shown.find(":::").unwrap(),
+            "{shown}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&render(Format::Json, &files, false)).unwrap();
+        let related = &json["files"][0]["diagnostics"][0]["related"];
+        assert_eq!(
+            related,
+            &serde_json::json!([{"pointer": "/ref_id", "line": 2, "column": 3,
+                "end_line": 2, "end_column": 16, "message": "first occurrence"}])
+        );
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render(Format::Sarif, &files, false)).unwrap();
+        let loc = &sarif["runs"][0]["results"][0]["relatedLocations"][0];
+        assert_eq!(loc["id"], 0);
+        assert_eq!(loc["message"]["text"], "first occurrence");
+        assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], "f.json");
+        assert_eq!(loc["physicalLocation"]["region"]["startLine"], 2);
+        assert_eq!(loc["physicalLocation"]["region"]["startColumn"], 3);
+        let github = render(Format::Github, &files, false);
+        assert!(
+            github.contains("::`ref_id` appears twice (first occurrence: line 2)"),
+            "{github}"
+        );
+    }
+
+    #[test]
+    fn a_related_line_is_masked_and_escaped_like_the_primary() {
+        let text = "{\"ref_id\": \"A\",\n\"password\": \"hunter2\", \"ref_id\": \"B\"}";
+        let files = file(with_related(text, "\"ref_id\": \"A\"", "\"ref_id\": \"B\""));
+        for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+            let shown = render(format, &files, false);
+            assert!(!shown.contains("hunter2"), "{format:?}: {shown}");
+        }
+        let shown = render(Format::Text, &files, false);
+        assert!(
+            shown.contains("2 | \"password\": \"•••••••\", \"ref_id\": \"B\"}\n  |                        ------------- first occurrence"),
+            "{shown}"
+        );
+        // Text that is not JSON: a control character in the related line.
+        let text = "{\"ref_id\": \"A\",\n\"x\": \"\u{1b}[2J\", \"ref_id\": \"B\"";
+        let files = file(with_related(text, "\"ref_id\": \"A\"", "\"ref_id\": \"B\""));
+        for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+            let shown = render(format, &files, false);
+            assert!(!shown.contains('\u{1b}'), "{format:?}: {shown}");
+        }
+        let shown = render(Format::Text, &files, false);
+        assert!(
+            shown.contains("2 | \"x\": \"\\u{1b}[2J\", \"ref_id\": \"B\"\n  |                   ------------- first occurrence"),
+            "{shown}"
+        );
+        // A related place on a long line is shown as a window around it.
+        let long = format!(
+            "{{\"ref_id\": \"A\",\n\"pesan\": \"{}\", \"ref_id\": \"B\"}}",
+            "k".repeat(5000)
+        );
+        let shown = render(
+            Format::Text,
+            &file(with_related(
+                &long,
+                "\"ref_id\": \"A\"",
+                "\"ref_id\": \"B\"",
+            )),
+            false,
+        );
+        let line = shown.lines().find(|l| l.starts_with("2 |")).unwrap();
+        assert!(
+            line.starts_with("2 | …") && line.chars().count() < WINDOW + 10,
+            "{line}"
+        );
+        assert!(line.contains("\"ref_id\": \"B\""), "{line}");
     }
 
     #[test]

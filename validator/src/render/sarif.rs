@@ -10,7 +10,7 @@
 
 use super::escape::pretty_json;
 use super::{Finding, Sink, Summary};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Position, Severity};
 use crate::engine::rules;
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -85,6 +85,22 @@ impl Sarif {
     }
 }
 
+/// A SARIF region: the start (line 1 when unknown) and the end when known.
+fn region_of(start: Option<Position>, end: Option<Position>) -> Value {
+    let mut region = serde_json::Map::new();
+    if let Some(start) = start {
+        region.insert("startLine".into(), json!(start.line));
+        region.insert("startColumn".into(), json!(start.column));
+    } else {
+        region.insert("startLine".into(), json!(1));
+    }
+    if let Some(end) = end {
+        region.insert("endLine".into(), json!(end.line));
+        region.insert("endColumn".into(), json!(end.column.max(1)));
+    }
+    Value::Object(region)
+}
+
 fn uri_of(path: &str) -> String {
     let uri = path.replace('\\', "/");
     uri.strip_prefix("./").unwrap_or(&uri).to_string()
@@ -103,17 +119,6 @@ impl Sink for Sarif {
             text.push_str(". Help: ");
             text.push_str(help);
         }
-        let mut region = serde_json::Map::new();
-        if let Some(start) = d.start {
-            region.insert("startLine".into(), json!(start.line));
-            region.insert("startColumn".into(), json!(start.column));
-        } else {
-            region.insert("startLine".into(), json!(1));
-        }
-        if let Some(end) = d.end {
-            region.insert("endLine".into(), json!(end.line));
-            region.insert("endColumn".into(), json!(end.column.max(1)));
-        }
         let mut result = json!({
             "ruleId": d.rule,
             "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
@@ -121,12 +126,31 @@ impl Sink for Sarif {
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": { "uri": uri_of(path) },
-                    "region": Value::Object(region),
+                    "region": region_of(d.start, d.end),
                 },
                 "logicalLocations": [{ "fullyQualifiedName": if d.pointer.is_empty() { "/".to_string() } else { d.pointer.clone() }, "kind": "member" }],
             }],
             "properties": { "pointer": d.pointer, "source": d.source.map(|s| s.as_str()) },
         });
+        if !d.related.is_empty() {
+            let related: Vec<Value> = d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    json!({
+                        "id": i,
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": uri_of(path) },
+                            "region": region_of(r.start, r.end),
+                        },
+                        "logicalLocations": [{ "fullyQualifiedName": if r.pointer.is_empty() { "/".to_string() } else { r.pointer.clone() }, "kind": "member" }],
+                        "message": { "text": r.message },
+                    })
+                })
+                .collect();
+            result["relatedLocations"] = Value::Array(related);
+        }
         if let Some(index) = self.ids.iter().position(|(n, ..)| *n == d.rule) {
             result["ruleIndex"] = json!(index);
         }

@@ -9,6 +9,19 @@
 //!    = help: shorten it by 1 characters
 //! ```
 //!
+//! A related place (the other half of a finding) follows the caret as a
+//! second label, its line windowed, masked and escaped the same way:
+//!
+//! ```text
+//!   ::: fixtures/sandeza/send/buttons.json:36:20
+//!    |
+//! 36 |           "index": 0,
+//!    |                    - index 0 first used here
+//! ```
+//!
+//! A file whose endpoint was detected from its payload's shape starts with
+//! `path → endpoint (detected from the payload's shape)`.
+//!
 //! Columns count characters, not bytes. Source lines arrive masked and, when
 //! long, as a window (`…` at a cut end). Control characters in any part of a
 //! finding are printed as visible escapes (`\u{1b}`); the caret is drawn under
@@ -46,19 +59,47 @@ impl Paint {
 /// The text sink.
 pub(super) struct Text {
     paint: Paint,
+    /// The endpoints already said to be detected for the current file.
+    announced: Vec<String>,
 }
 
 impl Text {
     pub(super) fn new(color: bool) -> Self {
         Text {
             paint: Paint { on: color },
+            announced: Vec::new(),
         }
     }
 }
 
 impl Sink for Text {
     fn begin_file(&mut self, _: &mut dyn Write, _: &str, _: Option<&str>) -> io::Result<()> {
+        self.announced.clear();
         Ok(())
+    }
+
+    fn detected(
+        &mut self,
+        out: &mut dyn Write,
+        path: &str,
+        endpoint: &str,
+        line: Option<usize>,
+    ) -> io::Result<()> {
+        if self.announced.iter().any(|e| e == endpoint) {
+            return Ok(());
+        }
+        self.announced.push(endpoint.to_string());
+        let basis = match line {
+            Some(n) => format!("detected from the shape of the payload on line {n}"),
+            None => "detected from the payload's shape".to_string(),
+        };
+        writeln!(
+            out,
+            "{} {} {} ({basis})",
+            escape_controls(path),
+            self.paint.wrap(BLUE, "→"),
+            self.paint.wrap(BOLD, &escape_controls(endpoint)),
+        )
     }
 
     fn finding(&mut self, out: &mut dyn Write, path: &str, finding: &Finding) -> io::Result<()> {
@@ -143,9 +184,16 @@ fn finding_text(paint: &Paint, path: &str, finding: &Finding) -> String {
     let path = escape_controls(path);
     let location = match d.start {
         Some(p) => format!("{path}:{}:{}", p.line, p.column),
-        None => path.into_owned(),
+        None => path.to_string(),
     };
-    let gutter_width = d.start.map_or(1, |p| p.line.to_string().len());
+    let gutter_width = d
+        .related
+        .iter()
+        .filter_map(|r| r.start)
+        .chain(d.start)
+        .map(|p| p.line.to_string().len())
+        .max()
+        .unwrap_or(1);
     let pad = " ".repeat(gutter_width);
     let _ = writeln!(out, "{pad}{} {location}", paint.wrap(BLUE, "-->"));
     if !d.pointer.is_empty() {
@@ -157,26 +205,41 @@ fn finding_text(paint: &Paint, path: &str, finding: &Finding) -> String {
         );
     }
     if let (Some(start), Some(snippet)) = (d.start, finding.snippet.as_ref()) {
-        let end_col = match d.end {
-            Some(e) if e.line == start.line => e.column.max(start.column + 1),
-            Some(_) => usize::MAX,
-            None => start.column + 1,
+        let mark = Mark {
+            start,
+            end: d.end,
+            underline: '^',
+            style,
+            label: None,
         };
-        let covered = snippet.chars_of(start.column, end_col);
-        let (shown, caret_at, caret_width) = draw(snippet, covered);
-        let _ = writeln!(out, "{pad} {}", paint.wrap(BLUE, "|"));
-        let _ = writeln!(
-            out,
-            "{} {shown}",
-            paint.wrap(BLUE, &format!("{:>gutter_width$} |", start.line))
-        );
-        let _ = writeln!(
-            out,
-            "{pad} {} {}{}",
-            paint.wrap(BLUE, "|"),
-            " ".repeat(caret_at),
-            paint.wrap(style, &"^".repeat(caret_width.clamp(1, MAX_CARETS)))
-        );
+        source_line(&mut out, paint, gutter_width, snippet, &mark);
+    }
+    for (i, r) in d.related.iter().enumerate() {
+        let message = escape_controls(&r.message);
+        let location = match r.start {
+            Some(p) => format!("{path}:{}:{}", p.line, p.column),
+            None => format!("{path} at {}", escape_controls(&r.pointer)),
+        };
+        match (r.start, finding.related.get(i).and_then(Option::as_ref)) {
+            (Some(start), Some(snippet)) => {
+                let _ = writeln!(out, "{pad}{} {location}", paint.wrap(BLUE, ":::"));
+                let mark = Mark {
+                    start,
+                    end: r.end,
+                    underline: '-',
+                    style: BLUE,
+                    label: Some(&message),
+                };
+                source_line(&mut out, paint, gutter_width, snippet, &mark);
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "{pad}{} {location}: {message}",
+                    paint.wrap(BLUE, ":::")
+                );
+            }
+        }
     }
     if let Some(note) = &d.note {
         let _ = writeln!(
@@ -196,6 +259,52 @@ fn finding_text(paint: &Paint, path: &str, finding: &Finding) -> String {
     }
     out.push('\n');
     out
+}
+
+/// What to draw under a source line: the columns `start..end`, with which
+/// character, in which style, and a label after the underline.
+struct Mark<'a> {
+    start: crate::Position,
+    end: Option<crate::Position>,
+    underline: char,
+    style: &'static str,
+    label: Option<&'a str>,
+}
+
+/// The gutter, the (masked, windowed) source line and the underline of `mark`.
+fn source_line(
+    out: &mut String,
+    paint: &Paint,
+    gutter_width: usize,
+    snippet: &super::Snippet,
+    mark: &Mark<'_>,
+) {
+    use std::fmt::Write as _;
+    let pad = " ".repeat(gutter_width);
+    let start = mark.start;
+    let end_col = match mark.end {
+        Some(e) if e.line == start.line => e.column.max(start.column + 1),
+        Some(_) => usize::MAX,
+        None => start.column + 1,
+    };
+    let covered = snippet.chars_of(start.column, end_col);
+    let (shown, caret_at, caret_width) = draw(snippet, covered);
+    let _ = writeln!(out, "{pad} {}", paint.wrap(BLUE, "|"));
+    let _ = writeln!(
+        out,
+        "{} {shown}",
+        paint.wrap(BLUE, &format!("{:>gutter_width$} |", start.line))
+    );
+    let underline: String =
+        std::iter::repeat_n(mark.underline, caret_width.clamp(1, MAX_CARETS)).collect();
+    let label = mark.label.map(|l| format!(" {l}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{pad} {} {}{}",
+        paint.wrap(BLUE, "|"),
+        " ".repeat(caret_at),
+        paint.wrap(mark.style, &format!("{underline}{label}"))
+    );
 }
 
 /// The snippet as printed (escaped, tabs as spaces, `…` at cut ends), and

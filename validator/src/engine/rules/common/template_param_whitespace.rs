@@ -33,9 +33,9 @@ impl Rule for TemplateParamWhitespace {
             let Some(text) = keyed.value.as_str() else {
                 continue;
             };
-            if !is_a_parameter(cx.payload, ptr) {
+            let Some(naming) = naming_macro(cx.payload, ptr) else {
                 continue;
-            }
+            };
             let found = occurrences(text);
             if found.is_empty() {
                 continue;
@@ -56,16 +56,20 @@ impl Rule for TemplateParamWhitespace {
                     Kind::Tab => "a tab".to_string(),
                     Kind::Spaces(n) => format!("{n} consecutive spaces"),
                 };
-                out.push(
-                    Diagnostic::error(
+                let d = Diagnostic::error(
                         INFO.name,
                         ptr,
                         format!("template parameter `{field}` contains {what}; WhatsApp rejects parameters with a newline, a tab or more than 4 consecutive spaces"),
                     )
                     .with_help(help.clone())
                     .with_source(Source::Platform)
-                    .with_value_range(range),
-                );
+                    .with_value_range(range);
+                out.push(match &naming {
+                    Some(at) => {
+                        d.with_related(at.clone(), format!("the macro that names `{field}`"))
+                    }
+                    None => d,
+                });
             }
         }
     }
@@ -73,30 +77,35 @@ impl Rule for TemplateParamWhitespace {
 
 /// A 3Dolphins `whatsappRecipient` column becomes a template parameter only
 /// when a `headerVariables`/`bodyVariables` entry names it; any other column
-/// (an address kept for the agent) is never sent to WhatsApp.
-fn is_a_parameter(payload: &Value, ptr: &str) -> bool {
+/// (an address kept for the agent) is never sent to WhatsApp. `None`: not a
+/// parameter; `Some(Some(macro))`: a recipient column, and the pointer of the
+/// first macro value naming it; `Some(None)`: any other parameter.
+fn naming_macro(payload: &Value, ptr: &str) -> Option<Option<String>> {
     let Some(at) = ptr.rfind("/whatsappRecipient/") else {
-        return true;
+        return Some(None);
     };
     let (broadcast, rest) = (&ptr[..at], &ptr[at + "/whatsappRecipient/".len()..]);
     let Some(column) = rest
         .split_once('/')
         .map(|(_, c)| crate::engine::text::pointer::unescape(c))
     else {
-        return true;
+        return Some(None);
     };
     let Some(object) = payload.pointer(broadcast) else {
-        return true;
+        return Some(None);
     };
-    ["headerVariables", "bodyVariables"].iter().any(|list| {
-        object
-            .get(list)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|item| item.get("type").and_then(Value::as_str) != Some("static"))
-            .any(|item| item.get("value").and_then(Value::as_str) == Some(column.as_str()))
-    })
+    ["headerVariables", "bodyVariables"]
+        .iter()
+        .find_map(|list| {
+            let items = object.get(*list).and_then(Value::as_array)?;
+            items
+                .iter()
+                .position(|item| {
+                    item.get("type").and_then(Value::as_str) != Some("static")
+                        && item.get("value").and_then(Value::as_str) == Some(column.as_str())
+                })
+                .map(|i| Some(format!("{broadcast}/{list}/{i}/value")))
+        })
 }
 
 /// What WhatsApp rejects in a parameter.

@@ -39,6 +39,7 @@ impl Rule for BodyMacroValueTooLong {
                 .with_help(format!("shorten the value well under {LIMIT} characters (the template's own text counts too), or send long text as a document"))
                 .with_note("WhatsApp would answer 132005 (the hydrated body is too long) for this recipient")
                 .with_source(Source::Platform)
+                .with_related(v.macro_pointer, format!("the body macro that names \"{column}\""))
                 .with_value_range(LIMIT..len),
             );
         }

@@ -52,7 +52,11 @@ pub(crate) fn check(cx: &RuleContext<'_>, rule: &'static RuleInfo, out: &mut Vec
             .with_help(format!(
                 "give each entry of `{list_name}` the index of a different button (0 is the template's first button), or remove the repeated entry"
             ))
-            .with_source(Source::Platform),
+            .with_source(Source::Platform)
+            .with_related(
+                format!("{first}{}", ptr.get(item.len()..).unwrap_or_default()),
+                format!("button {index} first filled here"),
+            ),
         );
     }
 }

@@ -50,7 +50,11 @@ impl Rule for DuplicateMacroKey {
                             ),
                         )
                         .with_help(format!("give this entry the key of the macro it is meant for, or remove it if `{list}[{first}]` is right"))
-                        .with_source(Source::Provider),
+                        .with_source(Source::Provider)
+                        .with_related(
+                            pointer::join(&pointer::join_index(&list_ptr, first), "key"),
+                            format!("macro {key} first filled here"),
+                        ),
                     );
                 } else {
                     seen.push((key, i));

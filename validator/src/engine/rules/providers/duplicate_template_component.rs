@@ -56,7 +56,11 @@ impl Rule for DuplicateTemplateComponent {
                         ),
                     )
                     .with_help(help)
-                    .with_source(Source::Platform),
+                    .with_source(Source::Platform)
+                    .with_related(
+                        format!("{AT}/{first_at}/position"),
+                        format!("the first {position} component"),
+                    ),
                 );
             }
         }

@@ -37,6 +37,7 @@ impl Rule for HeaderMacroValueTooLong {
                 )
                 .with_help(format!("shorten it to {LIMIT} characters or fewer, or fill the header from a shorter field"))
                 .with_source(Source::Platform)
+                .with_related(v.macro_pointer, format!("the header macro that names \"{column}\""))
                 .with_value_range(LIMIT..len),
             );
         }

@@ -92,7 +92,11 @@ fn duplicate_numbers(map: &serde_json::Map<String, Value>, out: &mut Vec<Diagnos
                     ),
                 )
                 .with_help(format!("remove `whatsappRecipient[{i}]`, or correct its number"))
-                .with_source(Source::Provider),
+                .with_source(Source::Provider)
+                .with_related(
+                    format!("/whatsappRecipient/{first}/Recipient"),
+                    "the same number first here",
+                ),
             ),
             None => {
                 seen.insert(national, i);

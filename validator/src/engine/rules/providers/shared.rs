@@ -126,6 +126,8 @@ pub(crate) struct LongMacroValue<'a> {
     pub(crate) key: &'a str,
     /// Index of the macro entry in its list.
     pub(crate) entry: usize,
+    /// Pointer of the macro entry's `value`, the place that names the column.
+    pub(crate) macro_pointer: String,
     /// The value's length in characters.
     pub(crate) len: usize,
 }
@@ -176,12 +178,14 @@ pub(crate) fn long_macro_values<'a>(
                     continue;
                 }
                 let base = pointer::join(&at, "whatsappRecipient");
+                let list_at = pointer::join(&at, list);
                 out.push(LongMacroValue {
                     pointer: pointer::join(&pointer::join_index(&base, k), column),
                     recipient: k,
                     column,
                     key,
                     entry,
+                    macro_pointer: pointer::join(&pointer::join_index(&list_at, entry), "value"),
                     len,
                 });
             }

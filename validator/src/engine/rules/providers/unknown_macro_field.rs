@@ -120,15 +120,42 @@ impl Rule for UnknownMacroField {
                         }
                     }
                 };
-                out.push(
-                    Diagnostic::error(
-                        INFO.name,
-                        format!("/{list}/{i}/value"),
-                        format!("`{list}[{i}].value` names the recipient field \"{field}\"{key}, but {whom} it"),
-                    )
-                    .with_help(help)
-                    .with_source(Source::Provider),
+                let macro_at = format!("/{list}/{i}/value");
+                let message = format!(
+                    "`{list}[{i}].value` names the recipient field \"{field}\"{key}, but {whom} it"
                 );
+                // Some recipients have the field: the ones without it are the
+                // place to fix, the macro the other half. None has it: the
+                // macro is, and a differently spelt field the other half.
+                let d = match lacking.first() {
+                    Some(&row) if lacking.len() < recipients.len() => {
+                        Diagnostic::error(INFO.name, format!("/whatsappRecipient/{row}"), message)
+                            .with_related(
+                                macro_at,
+                                format!("the macro value that names \"{field}\""),
+                            )
+                    }
+                    _ => {
+                        let d = Diagnostic::error(INFO.name, macro_at, message);
+                        let spelt = near.and_then(|k| {
+                            recipients
+                                .iter()
+                                .find(|(_, r)| r.contains_key(k.as_str()))
+                                .map(|&(row, _)| (row, k))
+                        });
+                        match spelt {
+                            Some((row, k)) => d.with_related(
+                                crate::engine::text::pointer::join(
+                                    &format!("/whatsappRecipient/{row}"),
+                                    k,
+                                ),
+                                format!("the recipient field spelt \"{k}\""),
+                            ),
+                            None => d,
+                        }
+                    }
+                };
+                out.push(d.with_help(help).with_source(Source::Provider));
             }
         }
     }

@@ -49,7 +49,8 @@ impl Rule for WebhookKeywordDataMismatch {
         out.push(
             Diagnostic::warning(INFO.name, "/data", message)
                 .with_help(help)
-                .with_source(Source::Provider),
+                .with_source(Source::Provider)
+                .with_related("/keyword", "the keyword, which decides the form of `data`"),
         );
     }
 }

@@ -43,7 +43,8 @@ impl Rule for CarouselCards {
                     out.push(
                         Diagnostic::error(INFO.name, at, format!("cards[{i}] has card_index {index}, which cards[{first}] already has; each card has its own index"))
                             .with_help(format!("number the cards from 0 in the order they are sent: this one is {i}"))
-                            .with_source(Source::Platform),
+                            .with_source(Source::Platform)
+                            .with_related(format!("{ptr}/cards/{first}/card_index"), format!("card_index {index} first used here")),
                     );
                 } else if index != i as u64 {
                     out.push(
@@ -102,7 +103,14 @@ impl Rule for CarouselCards {
                         )
                         .with_help(format!("give this card's body {want} parameter{}, one per placeholder of the card's body text", plural(want)))
                         .with_note("WhatsApp would answer 132000 (the number of parameters does not match the template's)")
-                        .with_source(Source::Platform),
+                        .with_source(Source::Platform)
+                        .with_related(
+                            match body_count(first_card).1 {
+                                Some(b) => format!("{ptr}/cards/0/components/{b}/parameters"),
+                                None => format!("{ptr}/cards/0/components"),
+                            },
+                            "the first card's body parameters",
+                        ),
                     );
                     continue;
                 }
@@ -113,7 +121,8 @@ impl Rule for CarouselCards {
                         format!("cards[{i}] has components {}, but cards[0] has {}; every card of a carousel has the same components", this.join(", "), first.join(", ")),
                     )
                     .with_help("give every card the header, body and buttons of the template's card")
-                    .with_source(Source::Platform),
+                    .with_source(Source::Platform)
+                    .with_related(format!("{ptr}/cards/0/components"), "the first card's components"),
                 );
             }
         }

@@ -48,7 +48,8 @@ impl Rule for DuplicateButton {
                                 format!("button[{i}] has the same {what} as button[{first}] (`{v}`); WhatsApp requires reply buttons with unique titles and ids"),
                             )
                             .with_help(format!("give each button its own {field}"))
-                            .with_source(Source::Platform),
+                            .with_source(Source::Platform)
+                            .with_related(format!("{ptr}/button/{first}/{field}"), format!("the same {field} first used here")),
                         );
                     } else {
                         seen.push((norm, i));

@@ -66,7 +66,8 @@ fn report(items: &[(String, &Value)], place: &str, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(INFO.name, format!("{ptr}/index"), format!("button index {ix} is used twice in {place} (also at {first_name}); each index names one of the template's buttons"))
                     .with_help("give each button parameter the index of a different button (0 is the template's first button)")
-                    .with_source(Source::Platform),
+                    .with_source(Source::Platform)
+                    .with_related(format!("{first}/index"), format!("index {ix} first used here")),
             );
         } else {
             seen.push((ix, ptr.as_str()));

@@ -48,7 +48,8 @@ impl Rule for DuplicateListRow {
                                 format!("row id `{key}` is already used by sections[{fs}].actions[{fr}]; WhatsApp requires unique row ids across the list"),
                             )
                             .with_help("give each row its own `key`")
-                            .with_source(Source::Platform),
+                            .with_source(Source::Platform)
+                            .with_related(format!("{ptr}/sections/{fs}/actions/{fr}/key"), format!("row id `{key}` first used here")),
                         );
                     } else {
                         seen.push((key, si, ri));

@@ -33,7 +33,13 @@ impl Rule for OtpMismatch {
             };
             if looks_like_code(body) && looks_like_code(code) && body != code {
                 let at = format!("{ptr}/button/{i}/parameters/0/text");
-                out.push(finding(at, body, code, None));
+                out.push(finding(
+                    at,
+                    format!("{ptr}/message/parameters/0/text"),
+                    body,
+                    code,
+                    None,
+                ));
             }
         }
         for (ptr, obj) in places_of(cx, "WhatsAppTemplateDelimited") {
@@ -63,6 +69,7 @@ impl Rule for OtpMismatch {
             if looks_like_code(body) && looks_like_code(value.text) && body != value.text {
                 out.push(finding(
                     format!("{ptr}/button"),
+                    format!("{ptr}/message"),
                     body,
                     value.text,
                     Some(value.range.clone()),
@@ -74,6 +81,7 @@ impl Rule for OtpMismatch {
 
 fn finding(
     at: String,
+    body_at: String,
     body: &str,
     code: &str,
     range: Option<std::ops::Range<usize>>,
@@ -84,7 +92,8 @@ fn finding(
         format!("the URL button sends the code `{code}` but the body sends `{body}`; in an authentication template both must be the same one-time code"),
     )
     .with_help(format!("send `{body}` in both places (or, if this is not an authentication template, ignore this warning)"))
-    .with_source(Source::Provider);
+    .with_source(Source::Provider)
+    .with_related(body_at, format!("the body's code `{body}`"));
     match range {
         Some(r) => d.with_value_range(r),
         None => d,
