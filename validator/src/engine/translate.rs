@@ -79,9 +79,32 @@ pub fn translate_all<'e, 'i: 'e>(
     errors: impl Iterator<Item = &'e ValidationError<'i>>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for error in errors {
+    let errors: Vec<&ValidationError<'_>> = errors.collect();
+    for (i, error) in errors.iter().enumerate() {
+        if looser_limit(error, &errors[..i], &errors[i + 1..]) {
+            continue;
+        }
         translate(cx, error, out);
     }
+}
+
+/// Two `maxLength`s failing at one place (a shared definition's limit and a
+/// narrower one beside it, such as a 3Dolphins header value's 60 and a
+/// template parameter's 1,024) are one mistake: only the tighter limit is
+/// reported (the first of equal ones).
+fn looser_limit(
+    error: &ValidationError<'_>,
+    before: &[&ValidationError<'_>],
+    after: &[&ValidationError<'_>],
+) -> bool {
+    let ValidationErrorKind::MaxLength { limit } = error.kind() else {
+        return false;
+    };
+    let tighter = |other: &&ValidationError<'_>, strict: bool| {
+        matches!(other.kind(), ValidationErrorKind::MaxLength { limit: l }
+            if other.instance_path() == error.instance_path() && (*l < *limit || (!strict && *l == *limit)))
+    };
+    before.iter().any(|o| tighter(o, false)) || after.iter().any(|o| tighter(o, true))
 }
 
 fn keyword_uri(error: &ValidationError<'_>) -> Option<String> {
