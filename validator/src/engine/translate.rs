@@ -269,9 +269,14 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                 ),
             );
             d.help = enum_help(cx, &ptr, options);
-            // An uncertain list (`x-severity: warning`) says why it is one.
+            // An uncertain list (`x-severity: warning`) says why it is one;
+            // a value the doc writes in several casings, what the field is.
+            // (`enum_help` says `write "body"` only for such a value.)
+            let one_value = d.help.as_deref().is_some_and(|h| h.starts_with("write \""));
             if severity == Severity::Warning {
                 d.note = description_help.as_deref().map(first_sentence);
+            } else if one_value {
+                d.note = description_help.clone();
             }
             out.push(d);
         }
@@ -309,6 +314,12 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                 format!("{field} is {n} characters; {owner} requires at least {limit}")
             };
             let mut d = make("min-length", ptr.clone(), message);
+            if n == 0 {
+                d.help = Some(format!(
+                    "give it a value of at least {limit} character{}",
+                    plural(*limit)
+                ));
+            }
             d.note = description_help;
             out.push(d);
         }
@@ -405,7 +416,14 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                     plural(n as u64)
                 )
             };
-            out.push(make("min-items", ptr.clone(), message));
+            let mut d = make("min-items", ptr.clone(), message);
+            d.help = Some(format!(
+                "add at least {} item{}",
+                limit.saturating_sub(n as u64),
+                plural(limit.saturating_sub(n as u64))
+            ));
+            d.note = description_help;
+            out.push(d);
         }
         ValidationErrorKind::UniqueItems => {
             out.push(make(
@@ -611,26 +629,37 @@ fn one_of_miss(
             })
             .map(|(i, _)| i)
             .collect();
-        if likely.len() == 1 && branch.variants.len() > 1 {
-            if let Some(errors) = context.get(likely[0]) {
-                translate_all(cx, errors.iter(), out);
-                return;
-            }
+        if likely.len() == 1
+            && branch.variants.len() > 1
+            && let Some(errors) = context.get(likely[0])
+        {
+            translate_all(cx, errors.iter(), out);
+            return;
         }
-        // No discriminator: the variant the payload got furthest into.
-        let scored: Vec<(usize, usize)> = context
-            .iter()
-            .enumerate()
-            .map(|(i, errors)| (i, badness(ptr, errors)))
-            .collect();
-        if let Some(&(best, best_score)) = scored.iter().min_by_key(|(_, s)| *s) {
-            let ties = scored.iter().filter(|(_, s)| *s == best_score).count();
-            if ties == 1
-                && let Some(errors) = context.get(best)
-            {
-                translate_all(cx, errors.iter(), out);
-                return;
-            }
+        // No discriminator for every variant: first the variants a tag
+        // member names (`type: "body"` where two button variants share
+        // `"button"`), then among them the one nearest to the object by its
+        // members (an object where one variant takes an object and the
+        // others a string), then the one the payload got furthest into; its
+        // errors, each at its place.
+        let candidates = tagged(cx, branch, instance);
+        let chosen = match candidates.as_slice() {
+            [only] => Some(*only),
+            _ => best_by_members(cx, branch, &candidates, instance).or_else(|| {
+                let scored: Vec<(usize, usize)> = candidates
+                    .iter()
+                    .filter_map(|&i| context.get(i).map(|errors| (i, badness(ptr, errors))))
+                    .collect();
+                let &(best, best_score) = scored.iter().min_by_key(|(_, s)| *s)?;
+                let ties = scored.iter().filter(|(_, s)| *s == best_score).count();
+                (ties == 1).then_some(best)
+            }),
+        };
+        if let Some(best) = chosen
+            && let Some(errors) = context.get(best)
+        {
+            translate_variant(cx, ptr, branch, best, errors, out);
+            return;
         }
         let titles = variant_titles(branch);
         let mut d = Diagnostic::new(
@@ -669,6 +698,189 @@ fn one_of_miss(
     .with_source(source);
     d.schema_pointer = uri.map(str::to_string);
     out.push(d);
+}
+
+/// The variants a tag member of the object names: a member every variant
+/// declares with a `const` or `enum` (`type`), whose value some but not all
+/// variants take. Every variant when there is no such member, or when the
+/// value is none of theirs (that is the tag's own mistake).
+fn tagged(
+    cx: &Context<'_>,
+    branch: &crate::engine::facts::graph::Branch,
+    instance: &Value,
+) -> Vec<usize> {
+    let all: Vec<usize> = (0..branch.variants.len()).collect();
+    let Some(map) = instance.as_object() else {
+        return all;
+    };
+    let allowed = |variant: &crate::engine::facts::graph::Variant, name: &str| {
+        let info = cx.graph.info(variant.node)?;
+        let mut schema = info.property(name)?;
+        for _ in 0..4 {
+            if let Some(c) = schema.get("const") {
+                return Some(vec![c]);
+            }
+            if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+                return Some(e.iter().collect::<Vec<_>>());
+            }
+            schema = cx.graph.info(schema)?.ref_target?;
+        }
+        None
+    };
+    for (name, value) in map {
+        let Some(sets) = branch
+            .variants
+            .iter()
+            .map(|v| allowed(v, name))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let named: Vec<usize> = sets
+            .iter()
+            .enumerate()
+            .filter(|(_, set)| set.contains(&value))
+            .map(|(i, _)| i)
+            .collect();
+        if !named.is_empty() && named.len() < all.len() {
+            return named;
+        }
+    }
+    all
+}
+
+/// Among `candidates`, the one variant nearest to an object by its members
+/// ([`Variant::member_distance`]: fields missing or unknown, members of the
+/// wrong kind), or `None` when two are equally near.
+///
+/// [`Variant::member_distance`]: crate::engine::facts::graph::Variant::member_distance
+fn best_by_members(
+    cx: &Context<'_>,
+    branch: &crate::engine::facts::graph::Branch,
+    candidates: &[usize],
+    instance: &Value,
+) -> Option<usize> {
+    let scores: Vec<(usize, usize)> = candidates
+        .iter()
+        .filter_map(|&i| {
+            branch
+                .variants
+                .get(i)?
+                .member_distance(cx.graph, instance)
+                .map(|d| (i, d))
+        })
+        .collect();
+    let &(first, best) = scores.iter().min_by_key(|(_, d)| *d)?;
+    (scores.iter().filter(|(_, d)| *d == best).count() == 1).then_some(first)
+}
+
+/// Translates the errors of the variant `chosen`, except that a member
+/// written in the form of a sibling variant of another `x-form` (a
+/// delimiter-format string beside JSON-format objects) is one finding saying
+/// the forms cannot be mixed, not the chosen variant's complaint about it.
+fn translate_variant(
+    cx: &Context<'_>,
+    ptr: &str,
+    branch: &crate::engine::facts::graph::Branch,
+    chosen: usize,
+    errors: &[ValidationError<'static>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut mixed: Vec<String> = Vec::new();
+    for error in errors {
+        let at = error.instance_path().as_str();
+        if mixed.iter().any(|m| m == at) {
+            continue;
+        }
+        if let Some(d) = mixed_form(cx, ptr, branch, chosen, error) {
+            mixed.push(at.to_string());
+            out.push(d);
+            continue;
+        }
+        translate(cx, error, out);
+    }
+}
+
+/// The finding for a member of `ptr` that fits a sibling variant of another
+/// `x-form` than the chosen one, while other members are in the chosen form.
+fn mixed_form(
+    cx: &Context<'_>,
+    ptr: &str,
+    branch: &crate::engine::facts::graph::Branch,
+    chosen: usize,
+    error: &ValidationError<'_>,
+) -> Option<Diagnostic> {
+    let graph = cx.graph;
+    let variant = branch.variants.get(chosen)?;
+    let ours = graph.info(variant.node)?;
+    let form = ours.facts.form?;
+    let at = error.instance_path().as_str();
+    let token = at.strip_prefix(ptr)?.strip_prefix('/')?;
+    if token.contains('/') {
+        return None;
+    }
+    let name = pointer::field_name(at);
+    let map = cx.payload.pointer(ptr)?.as_object()?;
+    let value = cx.payload.pointer(at)?;
+    for other in &branch.variants {
+        let Some(theirs) = graph.info(other.node) else {
+            continue;
+        };
+        let Some(other_form) = theirs.facts.form.filter(|f| *f != form) else {
+            continue;
+        };
+        let Some(schema) = theirs.property(&name) else {
+            continue;
+        };
+        let fits = graph
+            .info(schema)
+            .and_then(|i| graph.registry.fragment_validator(&i.uri))
+            .is_some_and(|v| v.is_valid(value));
+        if !fits {
+            continue;
+        }
+        // The members written in the chosen form: the other form never
+        // takes their kind of value.
+        let in_ours: Vec<&str> = map
+            .iter()
+            .filter(|(k, v)| {
+                k.as_str() != name
+                    && theirs
+                        .property(k)
+                        .is_some_and(|s| !crate::engine::facts::graph::kind_ok(graph, s, v, 0))
+            })
+            .map(|(k, _)| k.as_str())
+            .collect();
+        if in_ours.is_empty() {
+            continue;
+        }
+        let (severity, source) = (Severity::Error, Source::Provider);
+        let described = ours
+            .property(&name)
+            .and_then(|s| resolve_description(cx, s))
+            .map(|t| format!(": {};", first_sentence(&t)))
+            .unwrap_or_else(|| ",".to_string());
+        let mut d = Diagnostic::new(
+            "one-of",
+            severity,
+            at.to_string(),
+            format!(
+                "`{name}` is in the {other_form} ({}) while {} {} in the {form}; {} does not accept the two forms mixed in one message",
+                cx.shown(at),
+                and_code(in_ours.iter().copied()),
+                if in_ours.len() == 1 { "is" } else { "are" },
+                who(cx, source),
+            ),
+        )
+        .with_source(source)
+        .with_help(format!(
+            "write `{name}` in the {form} too{described} or write {} in the {other_form} as well",
+            and_code(in_ours.iter().copied()),
+        ));
+        d.schema_pointer = keyword_uri(error);
+        return Some(d);
+    }
+    None
 }
 
 /// How far a payload is from a variant: errors at the `oneOf`'s own level
@@ -737,7 +949,19 @@ fn enum_help(cx: &Context<'_>, ptr: &str, options: &Value) -> Option<String> {
     }
     let given = given.as_str()?;
     let names: Vec<&str> = opts.iter().filter_map(Value::as_str).collect();
-    crate::engine::text::suggest::closest(given, names).map(|s| format!("did you mean \"{s}\"?"))
+    if let Some(s) = crate::engine::text::suggest::closest(given, names.iter().copied()) {
+        return Some(format!("did you mean \"{s}\"?"));
+    }
+    // One value in the casings the doc writes it in ("body", "Body", "BODY"):
+    // say it.
+    match names.split_first() {
+        Some((first, rest))
+            if names.len() == opts.len() && rest.iter().all(|n| n.eq_ignore_ascii_case(first)) =>
+        {
+            Some(format!("write \"{first}\""))
+        }
+        _ => None,
+    }
 }
 
 fn one_of_phrase(allowed: &[String]) -> String {
@@ -753,6 +977,16 @@ fn list_code<'a>(names: impl Iterator<Item = &'a str>) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// "`a`", "`a` and `b`", "`a`, `b` and `c`".
+fn and_code<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut items: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+    match items.pop() {
+        None => String::new(),
+        Some(last) if items.is_empty() => last,
+        Some(last) => format!("{} and {last}", items.join(", ")),
+    }
 }
 
 fn char_len(value: Option<&Value>) -> usize {

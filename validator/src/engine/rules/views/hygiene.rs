@@ -186,10 +186,11 @@ fn whole_value(text: &str, exempt: bool) -> Option<Placeholder> {
     if !exempt && t.starts_with("{{") && t.ends_with("}}") && t.len() > 4 {
         return all();
     }
-    if let Some(inner) = t.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
-        if inner.len() >= 2 && !inner.contains(['<', '>', '=', '/']) {
-            return all();
-        }
+    if let Some(inner) = t.strip_prefix('<').and_then(|r| r.strip_suffix('>'))
+        && inner.len() >= 2
+        && !inner.contains(['<', '>', '=', '/'])
+    {
+        return all();
     }
     if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
         // `[recipient id]`, `[email protected]`, `[YOUR_TOKEN]`; not `[OTP]`
@@ -241,14 +242,12 @@ fn is_your_part(part: &str) -> bool {
 /// them); never brackets, masks or capitals.
 fn prose(text: &str, offset: usize, exempt: bool) -> Option<Placeholder> {
     let chars: Vec<char> = text.chars().collect();
-    if !exempt {
-        if let Some((s, e)) = double_braces(&chars) {
-            return Some(Placeholder {
-                range: offset + s..offset + e,
-                kind: "value",
-                certain: false,
-            });
-        }
+    if !exempt && let Some((s, e)) = double_braces(&chars) {
+        return Some(Placeholder {
+            range: offset + s..offset + e,
+            kind: "value",
+            certain: false,
+        });
     }
     angle_marker(&chars).map(|(s, e)| Placeholder {
         range: offset + s..offset + e,
@@ -284,10 +283,8 @@ fn identifier(text: &str, offset: usize, field: &str, exempt: bool) -> Option<Pl
 /// marker, `your…` parts.
 fn url(text: &str, offset: usize, exempt: bool) -> Option<Placeholder> {
     let chars: Vec<char> = text.chars().collect();
-    if !exempt {
-        if let Some((s, e)) = double_braces(&chars).or_else(|| single_braces(&chars)) {
-            return Some(certain(offset + s..offset + e, "URL"));
-        }
+    if !exempt && let Some((s, e)) = double_braces(&chars).or_else(|| single_braces(&chars)) {
+        return Some(certain(offset + s..offset + e, "URL"));
     }
     if let Some((s, e)) = angle_marker(&chars) {
         return Some(certain(offset + s..offset + e, "URL"));
