@@ -205,6 +205,30 @@ fn a_json_body_mixed_with_a_delimiter_part() {
         "/channel/whatsapp/button",
         &["`header` and `message` are in the JSON format"],
     );
+    // Two parts in the delimiter format and one in JSON: the odd one is the
+    // JSON part, and the one finding is there.
+    let p = changed(
+        ALL_PARTS,
+        &[
+            (
+                "/channel/whatsapp/message",
+                Some(json!("text:=:Andi Wijaya")),
+            ),
+            (
+                "/channel/whatsapp/header",
+                Some(json!("text:=:Paket Sedang Dikirim")),
+            ),
+        ],
+    );
+    one(
+        &p,
+        "one-of",
+        "/channel/whatsapp/button",
+        &[
+            "`button` is in the JSON format",
+            "write `button` in the delimiter format",
+        ],
+    );
     // The reverse: a delimiter body beside a JSON header.
     let p = changed(
         ALL_PARTS,

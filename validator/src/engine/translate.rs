@@ -774,10 +774,12 @@ fn best_by_members(
     (scores.iter().filter(|(_, d)| *d == best).count() == 1).then_some(first)
 }
 
-/// Translates the errors of the variant `chosen`, except that a member
+/// Translates the errors of the variant `chosen`, except that members
 /// written in the form of a sibling variant of another `x-form` (a
-/// delimiter-format string beside JSON-format objects) is one finding saying
-/// the forms cannot be mixed, not the chosen variant's complaint about it.
+/// delimiter-format string beside JSON-format objects) are one finding each
+/// saying the forms cannot be mixed, not the chosen variant's complaint
+/// about them. When those are the more, the members in the chosen form are
+/// the odd ones out, and the findings are at them.
 fn translate_variant(
     cx: &Context<'_>,
     ptr: &str,
@@ -786,31 +788,73 @@ fn translate_variant(
     errors: &[ValidationError<'static>],
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut mixed: Vec<String> = Vec::new();
+    let mut mixes: Vec<Mix<'_>> = Vec::new();
+    for error in errors {
+        if let Some(mix) = mixed_form(cx, ptr, branch, chosen, error)
+            && !mixes.iter().any(|m| m.name == mix.name)
+        {
+            mixes.push(mix);
+        }
+    }
+    if let Some(first) = mixes.first() {
+        let names: Vec<String> = mixes.iter().map(|m| m.name.clone()).collect();
+        if names.len() > first.in_ours.len() {
+            for member in &first.in_ours {
+                out.push(mix_finding(
+                    cx,
+                    ptr,
+                    member,
+                    (first.form, &names, first.other_form),
+                    first.theirs,
+                    first.schema_pointer.clone(),
+                ));
+            }
+        } else {
+            for mix in &mixes {
+                out.push(mix_finding(
+                    cx,
+                    ptr,
+                    &mix.name,
+                    (mix.other_form, &mix.in_ours, mix.form),
+                    mix.ours,
+                    mix.schema_pointer.clone(),
+                ));
+            }
+        }
+    }
     for error in errors {
         let at = error.instance_path().as_str();
-        if mixed.iter().any(|m| m == at) {
-            continue;
-        }
-        if let Some(d) = mixed_form(cx, ptr, branch, chosen, error) {
-            mixed.push(at.to_string());
-            out.push(d);
+        if mixes.iter().any(|m| pointer::join(ptr, &m.name) == at) {
             continue;
         }
         translate(cx, error, out);
     }
 }
 
-/// The finding for a member of `ptr` that fits a sibling variant of another
-/// `x-form` than the chosen one, while other members are in the chosen form.
-fn mixed_form(
-    cx: &Context<'_>,
+/// A member of `ptr` in the form of a sibling variant of another `x-form`
+/// than the chosen one, beside members in the chosen form.
+struct Mix<'g> {
+    /// The member's name.
+    name: String,
+    /// The chosen variant's form, and its node.
+    form: &'static str,
+    ours: &'g crate::engine::facts::graph::NodeInfo,
+    /// The form the member is in, and that variant's node.
+    other_form: &'static str,
+    theirs: &'g crate::engine::facts::graph::NodeInfo,
+    /// The members in the chosen form (the other form never takes their kind).
+    in_ours: Vec<String>,
+    schema_pointer: Option<String>,
+}
+
+fn mixed_form<'g>(
+    cx: &Context<'g>,
     ptr: &str,
-    branch: &crate::engine::facts::graph::Branch,
+    branch: &'g crate::engine::facts::graph::Branch,
     chosen: usize,
     error: &ValidationError<'_>,
-) -> Option<Diagnostic> {
-    let graph = cx.graph;
+) -> Option<Mix<'g>> {
+    let graph: &'g Graph = cx.graph;
     let variant = branch.variants.get(chosen)?;
     let ours = graph.info(variant.node)?;
     let form = ours.facts.form?;
@@ -839,9 +883,7 @@ fn mixed_form(
         if !fits {
             continue;
         }
-        // The members written in the chosen form: the other form never
-        // takes their kind of value.
-        let in_ours: Vec<&str> = map
+        let in_ours: Vec<String> = map
             .iter()
             .filter(|(k, v)| {
                 k.as_str() != name
@@ -849,38 +891,59 @@ fn mixed_form(
                         .property(k)
                         .is_some_and(|s| !crate::engine::facts::graph::kind_ok(graph, s, v, 0))
             })
-            .map(|(k, _)| k.as_str())
+            .map(|(k, _)| k.clone())
             .collect();
         if in_ours.is_empty() {
             continue;
         }
-        let (severity, source) = (Severity::Error, Source::Provider);
-        let described = ours
-            .property(&name)
-            .and_then(|s| resolve_description(cx, s))
-            .map(|t| format!(": {};", first_sentence(&t)))
-            .unwrap_or_else(|| ",".to_string());
-        let mut d = Diagnostic::new(
-            "one-of",
-            severity,
-            at.to_string(),
-            format!(
-                "`{name}` is in the {other_form} ({}) while {} {} in the {form}; {} does not accept the two forms mixed in one message",
-                cx.shown(at),
-                and_code(in_ours.iter().copied()),
-                if in_ours.len() == 1 { "is" } else { "are" },
-                who(cx, source),
-            ),
-        )
-        .with_source(source)
-        .with_help(format!(
-            "write `{name}` in the {form} too{described} or write {} in the {other_form} as well",
-            and_code(in_ours.iter().copied()),
-        ));
-        d.schema_pointer = keyword_uri(error);
-        return Some(d);
+        return Some(Mix {
+            name,
+            form,
+            ours,
+            other_form,
+            theirs,
+            in_ours,
+            schema_pointer: keyword_uri(error),
+        });
     }
     None
+}
+
+/// The finding at member `name` of `ptr`, written in `its_form` while
+/// `rest` are in `rest_form` (whose variant is `rest_variant`).
+fn mix_finding(
+    cx: &Context<'_>,
+    ptr: &str,
+    name: &str,
+    (its_form, rest, rest_form): (&str, &[String], &str),
+    rest_variant: &crate::engine::facts::graph::NodeInfo,
+    schema_pointer: Option<String>,
+) -> Diagnostic {
+    let at = pointer::join(ptr, name);
+    let source = Source::Provider;
+    let described = rest_variant
+        .property(name)
+        .and_then(|s| resolve_description(cx, s))
+        .map(|t| format!(": {};", first_sentence(&t)))
+        .unwrap_or_else(|| ",".to_string());
+    let others = and_code(rest.iter().map(String::as_str));
+    let mut d = Diagnostic::new(
+        "one-of",
+        Severity::Error,
+        at.clone(),
+        format!(
+            "`{name}` is in the {its_form} ({}) while {others} {} in the {rest_form}; {} does not accept the two forms mixed in one message",
+            cx.shown(&at),
+            if rest.len() == 1 { "is" } else { "are" },
+            who(cx, source),
+        ),
+    )
+    .with_source(source)
+    .with_help(format!(
+        "write `{name}` in the {rest_form} too{described} or write {others} in the {its_form} as well"
+    ));
+    d.schema_pointer = schema_pointer;
+    d
 }
 
 /// How far a payload is from a variant: errors at the `oneOf`'s own level
