@@ -292,9 +292,14 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                 ),
             );
             d.help = enum_help(cx, &ptr, options);
-            // An uncertain list (`x-severity: warning`) says why it is one.
+            // An uncertain list (`x-severity: warning`) says why it is one;
+            // a value the doc writes in several casings, what the field is.
+            // (`enum_help` says `write "body"` only for such a value.)
+            let one_value = d.help.as_deref().is_some_and(|h| h.starts_with("write \""));
             if severity == Severity::Warning {
                 d.note = description_help.as_deref().map(first_sentence);
+            } else if one_value {
+                d.note = description_help.clone();
             }
             out.push(d);
         }
@@ -332,6 +337,12 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                 format!("{field} is {n} characters; {owner} requires at least {limit}")
             };
             let mut d = make("min-length", ptr.clone(), message);
+            if n == 0 {
+                d.help = Some(format!(
+                    "give it a value of at least {limit} character{}",
+                    plural(*limit)
+                ));
+            }
             d.note = description_help;
             out.push(d);
         }
@@ -428,7 +439,14 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                     plural(n as u64)
                 )
             };
-            out.push(make("min-items", ptr.clone(), message));
+            let mut d = make("min-items", ptr.clone(), message);
+            d.help = Some(format!(
+                "add at least {} item{}",
+                limit.saturating_sub(n as u64),
+                plural(limit.saturating_sub(n as u64))
+            ));
+            d.note = description_help;
+            out.push(d);
         }
         ValidationErrorKind::UniqueItems => {
             out.push(make(
@@ -641,20 +659,30 @@ fn one_of_miss(
             translate_all(cx, errors.iter(), out);
             return;
         }
-        // No discriminator: the variant the payload got furthest into.
-        let scored: Vec<(usize, usize)> = context
-            .iter()
-            .enumerate()
-            .map(|(i, errors)| (i, badness(ptr, errors)))
-            .collect();
-        if let Some(&(best, best_score)) = scored.iter().min_by_key(|(_, s)| *s) {
-            let ties = scored.iter().filter(|(_, s)| *s == best_score).count();
-            if ties == 1
-                && let Some(errors) = context.get(best)
-            {
-                translate_all(cx, errors.iter(), out);
-                return;
-            }
+        // No discriminator for every variant: first the variants a tag
+        // member names (`type: "body"` where two button variants share
+        // `"button"`), then among them the one nearest to the object by its
+        // members (an object where one variant takes an object and the
+        // others a string), then the one the payload got furthest into; its
+        // errors, each at its place.
+        let candidates = tagged(cx, branch, instance);
+        let chosen = match candidates.as_slice() {
+            [only] => Some(*only),
+            _ => best_by_members(cx, branch, &candidates, instance).or_else(|| {
+                let scored: Vec<(usize, usize)> = candidates
+                    .iter()
+                    .filter_map(|&i| context.get(i).map(|errors| (i, badness(ptr, errors))))
+                    .collect();
+                let &(best, best_score) = scored.iter().min_by_key(|(_, s)| *s)?;
+                let ties = scored.iter().filter(|(_, s)| *s == best_score).count();
+                (ties == 1).then_some(best)
+            }),
+        };
+        if let Some(best) = chosen
+            && let Some(errors) = context.get(best)
+        {
+            translate_variant(cx, ptr, branch, best, errors, out);
+            return;
         }
         let titles = variant_titles(branch);
         let mut d = Diagnostic::new(
@@ -693,6 +721,252 @@ fn one_of_miss(
     .with_source(source);
     d.schema_pointer = uri.map(str::to_string);
     out.push(d);
+}
+
+/// The variants a tag member of the object names: a member every variant
+/// declares with a `const` or `enum` (`type`), whose value some but not all
+/// variants take. Every variant when there is no such member, or when the
+/// value is none of theirs (that is the tag's own mistake).
+fn tagged(
+    cx: &Context<'_>,
+    branch: &crate::engine::facts::graph::Branch,
+    instance: &Value,
+) -> Vec<usize> {
+    let all: Vec<usize> = (0..branch.variants.len()).collect();
+    let Some(map) = instance.as_object() else {
+        return all;
+    };
+    let allowed = |variant: &crate::engine::facts::graph::Variant, name: &str| {
+        let info = cx.graph.info(variant.node)?;
+        let mut schema = info.property(name)?;
+        for _ in 0..4 {
+            if let Some(c) = schema.get("const") {
+                return Some(vec![c]);
+            }
+            if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+                return Some(e.iter().collect::<Vec<_>>());
+            }
+            schema = cx.graph.info(schema)?.ref_target?;
+        }
+        None
+    };
+    for (name, value) in map {
+        let Some(sets) = branch
+            .variants
+            .iter()
+            .map(|v| allowed(v, name))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let named: Vec<usize> = sets
+            .iter()
+            .enumerate()
+            .filter(|(_, set)| set.contains(&value))
+            .map(|(i, _)| i)
+            .collect();
+        if !named.is_empty() && named.len() < all.len() {
+            return named;
+        }
+    }
+    all
+}
+
+/// Among `candidates`, the one variant nearest to an object by its members
+/// ([`Variant::member_distance`]: fields missing or unknown, members of the
+/// wrong kind), or `None` when two are equally near.
+///
+/// [`Variant::member_distance`]: crate::engine::facts::graph::Variant::member_distance
+fn best_by_members(
+    cx: &Context<'_>,
+    branch: &crate::engine::facts::graph::Branch,
+    candidates: &[usize],
+    instance: &Value,
+) -> Option<usize> {
+    let scores: Vec<(usize, usize)> = candidates
+        .iter()
+        .filter_map(|&i| {
+            branch
+                .variants
+                .get(i)?
+                .member_distance(cx.graph, instance)
+                .map(|d| (i, d))
+        })
+        .collect();
+    let &(first, best) = scores.iter().min_by_key(|(_, d)| *d)?;
+    (scores.iter().filter(|(_, d)| *d == best).count() == 1).then_some(first)
+}
+
+/// Translates the errors of the variant `chosen`, except that members
+/// written in the form of a sibling variant of another `x-form` (a
+/// delimiter-format string beside JSON-format objects) are one finding each
+/// saying the forms cannot be mixed, not the chosen variant's complaint
+/// about them. When those are the more, the members in the chosen form are
+/// the odd ones out, and the findings are at them.
+fn translate_variant(
+    cx: &Context<'_>,
+    ptr: &str,
+    branch: &crate::engine::facts::graph::Branch,
+    chosen: usize,
+    errors: &[ValidationError<'static>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut mixes: Vec<Mix<'_>> = Vec::new();
+    for error in errors {
+        if let Some(mix) = mixed_form(cx, ptr, branch, chosen, error)
+            && !mixes.iter().any(|m| m.name == mix.name)
+        {
+            mixes.push(mix);
+        }
+    }
+    if let Some(first) = mixes.first() {
+        let names: Vec<String> = mixes.iter().map(|m| m.name.clone()).collect();
+        if names.len() > first.in_ours.len() {
+            for member in &first.in_ours {
+                out.push(mix_finding(
+                    cx,
+                    ptr,
+                    member,
+                    (first.form, &names, first.other_form),
+                    first.theirs,
+                    first.schema_pointer.clone(),
+                ));
+            }
+        } else {
+            for mix in &mixes {
+                out.push(mix_finding(
+                    cx,
+                    ptr,
+                    &mix.name,
+                    (mix.other_form, &mix.in_ours, mix.form),
+                    mix.ours,
+                    mix.schema_pointer.clone(),
+                ));
+            }
+        }
+    }
+    for error in errors {
+        let at = error.instance_path().as_str();
+        if mixes.iter().any(|m| pointer::join(ptr, &m.name) == at) {
+            continue;
+        }
+        translate(cx, error, out);
+    }
+}
+
+/// A member of `ptr` in the form of a sibling variant of another `x-form`
+/// than the chosen one, beside members in the chosen form.
+struct Mix<'g> {
+    /// The member's name.
+    name: String,
+    /// The chosen variant's form, and its node.
+    form: &'static str,
+    ours: &'g crate::engine::facts::graph::NodeInfo,
+    /// The form the member is in, and that variant's node.
+    other_form: &'static str,
+    theirs: &'g crate::engine::facts::graph::NodeInfo,
+    /// The members in the chosen form (the other form never takes their kind).
+    in_ours: Vec<String>,
+    schema_pointer: Option<String>,
+}
+
+fn mixed_form<'g>(
+    cx: &Context<'g>,
+    ptr: &str,
+    branch: &'g crate::engine::facts::graph::Branch,
+    chosen: usize,
+    error: &ValidationError<'_>,
+) -> Option<Mix<'g>> {
+    let graph: &'g Graph = cx.graph;
+    let variant = branch.variants.get(chosen)?;
+    let ours = graph.info(variant.node)?;
+    let form = ours.facts.form?;
+    let at = error.instance_path().as_str();
+    let token = at.strip_prefix(ptr)?.strip_prefix('/')?;
+    if token.contains('/') {
+        return None;
+    }
+    let name = pointer::field_name(at);
+    let map = cx.payload.pointer(ptr)?.as_object()?;
+    let value = cx.payload.pointer(at)?;
+    for other in &branch.variants {
+        let Some(theirs) = graph.info(other.node) else {
+            continue;
+        };
+        let Some(other_form) = theirs.facts.form.filter(|f| *f != form) else {
+            continue;
+        };
+        let Some(schema) = theirs.property(&name) else {
+            continue;
+        };
+        let fits = graph
+            .info(schema)
+            .and_then(|i| graph.registry.fragment_validator(&i.uri))
+            .is_some_and(|v| v.is_valid(value));
+        if !fits {
+            continue;
+        }
+        let in_ours: Vec<String> = map
+            .iter()
+            .filter(|(k, v)| {
+                k.as_str() != name
+                    && theirs
+                        .property(k)
+                        .is_some_and(|s| !crate::engine::facts::graph::kind_ok(graph, s, v, 0))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if in_ours.is_empty() {
+            continue;
+        }
+        return Some(Mix {
+            name,
+            form,
+            ours,
+            other_form,
+            theirs,
+            in_ours,
+            schema_pointer: keyword_uri(error),
+        });
+    }
+    None
+}
+
+/// The finding at member `name` of `ptr`, written in `its_form` while
+/// `rest` are in `rest_form` (whose variant is `rest_variant`).
+fn mix_finding(
+    cx: &Context<'_>,
+    ptr: &str,
+    name: &str,
+    (its_form, rest, rest_form): (&str, &[String], &str),
+    rest_variant: &crate::engine::facts::graph::NodeInfo,
+    schema_pointer: Option<String>,
+) -> Diagnostic {
+    let at = pointer::join(ptr, name);
+    let source = Source::Provider;
+    let described = rest_variant
+        .property(name)
+        .and_then(|s| resolve_description(cx, s))
+        .map(|t| format!(": {};", first_sentence(&t)))
+        .unwrap_or_else(|| ",".to_string());
+    let others = and_code(rest.iter().map(String::as_str));
+    let mut d = Diagnostic::new(
+        "one-of",
+        Severity::Error,
+        at.clone(),
+        format!(
+            "`{name}` is in the {its_form} ({}) while {others} {} in the {rest_form}; {} does not accept the two forms mixed in one message",
+            cx.shown(&at),
+            if rest.len() == 1 { "is" } else { "are" },
+            who(cx, source),
+        ),
+    )
+    .with_source(source)
+    .with_help(format!(
+        "write `{name}` in the {rest_form} too{described} or write {others} in the {its_form} as well"
+    ));
+    d.schema_pointer = schema_pointer;
+    d
 }
 
 /// How far a payload is from a variant: errors at the `oneOf`'s own level
@@ -761,7 +1035,19 @@ fn enum_help(cx: &Context<'_>, ptr: &str, options: &Value) -> Option<String> {
     }
     let given = given.as_str()?;
     let names: Vec<&str> = opts.iter().filter_map(Value::as_str).collect();
-    crate::engine::text::suggest::closest(given, names).map(|s| format!("did you mean \"{s}\"?"))
+    if let Some(s) = crate::engine::text::suggest::closest(given, names.iter().copied()) {
+        return Some(format!("did you mean \"{s}\"?"));
+    }
+    // One value in the casings the doc writes it in ("body", "Body", "BODY"):
+    // say it.
+    match names.split_first() {
+        Some((first, rest))
+            if names.len() == opts.len() && rest.iter().all(|n| n.eq_ignore_ascii_case(first)) =>
+        {
+            Some(format!("write \"{first}\""))
+        }
+        _ => None,
+    }
 }
 
 fn one_of_phrase(allowed: &[String]) -> String {
@@ -777,6 +1063,16 @@ fn list_code<'a>(names: impl Iterator<Item = &'a str>) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// "`a`", "`a` and `b`", "`a`, `b` and `c`".
+fn and_code<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut items: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+    match items.pop() {
+        None => String::new(),
+        Some(last) if items.is_empty() => last,
+        Some(last) => format!("{} and {last}", items.join(", ")),
+    }
 }
 
 fn char_len(value: Option<&Value>) -> usize {

@@ -84,6 +84,9 @@ pub struct Facts {
     /// `x-discrepancy`: this is the less likely reading of a field the
     /// provider's doc contradicts itself about (see `schema::tolerate`).
     pub discrepancy: Option<&'static str>,
+    /// `x-form`: the written form a variant stands for ("JSON format"),
+    /// which its sibling variants of another form cannot be mixed with.
+    pub form: Option<&'static str>,
 }
 
 impl Facts {
@@ -114,6 +117,7 @@ impl Facts {
             .any(|k| node.get(*k).is_some_and(|v| !v.is_null())),
             description: text("description"),
             discrepancy: text("x-discrepancy"),
+            form: text("x-form"),
         }
     }
 }
@@ -259,6 +263,27 @@ impl Variant {
         missing + unknown
     }
 
+    /// How far an object's members are from the variant's, for picking the
+    /// variant a payload that fits none meant: `None` when the variant does
+    /// not take the value's JSON type at all; else the required fields
+    /// missing, plus the undeclared fields present, plus the members of a
+    /// JSON type the variant's field never takes. A member of the wrong kind
+    /// (an object where the variant wants a string) says the payload meant
+    /// another variant; a wrong value of the right kind (an enum, a length)
+    /// may be the payload's mistake in this variant, and does not count.
+    pub fn member_distance(&self, graph: &Graph, instance: &Value) -> Option<usize> {
+        let map = instance.as_object()?;
+        if !kind_ok(graph, self.node, instance, 0) {
+            return None;
+        }
+        let info = graph.info(self.node)?;
+        let wrong_kind = map
+            .iter()
+            .filter(|(k, v)| info.property(k).is_some_and(|s| !kind_ok(graph, s, v, 0)))
+            .count();
+        Some(self.field_distance(instance) + wrong_kind)
+    }
+
     /// The value and its fields' values pass their shallow checks: the
     /// variant's own type, `const` or `enum`; each field's type, `const`,
     /// `enum` or length bounds.
@@ -334,6 +359,43 @@ pub fn shallow_ok(graph: &Graph, schema: &Value, value: &Value, depth: usize) ->
         b.variants
             .iter()
             .any(|v| shallow_ok(graph, v.node, value, depth + 1))
+    })
+}
+
+/// Whether `schema` takes values of `value`'s JSON type at all: its `type`,
+/// through `$ref`, `allOf` and (any variant of) `oneOf`/`anyOf`. Like
+/// [`shallow_ok`] but blind to `const`, `enum` and lengths.
+pub fn kind_ok(graph: &Graph, schema: &Value, value: &Value, depth: usize) -> bool {
+    if depth > 6 {
+        return true;
+    }
+    let Some(info) = graph.info(schema) else {
+        return schema.as_bool() != Some(false);
+    };
+    if info
+        .shallow
+        .types
+        .is_some_and(|t| t & value_bits(value) == 0)
+    {
+        return false;
+    }
+    if info
+        .ref_target
+        .is_some_and(|t| !kind_ok(graph, t, value, depth + 1))
+    {
+        return false;
+    }
+    if !info
+        .all_of
+        .iter()
+        .all(|s| kind_ok(graph, s, value, depth + 1))
+    {
+        return false;
+    }
+    info.branches.iter().all(|b| {
+        b.variants
+            .iter()
+            .any(|v| kind_ok(graph, v.node, value, depth + 1))
     })
 }
 
