@@ -156,19 +156,30 @@ impl Related {
     }
 }
 
+/// `line`/`column` and `end_line`/`end_column`, as the JSON contract names a
+/// finding's and a related place's positions.
+fn positions<M: serde::ser::SerializeMap>(
+    m: &mut M,
+    start: Option<Position>,
+    end: Option<Position>,
+) -> Result<(), M::Error> {
+    if let Some(start) = start {
+        m.serialize_entry("line", &start.line)?;
+        m.serialize_entry("column", &start.column)?;
+    }
+    if let Some(end) = end {
+        m.serialize_entry("end_line", &end.line)?;
+        m.serialize_entry("end_column", &end.column)?;
+    }
+    Ok(())
+}
+
 impl Serialize for Related {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = serializer.serialize_map(None)?;
         m.serialize_entry("pointer", &self.pointer)?;
-        if let Some(start) = self.start {
-            m.serialize_entry("line", &start.line)?;
-            m.serialize_entry("column", &start.column)?;
-        }
-        if let Some(end) = self.end {
-            m.serialize_entry("end_line", &end.line)?;
-            m.serialize_entry("end_column", &end.column)?;
-        }
+        positions(&mut m, self.start, self.end)?;
         m.serialize_entry("message", &self.message)?;
         m.end()
     }
@@ -262,14 +273,7 @@ impl Serialize for Diagnostic {
         m.serialize_entry("rule", &self.rule)?;
         m.serialize_entry("severity", &self.severity)?;
         m.serialize_entry("pointer", &self.pointer)?;
-        if let Some(start) = self.start {
-            m.serialize_entry("line", &start.line)?;
-            m.serialize_entry("column", &start.column)?;
-        }
-        if let Some(end) = self.end {
-            m.serialize_entry("end_line", &end.line)?;
-            m.serialize_entry("end_column", &end.column)?;
-        }
+        positions(&mut m, self.start, self.end)?;
         m.serialize_entry("message", &self.message)?;
         if let Some(help) = &self.help {
             m.serialize_entry("help", help)?;
