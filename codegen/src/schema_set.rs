@@ -217,6 +217,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), CodegenErr
         })?;
         let path = entry.path();
         if path.is_dir() {
+            // `meta/` holds the schemas of preflight's own inputs (templates
+            // files): not endpoints, never request types.
+            if dir == root && path.file_name().is_some_and(|n| n == "meta") {
+                continue;
+            }
             walk(root, &path, out)?;
         } else if path.extension().is_some_and(|e| e == "json") {
             out.push(rel_of(&path));

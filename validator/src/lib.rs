@@ -38,8 +38,14 @@
 //! [`endpoints`] and [`rules`] for what preflight knows, [`render`] for the
 //! four output formats, and [`types`] for typed request structs.
 //!
+//! With the account's templates ([`templates`], given in
+//! [`Options::templates`]), every template send is also checked against the
+//! template it names: that it exists and is approved, its parameter counts,
+//! header format, buttons and filled-in lengths.
+//!
 //! What this crate does not do: send anything, download media (size limits are
-//! reported as notes), or know which templates your provider account has.
+//! reported as notes), or fetch templates from a provider (give it the
+//! exported file).
 
 mod diagnostic;
 mod engine;
@@ -47,6 +53,7 @@ mod error;
 mod options;
 pub mod render;
 pub mod rules;
+pub mod templates;
 pub mod types;
 
 pub use diagnostic::{Diagnostic, Position, Related, Report, Severity, Source};

@@ -25,6 +25,9 @@ pub struct Options {
     /// The Sandeza account password: when set, `signature` is checked to equal
     /// sha256(username + password + time). Never printed.
     pub sandeza_password: Option<String>,
+    /// The account's registered templates: when set, every template send is
+    /// checked against the template it names (see [`crate::templates`]).
+    pub templates: Option<std::sync::Arc<crate::templates::Templates>>,
 }
 
 impl Options {

@@ -477,9 +477,7 @@ impl Graph {
         static GRAPHS: OnceLock<Vec<OnceLock<Graph>>> = OnceLock::new();
         let registry = Registry::get().ok()?;
         let slots = GRAPHS.get_or_init(|| {
-            registry
-                .endpoints()
-                .iter()
+            (0..registry.checked_count())
                 .map(|_| OnceLock::new())
                 .collect()
         });

@@ -187,5 +187,9 @@ pub(crate) fn all_infos() -> impl Iterator<Item = &'static RuleInfo> {
 
 /// True when the rule concerns this endpoint.
 pub(crate) fn applies(info: &RuleInfo, endpoint: &Endpoint) -> bool {
+    if endpoint.provider == "meta" {
+        // preflight's own input files: only their schema and their checks.
+        return false;
+    }
     info.providers.is_empty() || info.providers.iter().any(|p| endpoint.id.starts_with(p))
 }

@@ -46,10 +46,14 @@ pub const ENDPOINT_SCHEMAS: &[EmbeddedSchema] = embed![
 /// Shared pieces referenced by `$ref` from endpoint schemas.
 pub const COMMON_SCHEMAS: &[EmbeddedSchema] = embed!["common/whatsapp",];
 
+/// The schemas of preflight's own inputs, checked the way payloads are but
+/// not endpoints: the templates file (`preflight validate --templates`).
+pub const META_SCHEMAS: &[EmbeddedSchema] = embed!["meta/message-templates",];
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use super::{COMMON_SCHEMAS, ENDPOINT_SCHEMAS};
+    use super::{COMMON_SCHEMAS, ENDPOINT_SCHEMAS, META_SCHEMAS};
     use std::path::Path;
 
     fn on_disk(dir: &Path, root: &Path, out: &mut Vec<String>) {
@@ -72,6 +76,7 @@ mod tests {
         let embedded: Vec<&str> = ENDPOINT_SCHEMAS
             .iter()
             .chain(COMMON_SCHEMAS)
+            .chain(META_SCHEMAS)
             .map(|s| s.path)
             .collect();
         for p in &files {

@@ -4,7 +4,7 @@
 //! Compiling a schema is the expensive part of start-up, so validators are
 //! compiled lazily, once per endpoint per process, on first use.
 
-use crate::engine::schema::documents::{COMMON_SCHEMAS, ENDPOINT_SCHEMAS};
+use crate::engine::schema::documents::{COMMON_SCHEMAS, ENDPOINT_SCHEMAS, META_SCHEMAS};
 use crate::engine::schema::refs::{SCHEMA_BASE, collect_refs, percent_decode, resolve_ref};
 use crate::error::Error;
 use serde_json::Value;
@@ -91,6 +91,8 @@ pub fn provider_display(provider: &str) -> &'static str {
 
 /// All endpoints and schema documents.
 pub struct Registry {
+    /// How many of `endpoints` are endpoints; the rest are meta schemas.
+    listed: usize,
     endpoints: Vec<Endpoint>,
     /// Embedded texts by `$id`.
     texts: HashMap<String, &'static str>,
@@ -120,9 +122,18 @@ impl Registry {
     fn build() -> Result<Registry, String> {
         let mut texts = HashMap::new();
         let mut endpoints = Vec::new();
-        for (index, embedded) in ENDPOINT_SCHEMAS.iter().chain(COMMON_SCHEMAS).enumerate() {
+        // Endpoints first, then the meta schemas (checked like endpoints,
+        // never listed as one), then the shared pieces.
+        let listed = ENDPOINT_SCHEMAS.len();
+        let checked = listed + META_SCHEMAS.len();
+        for (index, embedded) in ENDPOINT_SCHEMAS
+            .iter()
+            .chain(META_SCHEMAS)
+            .chain(COMMON_SCHEMAS)
+            .enumerate()
+        {
             let uri = format!("{SCHEMA_BASE}{}.json", embedded.path);
-            if index < ENDPOINT_SCHEMAS.len() {
+            if index < checked {
                 let (provider, name) = embedded
                     .path
                     .split_once('/')
@@ -142,6 +153,7 @@ impl Registry {
         let resources = texts.keys().map(|k| (k.clone(), OnceLock::new())).collect();
         let validators = endpoints.iter().map(|_| OnceLock::new()).collect();
         Ok(Registry {
+            listed,
             endpoints,
             texts,
             documents,
@@ -153,19 +165,32 @@ impl Registry {
 
     /// Every endpoint, in listing order.
     pub fn endpoints(&self) -> &[Endpoint] {
-        &self.endpoints
+        self.endpoints.get(..self.listed).unwrap_or_default()
+    }
+
+    /// How many schemas are checked like an endpoint's (the endpoints and
+    /// the meta schemas), for per-endpoint caches.
+    pub(crate) fn checked_count(&self) -> usize {
+        self.endpoints.len()
+    }
+
+    /// The templates file's schema, checked the way an endpoint's is.
+    pub(crate) fn templates_file(&self) -> Option<&Endpoint> {
+        self.endpoints
+            .iter()
+            .find(|e| e.id == "meta/message-templates")
     }
 
     /// The endpoint with this id.
     pub fn endpoint(&self, id: &str) -> Result<&Endpoint, Error> {
-        self.endpoints
+        self.endpoints()
             .iter()
             .find(|e| e.id == id)
             .ok_or_else(|| Error::UnknownEndpoint {
                 id: id.to_string(),
                 suggestion: crate::engine::text::suggest::closest(
                     id,
-                    self.endpoints.iter().map(|e| e.id),
+                    self.endpoints().iter().map(|e| e.id),
                 ),
             })
     }

@@ -29,7 +29,6 @@ impl LineIndex {
 
     /// The 1-based line and character column of a byte offset (clamped to the
     /// text, and to a character boundary).
-    #[cfg(test)]
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = match self.starts.binary_search(&offset) {
