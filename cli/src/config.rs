@@ -1,4 +1,5 @@
-//! `preflight.toml`: which endpoint a fixture file is for, and rule severities.
+//! `preflight.toml`: which endpoint a fixture file is for, rule severities,
+//! and the account's WhatsApp templates (`[templates]`).
 //!
 //! Found in the current directory or a parent, or given with `--config`. Its
 //! own JSON Schema (`preflight.schema.json`, for editor completion) is
@@ -23,6 +24,65 @@ pub struct Config {
     /// Severity per rule name: `error`, `warning` or `off`.
     #[serde(default)]
     pub rules: BTreeMap<String, Level>,
+    /// The account's registered WhatsApp templates, which every template send
+    /// is checked against.
+    #[serde(default)]
+    pub templates: Option<TemplatesConfig>,
+}
+
+/// `[templates]`: the templates files, the payloads they apply to, and how
+/// providers name templates.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatesConfig {
+    /// Templates files or directories (of `.json` files), relative to the
+    /// config file: what Meta's `GET /{waba-id}/message_templates` returns.
+    /// They are never taken for payloads.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Globs (relative to the config file, matched as `[[fixtures]]` paths)
+    /// of the payload files the templates apply to. Default: every payload of
+    /// the run, standard input included.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// The language assumed where a payload names none (only Qiscus
+    /// `broadcast-client` carries one), e.g. `id`.
+    #[serde(default)]
+    pub default_language: Option<String>,
+    /// Per provider, the provider's template ids mapped to Meta template
+    /// names. An id with no mapping is looked up as the template's name.
+    #[serde(default)]
+    pub ids: TemplateIds,
+}
+
+/// `[templates.ids.<provider>]`: provider template id → Meta template name.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateIds {
+    /// Sandeza `template_id` values.
+    #[serde(default)]
+    pub sandeza: BTreeMap<String, String>,
+    /// OCA `template_code_id` values.
+    #[serde(default)]
+    pub oca: BTreeMap<String, String>,
+    /// Qiscus `template_detail_id` values (`"8402" = "konfirmasi_pendaftaran"`).
+    #[serde(default)]
+    pub qiscus: BTreeMap<String, String>,
+    /// 3Dolphins `templateId` values.
+    #[serde(default, rename = "3dolphins")]
+    pub three_dolphins: BTreeMap<String, String>,
+}
+
+impl TemplateIds {
+    /// Every provider's mapping, by the provider's name.
+    pub fn by_provider(&self) -> [(&'static str, &BTreeMap<String, String>); 4] {
+        [
+            ("sandeza", &self.sandeza),
+            ("oca", &self.oca),
+            ("qiscus", &self.qiscus),
+            ("3dolphins", &self.three_dolphins),
+        ]
+    }
 }
 
 /// A configured severity for a rule.
@@ -67,6 +127,8 @@ pub struct Loaded {
     pub dir: PathBuf,
     /// Compiled globs, one set per mapping, with the mapping's endpoint.
     pub matchers: Vec<(globset::GlobSet, &'static preflight::Endpoint)>,
+    /// `[templates] paths` compiled; `None` when not given (every payload).
+    pub template_paths: Option<globset::GlobSet>,
 }
 
 /// Finds and loads the config: `explicit`, else `preflight.toml` in `start` or a parent.
@@ -95,17 +157,12 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<Loaded>> {
     for mapping in &config.fixtures {
         let endpoint = preflight::endpoint(&mapping.endpoint)
             .with_context(|| format!("in {}", path.display()))?;
-        let mut builder = globset::GlobSetBuilder::new();
-        for glob in &mapping.paths {
-            builder.add(
-                globset::GlobBuilder::new(glob)
-                    .literal_separator(true)
-                    .build()
-                    .with_context(|| format!("glob {glob:?} in {}", path.display()))?,
-            );
-        }
-        matchers.push((builder.build()?, endpoint));
+        matchers.push((globs(&mapping.paths, &path)?, endpoint));
     }
+    let template_paths = match &config.templates {
+        Some(t) if !t.paths.is_empty() => Some(globs(&t.paths, &path)?),
+        _ => None,
+    };
     for name in config.rules.keys() {
         if let Err(err) = preflight::rules::get(name) {
             bail!("{err} (in {})", path.display());
@@ -115,7 +172,21 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<Loaded>> {
         config,
         dir,
         matchers,
+        template_paths,
     }))
+}
+
+fn globs(patterns: &[String], config: &Path) -> Result<globset::GlobSet> {
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in patterns {
+        builder.add(
+            globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .with_context(|| format!("glob {glob:?} in {}", config.display()))?,
+        );
+    }
+    Ok(builder.build()?)
 }
 
 fn find(start: &Path) -> Option<PathBuf> {
@@ -129,13 +200,38 @@ fn find(start: &Path) -> Option<PathBuf> {
 impl Loaded {
     /// The endpoint the config maps `file` to, if any.
     pub fn endpoint_for(&self, file: &Path) -> Option<&'static preflight::Endpoint> {
-        let absolute = file.canonicalize().ok()?;
-        let base = self.dir.canonicalize().ok()?;
-        let relative = absolute.strip_prefix(&base).ok()?;
+        let relative = self.relative(file)?;
         self.matchers
             .iter()
-            .find(|(set, _)| set.is_match(relative))
+            .find(|(set, _)| set.is_match(&relative))
             .map(|(_, e)| *e)
+    }
+
+    /// `file` relative to the config's directory, when it is under it.
+    fn relative(&self, file: &Path) -> Option<PathBuf> {
+        let absolute = file.canonicalize().ok()?;
+        let base = self.dir.canonicalize().ok()?;
+        absolute.strip_prefix(&base).ok().map(Path::to_path_buf)
+    }
+
+    /// True when the config's templates apply to the payload file `file`
+    /// (`None`: standard input): always without `[templates] paths`, else
+    /// when a glob matches.
+    pub fn templates_apply_to(&self, file: Option<&Path>) -> bool {
+        match (&self.template_paths, file) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(set), Some(file)) => self.relative(file).is_some_and(|r| set.is_match(r)),
+        }
+    }
+
+    /// The `[templates] files`, resolved against the config's directory.
+    pub fn template_files(&self) -> Vec<PathBuf> {
+        self.config
+            .templates
+            .as_ref()
+            .map(|t| t.files.iter().map(|f| self.dir.join(f)).collect())
+            .unwrap_or_default()
     }
 }
 

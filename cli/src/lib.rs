@@ -6,6 +6,7 @@
 mod config;
 mod detect;
 mod input;
+mod templates;
 mod validate;
 
 use anyhow::Result;
@@ -26,6 +27,11 @@ pub struct Cli {
 enum Command {
     /// Validate payload files, directories or stdin.
     Validate(ValidateArgs),
+    /// Check, list and use the account's WhatsApp templates files.
+    Templates {
+        #[command(subcommand)]
+        command: templates::TemplatesCommand,
+    },
     /// List endpoint ids with one-line descriptions.
     Endpoints,
     /// Print an endpoint's JSON Schema.
@@ -107,9 +113,18 @@ struct ValidateArgs {
     #[arg(long)]
     only_mapped: bool,
     /// Text output: print only the findings and the summary, not which
-    /// endpoint a file was detected as from its payload's shape.
+    /// endpoint a file was detected as from its payload's shape, nor which
+    /// templates were read.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// A templates file or directory (what Meta's `GET
+    /// /{waba-id}/message_templates` returns); repeatable. Every template
+    /// send is checked against them. Replaces the config's `[templates]
+    /// files` for this run and applies to every payload (the config's
+    /// `paths` are ignored; its `ids` and `default_language` still apply).
+    /// Templates files are never taken for payloads.
+    #[arg(long, value_name = "PATH")]
+    templates: Vec<PathBuf>,
 }
 
 /// The whole command: parses the arguments, runs, and maps the outcome to an
@@ -148,6 +163,7 @@ pub fn run() -> Result<u8> {
     let mut stdout = std::io::stdout().lock();
     match cli.command {
         Command::Validate(args) => validate::run(args, &mut stdout),
+        Command::Templates { command } => templates::run(command, &mut stdout),
         Command::Endpoints => {
             for e in preflight::endpoints()? {
                 writeln!(stdout, "{:<30} {}", e.id, e.title())?;

@@ -22,6 +22,10 @@ struct Run {
     forced: Option<&'static Endpoint>,
     config: Option<Loaded>,
     options: Options,
+    /// `options` with the run's templates, when there are any.
+    templated: Option<Options>,
+    /// `--templates` was given: the templates apply to every payload.
+    templates_everywhere: bool,
     /// `--quiet`: no line saying which endpoint a file was detected as.
     quiet: bool,
 }
@@ -63,11 +67,78 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
             .map(|(k, v)| (k.clone(), (*v).into()))
             .collect();
     }
+    let format = format_of(args.format);
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    // The templates: `--templates`, else the config's files. Files declared
+    // as templates either way are never payloads.
+    let config_files = config
+        .as_ref()
+        .map(Loaded::template_files)
+        .unwrap_or_default();
+    let template_paths = if args.templates.is_empty() {
+        config_files.clone()
+    } else {
+        args.templates.clone()
+    };
+    let mut excluded = std::collections::HashSet::new();
+    for p in config_files.iter().chain(&args.templates) {
+        if let Ok(files) = crate::templates::expand(p) {
+            excluded.extend(files.iter().filter_map(|f| f.canonicalize().ok()));
+        }
+    }
+    let mut templated = None;
+    if !template_paths.is_empty() {
+        let loaded = match crate::templates::load(&template_paths, config.as_ref(), &options) {
+            Ok(l) => l,
+            Err(err) => {
+                eprintln!("preflight: error: {err:#}");
+                return Ok(2);
+            }
+        };
+        if format == Format::Text && !args.quiet {
+            writeln!(out, "{}", loaded.describe())?;
+        }
+        if !loaded.reports.is_empty() {
+            // Their findings, as each file's report; errors stop the run.
+            let mut renderer = Renderer::new(format, color, &mut *out);
+            for r in &loaded.reports {
+                renderer.begin_file(&r.path, r.endpoint.as_deref())?;
+                renderer.payloads(r.payloads);
+                for f in &r.findings {
+                    renderer.finding(f)?;
+                }
+            }
+            if loaded.failed {
+                renderer.finish()?;
+                eprintln!(
+                    "preflight: error: the templates files have errors; no payload was checked"
+                );
+                return Ok(2);
+            }
+            // Warnings only: the run goes on, in a report of its own
+            // for the text format; the other formats are one document.
+            if format == Format::Text {
+                renderer.finish()?;
+            }
+        }
+        let mut with = options.clone();
+        with.templates = Some(loaded.templates.clone());
+        templated = Some(with);
+    }
     let run = Run {
         endpoints,
         forced,
         config,
         options,
+        templated,
+        templates_everywhere: !args.templates.is_empty(),
         quiet: args.quiet,
     };
 
@@ -80,6 +151,14 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     for path in &paths {
         input::collect(path, &mut inputs);
     }
+    if !excluded.is_empty() {
+        inputs.retain(|i| match i {
+            Input::File(p) | Input::Stream(p) => {
+                !p.canonicalize().is_ok_and(|c| excluded.contains(&c))
+            }
+            _ => true,
+        });
+    }
     let before = inputs.len();
     if args.only_mapped {
         inputs.retain(|i| {
@@ -88,20 +167,6 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     }
     let skipped = before - inputs.len();
 
-    let format = match args.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Github => Format::Github,
-    };
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
     let mut renderer = Renderer::new(format, color, out);
     renderer.skipped(skipped);
     let mut problems = Vec::new();
@@ -122,14 +187,35 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         let name = first.display();
         let outcome = match first {
             Input::File(p) => match std::fs::File::open(p) {
-                Ok(f) => check_lines(&run, &mut renderer, &name, endpoint_of(&run, first), f),
+                Ok(f) => check_lines(
+                    &run,
+                    run.options_for(Some(p)),
+                    &mut renderer,
+                    &name,
+                    endpoint_of(&run, first),
+                    f,
+                ),
                 Err(e) => Err(e),
             },
             Input::Stream(p) => match std::fs::File::open(p) {
-                Ok(f) => check_stream(&run, &mut renderer, &name, endpoint_of(&run, first), f),
+                Ok(f) => check_stream(
+                    &run,
+                    run.options_for(Some(p)),
+                    &mut renderer,
+                    &name,
+                    endpoint_of(&run, first),
+                    f,
+                ),
                 Err(e) => Err(e),
             },
-            Input::Stdin => check_stream(&run, &mut renderer, &name, run.forced, std::io::stdin()),
+            Input::Stdin => check_stream(
+                &run,
+                run.options_for(None),
+                &mut renderer,
+                &name,
+                run.forced,
+                std::io::stdin(),
+            ),
             Input::Skipped { path, kind } => {
                 let d = Diagnostic::warning(
                     "skipped-file",
@@ -200,6 +286,35 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// The renderer's format for a `--format`.
+pub(crate) fn format_of(format: FormatArg) -> Format {
+    match format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+    }
+}
+
+impl Run {
+    /// The options a payload is checked with: with the templates when they
+    /// apply to it (`file`: `None` for standard input).
+    fn options_for(&self, file: Option<&Path>) -> &Options {
+        match &self.templated {
+            Some(with)
+                if self.templates_everywhere
+                    || self
+                        .config
+                        .as_ref()
+                        .is_none_or(|c| c.templates_apply_to(file)) =>
+            {
+                with
+            }
+            _ => &self.options,
+        }
+    }
 }
 
 /// Reports a run of plain files in order. Chunks of [`CHUNK_FILES`] are
@@ -382,17 +497,24 @@ fn check_file(run: &Run, path: &Path) -> std::io::Result<FileResult> {
             1,
         ));
     }
-    Ok(check_document(run, name, endpoint, &bytes))
+    Ok(check_document(
+        run,
+        run.options_for(Some(path)),
+        name,
+        endpoint,
+        &bytes,
+    ))
 }
 
 /// One whole-text payload.
 fn check_document(
     run: &Run,
+    options: &Options,
     path: String,
     endpoint: Option<&'static Endpoint>,
     bytes: &[u8],
 ) -> FileResult {
-    match check_bytes(bytes, endpoint, &run.options, Origin::default()) {
+    match check_bytes(bytes, endpoint, options, Origin::default()) {
         Ok(checked) => FileResult {
             path,
             endpoint: checked.endpoint.or(endpoint).map(|e| e.id.to_string()),
@@ -411,6 +533,7 @@ fn check_document(
 /// limit.
 fn check_stream(
     run: &Run,
+    options: &Options,
     renderer: &mut Renderer<impl Write>,
     path: &str,
     endpoint: Option<&'static Endpoint>,
@@ -446,7 +569,7 @@ fn check_stream(
     });
     if ndjson {
         let chained = std::io::Cursor::new(head).chain(reader);
-        return check_lines(run, renderer, path, endpoint, chained);
+        return check_lines(run, options, renderer, path, endpoint, chained);
     }
     // One document: the rest, up to the limit.
     let room = (MAX_PAYLOAD_BYTES + 1).saturating_sub(head.len()) as u64;
@@ -461,7 +584,7 @@ fn check_stream(
             1,
         )
     } else {
-        check_document(run, path.to_string(), endpoint, &head)
+        check_document(run, options, path.to_string(), endpoint, &head)
     };
     emit(run, renderer, &file, endpoint)
 }
@@ -499,6 +622,7 @@ struct Batch {
 /// stays at a few batches however long the stream.
 fn check_lines(
     run: &Run,
+    options: &Options,
     renderer: &mut Renderer<impl Write>,
     path: &str,
     endpoint: Option<&'static Endpoint>,
@@ -516,7 +640,9 @@ fn check_lines(
                 renderer.begin_file(path, batch.endpoint.map(|e| e.id))?;
             }
             renderer.payloads(batch.lines.iter().filter(|l| l.finding.is_none()).count());
-            for (line, (checked_as, findings)) in batch.lines.iter().zip(check_batch(run, &batch)) {
+            for (line, (checked_as, findings)) in
+                batch.lines.iter().zip(check_batch(run, options, &batch))
+            {
                 // Nothing said which endpoint: the shape of one payload did
                 // (the first one detected, for the whole file, or each line's own).
                 if let (None, Some(e), false) = (endpoint, checked_as, run.quiet) {
@@ -633,7 +759,11 @@ fn read_batches(
 
 /// The endpoint each line of a batch was checked as and its findings, in
 /// line order.
-fn check_batch(run: &Run, batch: &Batch) -> Vec<(Option<&'static Endpoint>, Vec<Finding>)> {
+fn check_batch(
+    run: &Run,
+    options: &Options,
+    batch: &Batch,
+) -> Vec<(Option<&'static Endpoint>, Vec<Finding>)> {
     batch
         .lines
         .par_iter()
@@ -646,7 +776,7 @@ fn check_batch(run: &Run, batch: &Batch) -> Vec<(Option<&'static Endpoint>, Vec<
                 line: line.number,
             };
             let bytes = &batch.bytes[line.range.clone()];
-            match check_bytes(bytes, batch.endpoint, &run.options, origin) {
+            match check_bytes(bytes, batch.endpoint, options, origin) {
                 Ok(checked) => (checked.endpoint, checked.findings),
                 Err(e) => (
                     None,

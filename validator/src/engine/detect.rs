@@ -22,6 +22,20 @@ pub fn from_shape(value: &Value) -> Result<&'static Endpoint, Box<Diagnostic>> {
             )));
         }
     };
+    if looks_like_templates(value) {
+        return Err(Box::new(
+            Diagnostic::error(
+                "unknown-endpoint",
+                "",
+                "cannot tell which endpoint this payload is for: it looks like a WhatsApp templates file \
+                 (Meta's `message_templates` export: templates with `name`, `language` and `components`), not a payload",
+            )
+            .with_help(
+                "pass it with `--templates PATH`, or list it in preflight.toml's `[templates] files`; \
+                 templates files are then left out of the payloads",
+            ),
+        ));
+    }
     let endpoints = registry.endpoints();
     let valid: Vec<&'static Endpoint> = endpoints
         .iter()
@@ -85,6 +99,26 @@ pub fn from_shape(value: &Value) -> Result<&'static Endpoint, Box<Diagnostic>> {
         "pass --endpoint ID, map the file in preflight.toml ([[fixtures]] paths/endpoint), \
          or put it in a folder named after the id (fixtures/sandeza/send/); `preflight endpoints` lists the ids",
     )))
+}
+
+/// True for what Meta's `GET /{waba-id}/message_templates` returns
+/// (`{"data": [...]}`) or a bare array of such templates: every item an
+/// object with `name`, `language` and a `components` array.
+fn looks_like_templates(value: &Value) -> bool {
+    let items = match value {
+        Value::Object(map) => match map.get("data") {
+            Some(Value::Array(items)) => items,
+            _ => return false,
+        },
+        Value::Array(items) => items,
+        _ => return false,
+    };
+    !items.is_empty()
+        && items.iter().all(|t| {
+            t.get("name").is_some_and(Value::is_string)
+                && t.get("language").is_some_and(Value::is_string)
+                && t.get("components").is_some_and(Value::is_array)
+        })
 }
 
 /// The share of an endpoint's top-level fields that the payload uses.
