@@ -83,3 +83,48 @@ fn the_example_templates_file_is_clean() {
         .collect();
     assert!(messages.is_empty(), "{messages:#?}");
 }
+
+#[test]
+fn a_malformed_templates_file_is_a_finding_at_its_line_and_column() {
+    let options = preflight::Options::default();
+    let broken = b"{\"data\": [\n  {\"name\": \"otp_login\", \"language\": }\n]}";
+    let checked = preflight::templates::check_file(broken, &options).unwrap();
+    let d = &checked.findings[0].diagnostic;
+    assert_eq!(d.rule, "parse-error");
+    assert_eq!(d.start.map(|p| p.line), Some(2));
+    let shapeless =
+        b"{\"data\": [\n  {\"language\": \"id\", \"components\": [{\"type\": \"BODY\"}]}\n]}";
+    let checked = preflight::templates::check_file(shapeless, &options).unwrap();
+    let found: Vec<(&str, &str, Option<usize>)> = checked
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.diagnostic.rule.as_str(),
+                f.diagnostic.pointer.as_str(),
+                f.diagnostic.start.map(|p| p.line),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("required", "/data/0/name", Some(2))),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, p, _)| *r == "required" && p.starts_with("/data/0/components/0")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn without_templates_nothing_changes() {
+    // A send of a template no file has: no template rule speaks.
+    let payload = std::fs::read(root().join("examples/oca/push-message/body-only.json")).unwrap();
+    let text = String::from_utf8(payload)
+        .unwrap()
+        .replace("tagihan_jatuh_tempo_v2", "templat_tidak_terdaftar");
+    let report = preflight::validate("oca/push-message", text.as_bytes()).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+}

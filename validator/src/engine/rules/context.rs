@@ -57,7 +57,7 @@ pub struct RuleContext<'a> {
     /// The strings the two hygiene rules may report, found in one pass.
     pub(crate) hygiene: std::sync::OnceLock<Vec<HygieneString<'a>>>,
     /// The template sends with their templates, looked up once.
-    pub(crate) templates: std::sync::OnceLock<Vec<super::templates::Bound<'a>>>,
+    pub(crate) templates: std::sync::OnceLock<Vec<super::views::template_send::Bound<'a>>>,
 }
 
 /// A string of the payload that holds a doc placeholder or has whitespace at
@@ -147,12 +147,6 @@ impl<'a> RuleContext<'a> {
     /// phone rules.
     pub(crate) fn phone_fields(&self) -> &[phone::PhoneField<'a>] {
         self.phones.get_or_init(|| phone::fields(self.annotations))
-    }
-
-    /// Every template send of the payload with the template it names (when
-    /// the run has templates), looked up once for the template rules.
-    pub(crate) fn template_sends(&self) -> &[super::templates::Bound<'a>] {
-        self.templates.get_or_init(|| super::templates::bind(self))
     }
 
     /// Who a limit of `source` belongs to, as messages name it: "WhatsApp",

@@ -4,7 +4,8 @@
 use super::shared::{index_value, lower_field, places_of, split_pieces};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
-use crate::engine::rules::templates::{Lookup, template_known_at};
+use crate::engine::rules::templates::{sends, template_known_at};
+use crate::engine::rules::views::template_send::Lookup;
 use crate::engine::rules::views::template_send::Send;
 use preflight_templates::{ButtonKind, Category, Template};
 use serde_json::Value;
@@ -29,7 +30,7 @@ impl Rule for OtpMismatch {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         // With the template known: an error for an AUTHENTICATION template,
         // nothing for another.
-        for bound in cx.template_sends() {
+        for bound in sends(cx) {
             if let Lookup::Found(t) = bound.lookup
                 && t.category == Category::Authentication
             {

@@ -2,7 +2,7 @@
 //! an index the template does not have, a sub-type other than the button's
 //! type, a parameter a button does not take, or a dynamic button left out.
 
-use super::{SendCheck, fields, home, label, quoted};
+use super::shared::{SendCheck, fields, home, label, quoted};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::{ButtonPart, Send, Slot};
@@ -52,6 +52,12 @@ fn accepted(kind: &ButtonKind) -> &'static [&'static str] {
     }
 }
 
+/// `a URL`, `an MPM`, `an OTP`, `a QUICK_REPLY` (as the words are read).
+fn with_article(kind: &str) -> String {
+    let an = matches!(kind, "OTP" | "MPM");
+    format!("{} {kind}", if an { "an" } else { "a" })
+}
+
 const KNOWN: &[&str] = &[
     "quick_reply",
     "url",
@@ -68,7 +74,13 @@ impl SendCheck for TemplateButtonMismatch {
         &INFO
     }
 
-    fn check_send(&self, cx: &RuleContext<'_>, send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
+    fn check_send(
+        &self,
+        cx: &RuleContext<'_>,
+        send: &Send<'_>,
+        t: &Template,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let f = fields(send.form, false);
         let sent: &[ButtonPart<'_>] = match &send.buttons {
             Slot::Cannot => return,
@@ -79,7 +91,14 @@ impl SendCheck for TemplateButtonMismatch {
         check_buttons(t, &t.buttons, sent, &where_, "", out);
         if let Slot::Given(cards) = &send.cards {
             for (i, (card, sent)) in t.cards.iter().zip(cards).enumerate() {
-                check_buttons(t, &card.buttons, &sent.buttons, &sent.pointer, &format!("card {i}: "), out);
+                check_buttons(
+                    t,
+                    &card.buttons,
+                    &sent.buttons,
+                    &sent.pointer,
+                    &format!("card {i}: "),
+                    out,
+                );
             }
         }
     }
@@ -93,11 +112,50 @@ fn check_buttons(
     prefix: &str,
     out: &mut Vec<Diagnostic>,
 ) {
+    // A required button left out, and one sent at an index the template
+    // lacks, are most likely one button with a wrong index.
+    let missing: Vec<usize> = buttons
+        .iter()
+        .enumerate()
+        .filter(|(i, tb)| {
+            tb.needs_parameter() && !sent.iter().any(|b| b.index == u64::try_from(*i).ok())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let strays = sent
+        .iter()
+        .filter(|b| {
+            b.index
+                .and_then(|i| usize::try_from(i).ok())
+                .is_some_and(|i| i >= buttons.len())
+        })
+        .count();
+    let paired = missing.len() == 1 && strays == 1;
     for b in sent {
         let Some(index) = b.index.and_then(|i| usize::try_from(i).ok()) else {
             continue;
         };
         let Some(tb) = buttons.get(index) else {
+            if paired
+                && let Some(&m) = missing.first()
+                && let Some(mb) = buttons.get(m)
+            {
+                out.push(
+                    super::shared::at(
+                        &INFO,
+                        &b.index_pointer,
+                        b.range.clone(),
+                        format!(
+                            "{prefix}template {} has no button {index}, and its {} gets no parameter; WhatsApp would answer 131008 (Button at index {m} of type {} requires a parameter)",
+                            label(t),
+                            describe(m, mb),
+                            mb.kind.as_str()
+                        ),
+                    )
+                    .with_help(format!("if this is the parameter of button {m}, set its index to {m}")),
+                );
+                continue;
+            }
             let list = if buttons.is_empty() {
                 "no buttons".to_string()
             } else {
@@ -114,7 +172,7 @@ fn check_buttons(
                 )
             };
             out.push(
-                super::at(
+                super::shared::at(
                     &INFO,
                     &b.index_pointer,
                     b.range.clone(),
@@ -131,7 +189,7 @@ fn check_buttons(
             let ok = accepted(&tb.kind);
             if matches!(tb.kind, ButtonKind::PhoneNumber) {
                 out.push(
-                    super::at(&INFO, &b.pointer, b.range.clone(), format!(
+                    super::shared::at(&INFO, &b.pointer, b.range.clone(), format!(
                         "{prefix}{} of template {} calls a number and takes no parameter; this payload sends a `{sub}` button for it; WhatsApp would answer 132000",
                         describe(index, tb),
                         label(t)
@@ -142,15 +200,15 @@ fn check_buttons(
             }
             if !ok.is_empty() && !ok.contains(&sub) {
                 let known = KNOWN.contains(&sub);
-                let mut d = super::at(
+                let mut d = super::shared::at(
                     &INFO,
                     &b.sub_type_pointer,
                     b.sub_type_range.clone(),
                     format!(
-                        "{prefix}{} of template {} is a {} button; this payload sends it as `{sub}`{}",
+                        "{prefix}{} of template {} is {} button; this payload sends it as `{sub}`{}",
                         describe(index, tb),
                         label(t),
-                        tb.kind.as_str(),
+                        with_article(tb.kind.as_str()),
                         if known { "; WhatsApp would answer 132000" } else { "" }
                     ),
                 )
@@ -166,7 +224,7 @@ fn check_buttons(
         let given = b.params.len();
         match tb.parameter_count() {
             Some(0) if given > 0 => out.push(
-                super::at(&INFO, &b.pointer, b.range.clone(), format!(
+                super::shared::at(&INFO, &b.pointer, b.range.clone(), format!(
                     "{prefix}{} of template {} is static and takes no parameter; this payload gives it {given}; WhatsApp would answer 132000",
                     describe(index, tb),
                     label(t)
@@ -174,7 +232,7 @@ fn check_buttons(
                 .with_help("leave this button out of the send: a static URL button needs nothing"),
             ),
             Some(n) if n > 0 && given != n && !(given == 0 && b.range.is_some()) => out.push(
-                super::at(&INFO, &b.pointer, b.range.clone(), format!(
+                super::shared::at(&INFO, &b.pointer, b.range.clone(), format!(
                     "{prefix}{} of template {} takes exactly {n} parameter; this payload gives {given}; WhatsApp would answer {}",
                     describe(index, tb),
                     label(t),
@@ -183,7 +241,7 @@ fn check_buttons(
                 .with_help("send one parameter: the button's value"),
             ),
             None if given > 1 => out.push(
-                super::at(&INFO, &b.pointer, b.range.clone(), format!(
+                super::shared::at(&INFO, &b.pointer, b.range.clone(), format!(
                     "{prefix}{} of template {} takes at most one parameter; this payload gives {given}; WhatsApp would answer 132000",
                     describe(index, tb),
                     label(t)
@@ -193,22 +251,22 @@ fn check_buttons(
             _ => {}
         }
     }
-    for (i, tb) in buttons.iter().enumerate() {
-        if !tb.needs_parameter() {
-            continue;
+    for &i in &missing {
+        if paired {
+            break;
         }
-        if sent.iter().any(|b| b.index == u64::try_from(i).ok()) {
-            continue;
-        }
+        let Some(tb) = buttons.get(i) else { continue };
         let what = match tb.kind {
-            ButtonKind::Url => "its URL ends in {{1}}, so the send must give the suffix".to_string(),
+            ButtonKind::Url => {
+                "its URL ends in {{1}}, so the send must give the suffix".to_string()
+            }
             ButtonKind::Otp => "the send must give the one-time code".to_string(),
             ButtonKind::CopyCode => "the send must give the code to copy".to_string(),
             ButtonKind::Mpm => "the send must give the products".to_string(),
             _ => "the send must give its parameter".to_string(),
         };
         out.push(
-            super::at(
+            super::shared::at(
                 &INFO,
                 home,
                 None,

@@ -2,7 +2,7 @@
 //! a carousel for a template without one, none for a carousel template,
 //! or another number of cards.
 
-use super::{SendCheck, fields, home, label};
+use super::shared::{SendCheck, fields, home, label};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::{Send, Slot};
@@ -27,12 +27,18 @@ impl SendCheck for TemplateCarouselCards {
         &INFO
     }
 
-    fn check_send(&self, cx: &RuleContext<'_>, send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
+    fn check_send(
+        &self,
+        cx: &RuleContext<'_>,
+        send: &Send<'_>,
+        t: &Template,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let n = t.cards.len();
         match &send.cards {
             Slot::Cannot => {}
             Slot::Absent if n > 0 => out.push(
-                super::at(
+                super::shared::at(
                     &INFO,
                     &home(cx, send, fields(send.form, false).cards),
                     None,
@@ -44,7 +50,7 @@ impl SendCheck for TemplateCarouselCards {
                 .with_help(format!("send `carousel` with {n} cards, card_index 0 to {}", n - 1)),
             ),
             Slot::Given(cards) if n == 0 => out.push(
-                super::at(
+                super::shared::at(
                     &INFO,
                     &home(cx, send, fields(send.form, false).cards),
                     None,
@@ -59,7 +65,7 @@ impl SendCheck for TemplateCarouselCards {
                         None => (home(cx, send, "carousel/cards"), "too few"),
                     };
                     out.push(
-                        super::at(
+                        super::shared::at(
                             &INFO,
                             &pointer,
                             None,

@@ -7,8 +7,8 @@ use super::duplicate_template::template_objects;
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
 use crate::engine::text::pointer::{join, join_index};
-use preflight_templates::placeholder::{Placeholder, distinct, placeholders};
 use preflight_templates::Key;
+use preflight_templates::placeholder::{Placeholder, distinct, placeholders};
 use serde_json::Value;
 
 /// The rule on placeholders.
@@ -22,7 +22,7 @@ static PLACEHOLDERS: RuleInfo = RuleInfo {
     default_severity: Severity::Error,
     source: Source::Platform,
     providers: &["meta/"],
-    summary: "A template's placeholders are not as WhatsApp approves them: numbers not 1..n, names in a positional template (or numbers in a named one), more than one in a header, any in a footer, not at a URL's end.",
+    summary: "A template's placeholders are not as WhatsApp approves them: numbers not 1..n, names and numbers mixed up, two in a header, any in a footer, one not at a URL's end.",
     docs: include_str!("template-placeholders.md"),
 };
 
@@ -61,9 +61,18 @@ fn pieces<'a>(t: &'a Value, at: &str) -> Vec<Piece<'a>> {
 }
 
 fn components<'a>(list: Option<&'a Value>, at: &str, out: &mut Vec<Piece<'a>>) {
-    for (i, c) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, c) in list
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let cp = join_index(at, i);
-        let kind = c.get("type").and_then(Value::as_str).unwrap_or_default().to_ascii_uppercase();
+        let kind = c
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_uppercase();
         let text = c.get("text").and_then(Value::as_str);
         let example = c.get("example");
         match kind.as_str() {
@@ -81,12 +90,17 @@ fn components<'a>(list: Option<&'a Value>, at: &str, out: &mut Vec<Piece<'a>>) {
                         ("body_text", "body_text_named_params")
                     };
                     if let Some(items) = e.get(named).and_then(Value::as_array) {
-                        let names = items.iter().filter_map(|n| n.get("param_name")?.as_str()).collect();
+                        let names = items
+                            .iter()
+                            .filter_map(|n| n.get("param_name")?.as_str())
+                            .collect();
                         return Some((names, join(&join(&cp, "example"), named), true));
                     }
                     let v = e.get(pos)?;
                     let values: Vec<&str> = match v.as_array()?.first() {
-                        Some(Value::Array(inner)) => inner.iter().filter_map(Value::as_str).collect(),
+                        Some(Value::Array(inner)) => {
+                            inner.iter().filter_map(Value::as_str).collect()
+                        }
                         _ => v.as_array()?.iter().filter_map(Value::as_str).collect(),
                     };
                     Some((values, join(&join(&cp, "example"), pos), false))
@@ -101,10 +115,18 @@ fn components<'a>(list: Option<&'a Value>, at: &str, out: &mut Vec<Piece<'a>>) {
             }
             "BUTTONS" => {
                 let bp = join(&cp, "buttons");
-                for (j, b) in c.get("buttons").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                for (j, b) in c
+                    .get("buttons")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
                     if let Some(url) = b.get("url").and_then(Value::as_str) {
                         let ex = b.get("example").and_then(|e| match e {
-                            Value::Array(a) => Some(a.iter().filter_map(Value::as_str).collect::<Vec<_>>()),
+                            Value::Array(a) => {
+                                Some(a.iter().filter_map(Value::as_str).collect::<Vec<_>>())
+                            }
                             Value::String(s) => Some(vec![s.as_str()]),
                             _ => None,
                         });
@@ -121,8 +143,18 @@ fn components<'a>(list: Option<&'a Value>, at: &str, out: &mut Vec<Piece<'a>>) {
             }
             "CAROUSEL" => {
                 let cards = join(&cp, "cards");
-                for (j, card) in c.get("cards").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                    components(card.get("components"), &join(&join_index(&cards, j), "components"), out);
+                for (j, card) in c
+                    .get("cards")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    components(
+                        card.get("components"),
+                        &join(&join_index(&cards, j), "components"),
+                        out,
+                    );
                 }
             }
             _ => {}
@@ -140,10 +172,21 @@ fn name_of(t: &Value) -> &str {
     t.get("name").and_then(Value::as_str).unwrap_or("?")
 }
 
-fn finding(info: &'static RuleInfo, piece: &Piece<'_>, p: Option<&Placeholder>, message: String, help: &str) -> Diagnostic {
-    let d = Diagnostic::new(info.name, info.default_severity, piece.pointer.clone(), message)
-        .with_help(help.to_string())
-        .with_source(info.source);
+fn finding(
+    info: &'static RuleInfo,
+    piece: &Piece<'_>,
+    p: Option<&Placeholder>,
+    message: String,
+    help: &str,
+) -> Diagnostic {
+    let d = Diagnostic::new(
+        info.name,
+        info.default_severity,
+        piece.pointer.clone(),
+        message,
+    )
+    .with_help(help.to_string())
+    .with_source(info.source);
     match p {
         Some(p) => d.with_value_range(p.range.clone()),
         None => d,
@@ -168,12 +211,27 @@ impl Rule for TemplatePlaceholders {
                     continue;
                 }
                 let keys = distinct(&piece.found);
-                let wrong_kind = piece.found.iter().find(|p| matches!(p.key, Key::Name(_)) != named);
+                let wrong_kind = piece
+                    .found
+                    .iter()
+                    .find(|p| matches!(p.key, Key::Name(_)) != named);
                 if let Some(p) = wrong_kind {
                     let (msg, help) = if named {
-                        (format!("template `{name}` is NAMED, and {} is a numbered placeholder", p.key), "name every placeholder ({{first_name}}), or set parameter_format to POSITIONAL")
+                        (
+                            format!(
+                                "template `{name}` is NAMED, and {} is a numbered placeholder",
+                                p.key
+                            ),
+                            "name every placeholder ({{first_name}}), or set parameter_format to POSITIONAL",
+                        )
                     } else {
-                        (format!("template `{name}` is POSITIONAL (no parameter_format says NAMED), and {} is a named placeholder", p.key), "number the placeholders {{1}}, {{2}}, …, or set \"parameter_format\": \"NAMED\"")
+                        (
+                            format!(
+                                "template `{name}` is POSITIONAL (no parameter_format says NAMED), and {} is a named placeholder",
+                                p.key
+                            ),
+                            "number the placeholders {{1}}, {{2}}, …, or set \"parameter_format\": \"NAMED\"",
+                        )
                     };
                     out.push(finding(info, &piece, Some(p), msg, help));
                     continue;
@@ -184,9 +242,19 @@ impl Rule for TemplatePlaceholders {
                     continue;
                 }
                 if !named {
-                    let mut numbers: Vec<u32> = keys.iter().filter_map(|k| match k { Key::Number(n) => Some(*n), Key::Name(_) => None }).collect();
+                    let mut numbers: Vec<u32> = keys
+                        .iter()
+                        .filter_map(|k| match k {
+                            Key::Number(n) => Some(*n),
+                            Key::Name(_) => None,
+                        })
+                        .collect();
                     numbers.sort_unstable();
-                    if let Some((i, _)) = numbers.iter().enumerate().find(|(i, n)| u32::try_from(*i + 1).ok() != Some(**n)) {
+                    if let Some((i, _)) = numbers
+                        .iter()
+                        .enumerate()
+                        .find(|(i, n)| u32::try_from(*i + 1).ok() != Some(**n))
+                    {
                         let expected = i + 1;
                         let bad = numbers[i];
                         let p = piece.found.iter().find(|p| p.key == Key::Number(bad));
@@ -200,7 +268,8 @@ impl Rule for TemplatePlaceholders {
                     }
                     Kind::Url => {
                         let end = piece.text.chars().count();
-                        if keys.len() > 1 || piece.found.first().is_some_and(|p| p.range.end != end) {
+                        if keys.len() > 1 || piece.found.first().is_some_and(|p| p.range.end != end)
+                        {
                             out.push(finding(info, &piece, piece.found.first(), format!("the URL of a button of template `{name}` has a placeholder that is not at its end; WhatsApp takes one {{{{1}}}}, as the URL's last part"), "put one {{1}} at the end of the URL"));
                         }
                     }
@@ -230,7 +299,9 @@ impl Rule for TemplateExample {
                         .with_source(EXAMPLE.source)
                 };
                 if piece.kind == Kind::Url {
-                    let Some(first) = piece.found.first() else { continue };
+                    let Some(first) = piece.found.first() else {
+                        continue;
+                    };
                     let prefix: String = piece.text.chars().take(first.range.start).collect();
                     if let Some(v) = values.first()
                         && !v.starts_with(&prefix)
@@ -240,9 +311,21 @@ impl Rule for TemplateExample {
                     continue;
                 }
                 if *named_ex {
-                    let names: Vec<String> = keys.iter().filter_map(|k| match k { Key::Name(n) => Some(n.clone()), Key::Number(_) => None }).collect();
-                    let missing: Vec<&String> = names.iter().filter(|n| !values.contains(&n.as_str())).collect();
-                    let extra: Vec<&&str> = values.iter().filter(|v| !names.iter().any(|n| n == **v)).collect();
+                    let names: Vec<String> = keys
+                        .iter()
+                        .filter_map(|k| match k {
+                            Key::Name(n) => Some(n.clone()),
+                            Key::Number(_) => None,
+                        })
+                        .collect();
+                    let missing: Vec<&String> = names
+                        .iter()
+                        .filter(|n| !values.contains(&n.as_str()))
+                        .collect();
+                    let extra: Vec<&&str> = values
+                        .iter()
+                        .filter(|v| !names.iter().any(|n| n == **v))
+                        .collect();
                     if !missing.is_empty() || !extra.is_empty() {
                         out.push(d(format!("the named examples of template `{name}` give {}; its placeholders are {}", values.join(", "), names.join(", ")), "give one example per named placeholder, by its name"));
                     }

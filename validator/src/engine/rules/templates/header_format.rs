@@ -1,7 +1,7 @@
 //! `template-header-format`: the header a send gives is not of the kind the
 //! template's header was approved with (or the template has none).
 
-use super::{SendCheck, fields, home, label};
+use super::shared::{SendCheck, fields, home, label};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::{Form, Part, Send, Slot};
@@ -25,12 +25,20 @@ send_rule!(TemplateHeaderFormat);
 fn needs(format: &HeaderFormat) -> String {
     match format {
         HeaderFormat::Text => "a text parameter".to_string(),
-        other => format!("{} {} parameter", article(other.as_str()), other.parameter_type()),
+        other => format!(
+            "{} {} parameter",
+            article(other.as_str()),
+            other.parameter_type()
+        ),
     }
 }
 
 fn article(word: &str) -> &'static str {
-    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 impl SendCheck for TemplateHeaderFormat {
@@ -38,8 +46,17 @@ impl SendCheck for TemplateHeaderFormat {
         &INFO
     }
 
-    fn check_send(&self, cx: &RuleContext<'_>, send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
-        let media = t.header.as_ref().is_some_and(|h| h.format != HeaderFormat::Text);
+    fn check_send(
+        &self,
+        cx: &RuleContext<'_>,
+        send: &Send<'_>,
+        t: &Template,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let media = t
+            .header
+            .as_ref()
+            .is_some_and(|h| h.format != HeaderFormat::Text);
         let f = fields(send.form, media);
         match (&t.header, &send.header) {
             (Some(h), Slot::Cannot) if send.form == Form::Qiscus => {
@@ -64,7 +81,7 @@ impl SendCheck for TemplateHeaderFormat {
             }
             (Some(h), Slot::Absent) if h.format != HeaderFormat::Text => {
                 out.push(
-                    super::at(
+                    super::shared::at(
                         &INFO,
                         &home(cx, send, f.header),
                         None,
@@ -81,7 +98,7 @@ impl SendCheck for TemplateHeaderFormat {
             (Some(h), Slot::Given(part)) => mismatch(send, t, h, part, "", out),
             (None, Slot::Given(part)) => {
                 out.push(
-                    super::at(
+                    super::shared::at(
                         &INFO,
                         &part.kind_pointer,
                         part.kind_range.clone(),
@@ -101,7 +118,7 @@ impl SendCheck for TemplateHeaderFormat {
                 match (&card.header, &sent.header) {
                     (Some(h), Some(part)) => mismatch(send, t, h, part, &format!("card {i} of "), out),
                     (Some(h), None) => out.push(
-                        super::at(
+                        super::shared::at(
                             &INFO,
                             &sent.pointer,
                             None,
@@ -127,10 +144,7 @@ fn with_article(word: &str) -> String {
 
 fn help_for(send: &Send<'_>, h: &Header) -> String {
     match send.form {
-        Form::SandezaDelimited => format!(
-            "send the header as `{}:=:…`",
-            h.format.parameter_type()
-        ),
+        Form::SandezaDelimited => format!("send the header as `{}:=:…`", h.format.parameter_type()),
         Form::Dolphins => format!(
             "add the {} to `content` ({{\"type\": \"{}\", \"url\": \"https://…\"}})",
             h.format.parameter_type(),
@@ -140,7 +154,14 @@ fn help_for(send: &Send<'_>, h: &Header) -> String {
     }
 }
 
-fn mismatch(send: &Send<'_>, t: &Template, h: &Header, part: &Part<'_>, what: &str, out: &mut Vec<Diagnostic>) {
+fn mismatch(
+    send: &Send<'_>,
+    t: &Template,
+    h: &Header,
+    part: &Part<'_>,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(kind) = part.kind.as_deref() else {
         return;
     };
@@ -155,7 +176,7 @@ fn mismatch(send: &Send<'_>, t: &Template, h: &Header, part: &Part<'_>, what: &s
         return;
     }
     out.push(
-        super::at(
+        super::shared::at(
             &INFO,
             &part.kind_pointer,
             part.kind_range.clone(),

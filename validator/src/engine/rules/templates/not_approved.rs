@@ -1,7 +1,7 @@
 //! `template-not-approved`: the template a send names is paused, disabled,
 //! rejected or still in review.
 
-use super::{SendCheck, label};
+use super::shared::{SendCheck, label};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::Send;
@@ -26,7 +26,13 @@ impl SendCheck for TemplateNotApproved {
         &INFO
     }
 
-    fn check_send(&self, _cx: &RuleContext<'_>, send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
+    fn check_send(
+        &self,
+        _cx: &RuleContext<'_>,
+        send: &Send<'_>,
+        t: &Template,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let (answer, help) = match &t.status {
             Status::Approved => return,
             Status::Paused => (

@@ -1,7 +1,7 @@
 //! `template-parameter-count`: a send gives a header, body or carousel card
 //! body more or fewer parameters than the template has placeholders.
 
-use super::{SendCheck, fields, home, label, named_order_note, placeholders_phrase};
+use super::shared::{SendCheck, fields, home, label, named_order_note, placeholders_phrase};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::{Form, Part, Send, Slot};
@@ -26,7 +26,13 @@ impl SendCheck for TemplateParameterCount {
         &INFO
     }
 
-    fn check_send(&self, cx: &RuleContext<'_>, send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
+    fn check_send(
+        &self,
+        cx: &RuleContext<'_>,
+        send: &Send<'_>,
+        t: &Template,
+        out: &mut Vec<Diagnostic>,
+    ) {
         // 3Dolphins fills placeholders by key: `template-placeholder-keys`.
         if send.form == Form::Dolphins {
             return;
@@ -44,19 +50,56 @@ impl SendCheck for TemplateParameterCount {
             });
             match &send.header {
                 Slot::Given(part) if part.kind.as_deref().is_none_or(|k| k == "text") => {
-                    compare(cx, send, t, "header", &text, Some(part), &home(cx, send, f.header), out);
+                    compare(
+                        cx,
+                        send,
+                        t,
+                        "header",
+                        &text,
+                        Some(part),
+                        &home(cx, send, f.header),
+                        out,
+                    );
                 }
                 Slot::Absent if text.parameter_count() > 0 => {
-                    compare(cx, send, t, "header", &text, None, &home(cx, send, f.header), out);
+                    compare(
+                        cx,
+                        send,
+                        t,
+                        "header",
+                        &text,
+                        None,
+                        &home(cx, send, f.header),
+                        out,
+                    );
                 }
                 _ => {}
             }
         }
         if let Some(body) = &t.body {
             match &send.body {
-                Slot::Given(part) => compare(cx, send, t, "body", body, Some(part), &home(cx, send, f.body), out),
-                Slot::Absent if body.parameter_count() > 0 => {
-                    compare(cx, send, t, "body", body, None, &home(cx, send, f.body), out);
+                Slot::Given(part) => compare(
+                    cx,
+                    send,
+                    t,
+                    "body",
+                    body,
+                    Some(part),
+                    &home(cx, send, f.body),
+                    out,
+                ),
+                // A Qiscus payload without `variables` is the schema's `required`.
+                Slot::Absent if body.parameter_count() > 0 && send.form != Form::Qiscus => {
+                    compare(
+                        cx,
+                        send,
+                        t,
+                        "body",
+                        body,
+                        None,
+                        &home(cx, send, f.body),
+                        out,
+                    );
                 }
                 _ => {}
             }
@@ -65,14 +108,26 @@ impl SendCheck for TemplateParameterCount {
             for (i, (card, sent)) in t.cards.iter().zip(cards).enumerate() {
                 if let Some(body) = &card.body {
                     let what = format!("card {i}'s body");
-                    compare(cx, send, t, &what, body, sent.body.as_ref(), &sent.pointer, out);
+                    compare(
+                        cx,
+                        send,
+                        t,
+                        &what,
+                        body,
+                        sent.body.as_ref(),
+                        &sent.pointer,
+                        out,
+                    );
                 }
             }
         }
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "one comparison, every place it reports at")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one comparison, every place it reports at"
+)]
 fn compare(
     _cx: &RuleContext<'_>,
     send: &Send<'_>,
@@ -101,7 +156,7 @@ fn compare(
         1 => "gives 1".to_string(),
         n => format!("gives {n}"),
     };
-    let mut d = super::at(
+    let mut d = super::shared::at(
         &INFO,
         &pointer,
         range,

@@ -2,7 +2,7 @@
 //! `bodyVariables`) that are not the template's placeholders, or
 //! placeholders no macro fills.
 
-use super::{SendCheck, keys_list, label, placeholders_phrase};
+use super::shared::{SendCheck, keys_list, label, placeholders_phrase};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::{Form, Part, Send, Slot};
@@ -27,7 +27,13 @@ impl SendCheck for TemplatePlaceholderKeys {
         &INFO
     }
 
-    fn check_send(&self, cx: &RuleContext<'_>, send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
+    fn check_send(
+        &self,
+        cx: &RuleContext<'_>,
+        send: &Send<'_>,
+        t: &Template,
+        out: &mut Vec<Diagnostic>,
+    ) {
         if send.form != Form::Dolphins {
             return;
         }
@@ -48,7 +54,7 @@ impl SendCheck for TemplatePlaceholderKeys {
             (Slot::Given(p), None) if p.kind.as_deref() == Some("text") => Some(p),
             _ => None,
         };
-        let header_home = super::home(cx, send, "headerVariables");
+        let header_home = super::shared::home(cx, send, "headerVariables");
         match header_text {
             Some(text) => compare(t, "header", text, header_macros, &header_home, out),
             None => {
@@ -61,7 +67,7 @@ impl SendCheck for TemplatePlaceholderKeys {
                 }
             }
         }
-        let body_home = super::home(cx, send, "bodyVariables");
+        let body_home = super::shared::home(cx, send, "bodyVariables");
         let body = t.body.as_ref().unwrap_or(&empty);
         compare(t, "body", body, send.body.given(), &body_home, out);
     }
@@ -75,7 +81,14 @@ fn key_of(raw: &str) -> Option<Key> {
     }
 }
 
-fn compare(t: &Template, what: &str, text: &Text, part: Option<&Part<'_>>, home: &str, out: &mut Vec<Diagnostic>) {
+fn compare(
+    t: &Template,
+    what: &str,
+    text: &Text,
+    part: Option<&Part<'_>>,
+    home: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let wanted = text.keys();
     let mut given: Vec<(Key, &str, &str)> = Vec::new();
     for p in part.map(|p| p.params.as_slice()).unwrap_or_default() {
@@ -91,7 +104,10 @@ fn compare(t: &Template, what: &str, text: &Text, part: Option<&Part<'_>>, home:
         .filter(|k| !given.iter().any(|(g, _, _)| g == *k))
         .cloned()
         .collect();
-    let unknown: Vec<&(Key, &str, &str)> = given.iter().filter(|(g, _, _)| !wanted.contains(g)).collect();
+    let unknown: Vec<&(Key, &str, &str)> = given
+        .iter()
+        .filter(|(g, _, _)| !wanted.contains(g))
+        .collect();
     let list = match what {
         "header" => "headerVariables",
         _ => "bodyVariables",
@@ -99,7 +115,7 @@ fn compare(t: &Template, what: &str, text: &Text, part: Option<&Part<'_>>, home:
     let named = t.parameter_format == ParameterFormat::Named;
     if let ([(key, raw, at)], [instead]) = (unknown.as_slice(), missing.as_slice()) {
         out.push(
-            super::at(
+            super::shared::at(
                 &INFO,
                 at,
                 None,
@@ -117,12 +133,15 @@ fn compare(t: &Template, what: &str, text: &Text, part: Option<&Part<'_>>, home:
         );
         return;
     }
-    let media_header = what == "header" && t.header.as_ref().is_some_and(|h| h.format != HeaderFormat::Text);
+    let media_header = what == "header"
+        && t.header
+            .as_ref()
+            .is_some_and(|h| h.format != HeaderFormat::Text);
     for (_, raw, at) in &unknown {
         if media_header {
             let format = t.header.as_ref().map_or("", |h| h.format.as_str());
             out.push(
-                super::at(&INFO, at, None, format!(
+                super::shared::at(&INFO, at, None, format!(
                     "template {} has {} {format} header, which has no placeholder: `{raw}` in `headerVariables` fills nothing, and WhatsApp would answer 132000",
                     label(t),
                     if format.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" }
@@ -132,7 +151,7 @@ fn compare(t: &Template, what: &str, text: &Text, part: Option<&Part<'_>>, home:
             continue;
         }
         out.push(
-            super::at(
+            super::shared::at(
                 &INFO,
                 at,
                 None,
@@ -152,7 +171,7 @@ fn compare(t: &Template, what: &str, text: &Text, part: Option<&Part<'_>>, home:
     if !missing.is_empty() {
         let pointer = part.map_or_else(|| home.to_string(), |p| p.pointer.clone());
         out.push(
-            super::at(
+            super::shared::at(
                 &INFO,
                 &pointer,
                 None,

@@ -4,7 +4,7 @@
 //! template's code (15).
 
 use super::button_mismatch::describe;
-use super::{SendCheck, label};
+use super::shared::{SendCheck, label};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::{ButtonPart, Part, Send, Slot};
@@ -36,7 +36,13 @@ impl SendCheck for TemplateTextTooLong {
         &INFO
     }
 
-    fn check_send(&self, _cx: &RuleContext<'_>, send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
+    fn check_send(
+        &self,
+        _cx: &RuleContext<'_>,
+        send: &Send<'_>,
+        t: &Template,
+        out: &mut Vec<Diagnostic>,
+    ) {
         if let (Some(h), Slot::Given(part)) = (&t.header, &send.header)
             && h.format == HeaderFormat::Text
             && let Some(text) = &h.text
@@ -44,14 +50,14 @@ impl SendCheck for TemplateTextTooLong {
             filled(t, "header", text, part, HEADER, "", out);
         }
         if let (Some(body), Slot::Given(part)) = (&t.body, &send.body) {
-            filled(t, "body", body, part, BODY, " (132005: the body is over its limit once its parameters are filled in)", out);
+            filled(t, "body", body, part, BODY, " and would answer 132005", out);
             if t.category == Category::Authentication
                 && let Some(code) = part.params.first()
                 && let Some(value) = code.text
                 && value.chars().count() > CODE
             {
                 out.push(
-                    super::at(
+                    super::shared::at(
                         &INFO,
                         code.value_pointer(),
                         code.range.clone(),
@@ -68,7 +74,15 @@ impl SendCheck for TemplateTextTooLong {
         if let Slot::Given(cards) = &send.cards {
             for (i, (card, sent)) in t.cards.iter().zip(cards).enumerate() {
                 if let (Some(body), Some(part)) = (&card.body, &sent.body) {
-                    filled(t, &format!("card {i}'s body"), body, part, CARD_BODY, "", out);
+                    filled(
+                        t,
+                        &format!("card {i}'s body"),
+                        body,
+                        part,
+                        CARD_BODY,
+                        "",
+                        out,
+                    );
                 }
                 urls(t, &card.buttons, &sent.buttons, &format!("card {i}: "), out);
             }
@@ -82,7 +96,15 @@ impl SendCheck for TemplateTextTooLong {
 /// Reports `text` filled with `part`'s parameters when over `max`: only when
 /// every parameter is known, their number is right, and none is over `max`
 /// alone (the schema's limit reports that one).
-fn filled(t: &Template, what: &str, text: &Text, part: &Part<'_>, max: usize, code: &str, out: &mut Vec<Diagnostic>) {
+fn filled(
+    t: &Template,
+    what: &str,
+    text: &Text,
+    part: &Part<'_>,
+    max: usize,
+    code: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     if part.params.len() != text.parameter_count() || text.parameter_count() == 0 {
         return;
     }
@@ -105,15 +127,20 @@ fn filled(t: &Template, what: &str, text: &Text, part: &Part<'_>, max: usize, co
     };
     let param = &part.params[longest];
     let fixed = text.text.chars().count()
-        - text.placeholders.iter().map(|p| p.range.len()).sum::<usize>();
+        - text
+            .placeholders
+            .iter()
+            .map(|p| p.range.len())
+            .sum::<usize>();
     out.push(
-        super::at(
+        super::shared::at(
             &INFO,
             param.value_pointer(),
             param.range.clone(),
             format!(
-                "{what} of template {} is {n} characters once its parameters are filled in; WhatsApp allows at most {max}{code}",
-                label(t)
+                "{what} of template {} is {n} characters once its parameters are filled in; WhatsApp allows at most {}{code}",
+                label(t),
+                thousands(max)
             ),
         )
         .with_note(format!(
@@ -124,7 +151,22 @@ fn filled(t: &Template, what: &str, text: &Text, part: &Part<'_>, max: usize, co
     );
 }
 
-fn urls(t: &Template, buttons: &[Button], sent: &[ButtonPart<'_>], prefix: &str, out: &mut Vec<Diagnostic>) {
+/// `1,024`.
+fn thousands(n: usize) -> String {
+    if n >= 1000 {
+        format!("{},{:03}", n / 1000, n % 1000)
+    } else {
+        n.to_string()
+    }
+}
+
+fn urls(
+    t: &Template,
+    buttons: &[Button],
+    sent: &[ButtonPart<'_>],
+    prefix: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     for b in sent {
         let Some((i, tb)) = b
             .index
@@ -143,12 +185,12 @@ fn urls(t: &Template, buttons: &[Button], sent: &[ButtonPart<'_>], prefix: &str,
         let n = url.hydrate(|_, _| Some(value.to_string())).chars().count();
         if n > URL {
             out.push(
-                super::at(
+                super::shared::at(
                     &INFO,
                     param.value_pointer(),
                     param.range.clone(),
                     format!(
-                        "{prefix}the URL of {} of template {} is {n} characters with this suffix; WhatsApp allows at most {URL}",
+                        "{prefix}the URL of {} of template {} is {n} characters with this suffix; WhatsApp allows at most 2,000",
                         describe(i, tb),
                         label(t)
                     ),

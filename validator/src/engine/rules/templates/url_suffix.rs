@@ -2,7 +2,7 @@
 //! URL, or repeats the template's URL, instead of the part for its `{{1}}`.
 
 use super::button_mismatch::describe;
-use super::{SendCheck, label};
+use super::shared::{SendCheck, label};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::{ButtonPart, Send, Slot};
@@ -27,7 +27,13 @@ impl SendCheck for TemplateUrlSuffix {
         &INFO
     }
 
-    fn check_send(&self, _cx: &RuleContext<'_>, send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
+    fn check_send(
+        &self,
+        _cx: &RuleContext<'_>,
+        send: &Send<'_>,
+        t: &Template,
+        out: &mut Vec<Diagnostic>,
+    ) {
         if let Slot::Given(sent) = &send.buttons {
             check(t, &t.buttons, sent, "", out);
         }
@@ -47,7 +53,13 @@ pub(crate) fn prefix(b: &Button) -> Option<String> {
     Some(url.text.chars().take(first.range.start).collect())
 }
 
-fn check(t: &Template, buttons: &[Button], sent: &[ButtonPart<'_>], prefix_: &str, out: &mut Vec<Diagnostic>) {
+fn check(
+    t: &Template,
+    buttons: &[Button],
+    sent: &[ButtonPart<'_>],
+    prefix_: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     for b in sent {
         let Some(tb) = b
             .index
@@ -69,24 +81,29 @@ fn check(t: &Template, buttons: &[Button], sent: &[ButtonPart<'_>], prefix_: &st
         let norm_base = norm(&base.to_ascii_lowercase()).to_string();
         let norm_value = norm(&lower);
         let repeats = !norm_base.is_empty() && norm_value.starts_with(&norm_base);
-        let whole = ["https://", "http://", "www."].iter().any(|s| lower.starts_with(s));
+        let whole = ["https://", "http://", "www."]
+            .iter()
+            .any(|s| lower.starts_with(s));
         // A template URL ending in a query value (`…?to={{1}}`) takes a whole URL.
         let takes_url = base.ends_with('=');
         if !(repeats || whole && !takes_url) {
             continue;
         }
         let opens: String = format!("{base}{value}");
-        let mut d = super::at(
+        let mut d = super::shared::at(
             &INFO,
             param.value_pointer(),
             param.range.clone(),
             format!(
-                "{prefix_}{} of template {} opens `{}` with this parameter in place of {{{{1}}}}; the parameter `{}` {}, so the button would open `{}`",
+                "{prefix_}{} of template {}: the parameter `{}` takes the place of {{{{1}}}} and {}, so the button would open `{}`",
                 describe(index, tb),
                 label(t),
-                tb.url.as_ref().map_or("", |u| u.text.as_str()),
                 clip(value),
-                if repeats { "repeats the template's URL" } else { "is a whole URL" },
+                if repeats {
+                    "repeats the template's URL"
+                } else {
+                    "is a whole URL"
+                },
                 clip(&opens)
             ),
         );
@@ -94,7 +111,10 @@ fn check(t: &Template, buttons: &[Button], sent: &[ButtonPart<'_>], prefix_: &st
             // The stripped scheme and `www.` are ASCII: bytes are characters.
             let skip = lower.len() - norm_value.len() + norm_base.len();
             let suffix = trimmed.get(skip..).unwrap_or_default();
-            d = d.with_help(format!("send only the part after `{base}`: `{}`", clip(suffix)));
+            d = d.with_help(format!(
+                "send only the part after `{base}`: `{}`",
+                clip(suffix)
+            ));
         } else {
             d = d.with_help(format!("send only the part that follows `{base}`"));
         }

@@ -5,6 +5,7 @@
 //! so the template rules compare one shape whatever the provider.
 
 use crate::engine::text::pointer::{join, join_index};
+use preflight_templates::Template;
 use serde_json::{Map, Value};
 use std::ops::Range;
 
@@ -146,6 +147,33 @@ pub(crate) struct Send<'a> {
     pub cards: Slot<Vec<CardPart<'a>>>,
 }
 
+/// How a send's template was looked up.
+#[derive(Debug)]
+pub(crate) enum Lookup<'a> {
+    /// No templates were given to the run.
+    NoTemplates,
+    /// The template (in the language chosen).
+    Found(&'a Template),
+    /// Not in the templates files.
+    NotFound {
+        /// The name looked up.
+        name: String,
+        /// The configuration mapped the payload's id to `name`.
+        mapped: bool,
+        /// The languages the name has (a language mismatch when not empty).
+        languages: Vec<&'a str>,
+    },
+}
+
+/// A send with its template.
+#[derive(Debug)]
+pub(crate) struct Bound<'a> {
+    /// The send.
+    pub send: Send<'a>,
+    /// Its template.
+    pub lookup: Lookup<'a>,
+}
+
 /// Every template send of a payload for `endpoint_id`.
 pub(crate) fn sends<'a>(endpoint_id: &str, payload: &'a Value) -> Vec<Send<'a>> {
     match endpoint_id {
@@ -256,7 +284,7 @@ fn json_button<'a>(b: &'a Value, pointer: String, sub_type_key: &str) -> ButtonP
 /// The `type:=:value` segments of a delimited string, with each value's
 /// character range: (type, its range, value, its range).
 fn segments(text: &str) -> Vec<(&str, Range<usize>, Vec<(&str, Range<usize>)>)> {
-    use crate::engine::rules::sandeza::shared::split_pieces;
+    use crate::engine::text::pieces::split_pieces;
     split_pieces(text, "||", 0)
         .into_iter()
         .map(|seg| {
@@ -712,7 +740,10 @@ mod tests {
         let s = sends("sandeza/send", &p);
         let h = s[0].header.given().unwrap();
         assert_eq!(h.params.len(), 1);
-        assert_eq!(h.params[0].text, Some("-6.17:=:106.82:=:Toko:=:Jl. Merdeka"));
+        assert_eq!(
+            h.params[0].text,
+            Some("-6.17:=:106.82:=:Toko:=:Jl. Merdeka")
+        );
     }
 
     #[test]
@@ -725,6 +756,9 @@ mod tests {
         let body = s[0].body.given().unwrap();
         assert_eq!(body.params[0].text, None);
         assert_eq!(body.params[1].text, Some("Rp 5.000"));
-        assert_eq!(body.params[1].key.as_ref().unwrap().1, "/0/bodyVariables/1/key");
+        assert_eq!(
+            body.params[1].key.as_ref().unwrap().1,
+            "/0/bodyVariables/1/key"
+        );
     }
 }
