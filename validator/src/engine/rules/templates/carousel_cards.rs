@@ -56,10 +56,9 @@ impl SendCheck for TemplateCarouselCards {
                     None,
                     format!("template {} is not a carousel, and this payload sends {} carousel cards; WhatsApp would answer 132000", label(t), cards.len()),
                 )
-                .with_help("leave `carousel` out (or send it as \"\")"),
+                .with_help("leave `carousel` out"),
             ),
-            Slot::Given(cards) => {
-                if cards.len() != n {
+            Slot::Given(cards) if cards.len() != n => {
                     let (pointer, what) = match cards.get(n) {
                         Some(extra) => (extra.pointer.clone(), "too many"),
                         None => (home(cx, send, "carousel/cards"), "too few"),
@@ -77,7 +76,6 @@ impl SendCheck for TemplateCarouselCards {
                         )
                         .with_help(format!("send {n} cards, card_index 0 to {}", n - 1)),
                     );
-                }
             }
             _ => {}
         }

@@ -283,7 +283,11 @@ fn json_button<'a>(b: &'a Value, pointer: String, sub_type_key: &str) -> ButtonP
 
 /// The `type:=:value` segments of a delimited string, with each value's
 /// character range: (type, its range, value, its range).
-fn segments(text: &str) -> Vec<(&str, Range<usize>, Vec<(&str, Range<usize>)>)> {
+/// A delimited segment: its type and that type's range, then its values
+/// with theirs.
+type Segment<'a> = (&'a str, Range<usize>, Vec<(&'a str, Range<usize>)>);
+
+fn segments(text: &str) -> Vec<Segment<'_>> {
     use crate::engine::text::pieces::split_pieces;
     split_pieces(text, "||", 0)
         .into_iter()
