@@ -3,7 +3,8 @@
 //! Cases of the rules on template sends (`template-*`), and any case in a
 //! `with-templates/` folder below its endpoint, are checked against the
 //! account's templates: the example account's (`examples/templates/`, with
-//! the root `preflight.toml`'s id mapping) plus `tests/cases/templates.json`.
+//! the root `preflight.toml`'s id mapping) plus `tests/cases/templates.json`
+//! (ids mapped in `tests/cases/templates.toml`).
 //! Cases under `meta/message-templates/` are templates files, checked as
 //! `preflight templates check` checks them.
 //!
@@ -55,20 +56,20 @@ fn templates() -> std::sync::Arc<preflight::templates::Templates> {
             let config: toml::Value =
                 toml::from_str(&std::fs::read_to_string(root.join("preflight.toml")).unwrap())
                     .unwrap();
-            let ids = config["templates"]["ids"]
-                .as_table()
-                .unwrap()
-                .iter()
-                .map(|(provider, map)| {
-                    let map = map
-                        .as_table()
-                        .unwrap()
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                        .collect();
-                    (provider.clone(), map)
-                })
-                .collect();
+            let extra: toml::Value = toml::from_str(
+                &std::fs::read_to_string(cases_dir().join("templates.toml")).unwrap(),
+            )
+            .unwrap();
+            let mut ids: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
+                Default::default();
+            for table in [&config["templates"]["ids"], &extra["ids"]] {
+                for (provider, map) in table.as_table().unwrap() {
+                    let entry = ids.entry(provider.clone()).or_default();
+                    for (k, v) in map.as_table().unwrap() {
+                        entry.insert(k.clone(), v.as_str().unwrap().to_string());
+                    }
+                }
+            }
             // No default language: a name with several is checked against each.
             std::sync::Arc::new(preflight::templates::Templates {
                 set,

@@ -1,7 +1,7 @@
 //! `template-text-too-long`: a template's text is over WhatsApp's limit once
 //! the send's parameters are filled in: the body (1,024), a text header (60),
 //! a carousel card's body (160), a button's URL (2,000), an authentication
-//! template's code (15).
+//! template's code and a coupon code (15).
 
 use super::button_mismatch::describe;
 use super::shared::{SendCheck, label};
@@ -18,7 +18,7 @@ static INFO: RuleInfo = RuleInfo {
     default_severity: Severity::Error,
     source: Source::Platform,
     providers: &["sandeza/", "oca/", "qiscus/", "3dolphins/"],
-    summary: "Once its parameters are filled in, the body is over 1,024 characters (WhatsApp 132005), the header over 60, a card body over 160, a button URL over 2,000, or a one-time code over 15.",
+    summary: "Once its parameters are filled in, the body is over 1,024 characters (WhatsApp 132005), the header over 60, a card body over 160, a button URL over 2,000, or a one-time or coupon code over 15.",
     docs: include_str!("template-text-too-long.md"),
 };
 
@@ -175,6 +175,26 @@ fn urls(
         else {
             continue;
         };
+        if let (ButtonKind::CopyCode, [param]) = (&tb.kind, b.params.as_slice())
+            && let Some(code) = param.text
+            && code.chars().count() > CODE
+        {
+            out.push(
+                super::shared::at(
+                    &INFO,
+                    param.value_pointer(),
+                    param.range.clone(),
+                    format!(
+                        "{prefix}{} of template {} copies a code of at most {CODE} characters; this code is {}",
+                        describe(i, tb),
+                        label(t),
+                        code.chars().count()
+                    ),
+                )
+                .with_help("send a code of at most 15 characters"),
+            );
+            continue;
+        }
         let (ButtonKind::Url, Some(url), [param]) = (&tb.kind, &tb.url, b.params.as_slice()) else {
             continue;
         };
