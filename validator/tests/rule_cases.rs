@@ -60,8 +60,10 @@ fn templates() -> std::sync::Arc<preflight::templates::Templates> {
                 &std::fs::read_to_string(cases_dir().join("templates.toml")).unwrap(),
             )
             .unwrap();
-            let mut ids: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
-                Default::default();
+            let mut ids: std::collections::HashMap<
+                String,
+                std::collections::HashMap<String, String>,
+            > = Default::default();
             for table in [&config["templates"]["ids"], &extra["ids"]] {
                 for (provider, map) in table.as_table().unwrap() {
                     let entry = ids.entry(provider.clone()).or_default();

@@ -128,3 +128,76 @@ fn without_templates_nothing_changes() {
     let report = preflight::validate("oca/push-message", text.as_bytes()).unwrap();
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
 }
+
+/// Every place of every template-sending example replaced by another kind of
+/// value, checked against the example templates: no panic, and every
+/// finding's span lies in the text on character boundaries.
+#[test]
+fn mutated_template_sends_never_panic() {
+    fn places(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    places(
+                        x,
+                        format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    places(x, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+        out.push(at);
+    }
+    let mut options = preflight::Options::default();
+    options.templates = Some(Arc::new(example_templates()));
+    let replacements = [
+        serde_json::json!(null),
+        serde_json::json!(""),
+        serde_json::json!([]),
+        serde_json::json!({}),
+        serde_json::json!(7),
+        serde_json::json!("{{1}} https://tokobaju.co.id/lacak/{{1}}||text:=:"),
+    ];
+    let mut checked = 0;
+    for e in preflight::endpoints().unwrap() {
+        let Ok(entries) = std::fs::read_dir(root().join("examples").join(e.id)) else {
+            continue;
+        };
+        for f in entries {
+            let path = f.unwrap().path();
+            let value: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            if !value.to_string().contains("emplate") {
+                continue;
+            }
+            let mut all = Vec::new();
+            places(&value, String::new(), &mut all);
+            for p in all.iter().filter(|p| !p.is_empty()) {
+                for r in &replacements {
+                    let mut changed = value.clone();
+                    *changed.pointer_mut(p).unwrap() = r.clone();
+                    let text = serde_json::to_string_pretty(&changed).unwrap();
+                    let report = preflight::validate_with(e.id, text.as_bytes(), &options).unwrap();
+                    for d in &report.diagnostics {
+                        let span = d.span.clone().unwrap();
+                        assert!(
+                            span.end <= text.len()
+                                && text.is_char_boundary(span.start)
+                                && text.is_char_boundary(span.end),
+                            "{}: {p}: {d:?}",
+                            path.display()
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}
