@@ -23,19 +23,13 @@ pub(crate) trait SendCheck: Sync {
     );
 }
 
-/// Every template send of the payload with its template, looked up once.
+/// Every template send of the payload with its template, looked up once;
+/// none when the run has no templates (nothing is read then).
 pub(crate) fn bind<'a>(cx: &RuleContext<'a>, checks: &[&dyn SendCheck]) -> Vec<Bound<'a>> {
-    let sends = template_send::sends(cx.endpoint.id, cx.payload);
     let Some(templates) = cx.options.templates.as_deref() else {
-        return sends
-            .into_iter()
-            .map(|send| Bound {
-                send,
-                lookup: Lookup::NoTemplates,
-            })
-            .collect();
+        return Vec::new();
     };
-    sends
+    template_send::sends(cx.endpoint.id, cx.payload)
         .into_iter()
         .map(|send| {
             let resolved = templates.resolve(send.provider, &send.id);

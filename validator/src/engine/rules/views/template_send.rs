@@ -150,8 +150,6 @@ pub(crate) struct Send<'a> {
 /// How a send's template was looked up.
 #[derive(Debug)]
 pub(crate) enum Lookup<'a> {
-    /// No templates were given to the run.
-    NoTemplates,
     /// The template (in the language chosen).
     Found(&'a Template),
     /// Not in the templates files.
