@@ -4,7 +4,8 @@
 //!
 //! pre-commit (PyPI) installs the hook with `cargo install --path` at this
 //! repository's root; its environments live under `target/pre-commit-home` and
-//! its build under `target/pre-commit-build`, so a second run is quick. Where
+//! its build under `target/pre-commit-build` (unoptimized: see `try_repo`), so
+//! a second run is quick. Where
 //! pre-commit is not installed the test says so and passes, except under CI,
 //! which installs it (`.ci/run`) and must run it.
 
@@ -41,6 +42,13 @@ fn try_repo(dir: &Path) -> Output {
         ])
         .env("PRE_COMMIT_HOME", target.join("pre-commit-home"))
         .env("CARGO_TARGET_DIR", target.join("pre-commit-build"))
+        // The hook's `cargo install` builds in release; unoptimized, the
+        // build takes a fraction of the time, and the test only checks that
+        // the hook installs and what it reports, not how fast it runs.
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false")
         .env("NO_COLOR", "1")
         .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
         .output()

@@ -1,5 +1,13 @@
 //! Rule cases: `tests/cases/<rule>/{valid,invalid}/<provider>/<endpoint>/*.json`.
 //!
+//! Cases of the rules on template sends (`template-*`), and any case in a
+//! `with-templates/` folder below its endpoint, are checked against the
+//! account's templates: the example account's (`examples/templates/`, with
+//! the root `preflight.toml`'s id mapping) plus `tests/cases/templates.json`
+//! (ids mapped in `tests/cases/templates.toml`).
+//! Cases under `meta/message-templates/` are templates files, checked as
+//! `preflight templates check` checks them.
+//!
 //! A `valid/` payload gets no finding at all (no rule, no keyword): a rule's
 //! passing case proves it does not fire on a real payload. An `invalid/`
 //! payload gets at least one finding, every one of them from this rule, and
@@ -24,8 +32,8 @@ fn case_parts(path: &Path) -> (String, String, bool) {
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
     assert!(
-        parts.len() == 5,
-        "case path must be <rule>/<valid|invalid>/<provider>/<endpoint>/<name>.json: {}",
+        parts.len() == 5 || (parts.len() == 6 && parts[4] == "with-templates"),
+        "case path must be <rule>/<valid|invalid>/<provider>/<endpoint>/[with-templates/]<name>.json: {}",
         rel.display()
     );
     (
@@ -35,14 +43,65 @@ fn case_parts(path: &Path) -> (String, String, bool) {
     )
 }
 
+/// The templates the cases of template rules are checked against.
+fn templates() -> std::sync::Arc<preflight::templates::Templates> {
+    static TEMPLATES: std::sync::OnceLock<std::sync::Arc<preflight::templates::Templates>> =
+        std::sync::OnceLock::new();
+    TEMPLATES
+        .get_or_init(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let mut set = preflight::templates::TemplateSet::new();
+            set.add_path(&root.join("examples/templates")).unwrap();
+            set.add_path(&cases_dir().join("templates.json")).unwrap();
+            let config: toml::Value =
+                toml::from_str(&std::fs::read_to_string(root.join("preflight.toml")).unwrap())
+                    .unwrap();
+            let extra: toml::Value = toml::from_str(
+                &std::fs::read_to_string(cases_dir().join("templates.toml")).unwrap(),
+            )
+            .unwrap();
+            let mut ids: std::collections::HashMap<
+                String,
+                std::collections::HashMap<String, String>,
+            > = Default::default();
+            for table in [&config["templates"]["ids"], &extra["ids"]] {
+                for (provider, map) in table.as_table().unwrap() {
+                    let entry = ids.entry(provider.clone()).or_default();
+                    for (k, v) in map.as_table().unwrap() {
+                        entry.insert(k.clone(), v.as_str().unwrap().to_string());
+                    }
+                }
+            }
+            // No default language: a name with several is checked against each.
+            std::sync::Arc::new(preflight::templates::Templates {
+                set,
+                ids,
+                default_language: None,
+            })
+        })
+        .clone()
+}
+
 fn check(path: &Path) -> (preflight::Report, String) {
-    let (_, endpoint, _) = case_parts(path);
+    let (rule, endpoint, _) = case_parts(path);
     let bytes = std::fs::read(path).unwrap();
     let mut options = preflight::Options::default();
     // Cases for the signature rule use this password.
     options.sandeza_password = Some("rahasia123".to_string());
-    let report = preflight::validate_with(&endpoint, &bytes, &options)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let with_templates = rule.starts_with("template-")
+        || path.parent().is_some_and(|p| p.ends_with("with-templates"));
+    if with_templates {
+        options.templates = Some(templates());
+    }
+    let report = if endpoint.starts_with("meta/") {
+        let checked = preflight::templates::check_file(&bytes, &options).unwrap();
+        let mut report = preflight::Report::default();
+        report.diagnostics = checked.findings.into_iter().map(|f| f.diagnostic).collect();
+        report
+    } else {
+        preflight::validate_with(&endpoint, &bytes, &options)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
     let text = String::from_utf8_lossy(&bytes).into_owned();
     (report, text)
 }
@@ -198,7 +257,11 @@ fn every_rule_is_documented_and_has_both_kinds_of_case() {
         .map(|r| r.name)
         .collect();
     for entry in std::fs::read_dir(cases_dir()).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let entry = entry.unwrap();
+        if !entry.path().is_dir() {
+            continue; // templates.json
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
         assert!(
             names.contains(name.as_str()) || keywords.contains(&name.as_str()),
             "case folder {name} belongs to no rule"

@@ -96,6 +96,7 @@ fn check_value_annotated(
         phones: std::sync::OnceLock::new(),
         x_formats: std::sync::OnceLock::new(),
         hygiene: std::sync::OnceLock::new(),
+        templates: std::sync::OnceLock::new(),
     };
     for rule in rules::checks() {
         let info = rule.info();

@@ -56,6 +56,8 @@ pub struct RuleContext<'a> {
     pub(crate) x_formats: std::sync::OnceLock<Vec<Keyed<'a>>>,
     /// The strings the two hygiene rules may report, found in one pass.
     pub(crate) hygiene: std::sync::OnceLock<Vec<HygieneString<'a>>>,
+    /// The template sends with their templates, looked up once.
+    pub(crate) templates: std::sync::OnceLock<Vec<super::views::template_send::Bound<'a>>>,
 }
 
 /// A string of the payload that holds a doc placeholder or has whitespace at

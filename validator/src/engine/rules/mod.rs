@@ -17,9 +17,10 @@ use crate::engine::schema::registry::Endpoint;
 
 mod common;
 pub(crate) mod context;
-mod providers;
-mod sandeza;
+pub(crate) mod providers;
+pub(crate) mod sandeza;
 mod surrounding_whitespace;
+pub(crate) mod templates;
 mod unfilled_placeholder;
 pub(crate) mod views;
 
@@ -33,7 +34,8 @@ static HYGIENE: &[&dyn Rule] = &[
 
 /// Every rule that checks payload values, in the order `preflight rules` lists
 /// them: payload hygiene, then rules shared across providers (media, phone
-/// numbers, WhatsApp template text), then Sandeza's, then the other providers'.
+/// numbers, WhatsApp template text), then Sandeza's, then the other providers',
+/// then the checks against the account's templates.
 pub(crate) fn checks() -> &'static [&'static dyn Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static dyn Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
@@ -42,6 +44,7 @@ pub(crate) fn checks() -> &'static [&'static dyn Rule] {
             .chain(common::RULES)
             .chain(sandeza::RULES)
             .chain(providers::RULES)
+            .chain(templates::RULES)
             .copied()
             .collect()
     })
@@ -187,9 +190,9 @@ pub(crate) fn all_infos() -> impl Iterator<Item = &'static RuleInfo> {
 
 /// True when the rule concerns this endpoint.
 pub(crate) fn applies(info: &RuleInfo, endpoint: &Endpoint) -> bool {
-    if endpoint.provider == "meta" {
-        // preflight's own input files: only their schema and their checks.
-        return false;
+    if endpoint.provider == "meta" || info.providers.iter().any(|p| p.starts_with("meta/")) {
+        // preflight's own input files: only their schema and their own rules.
+        return info.providers.iter().any(|p| endpoint.id.starts_with(p));
     }
     info.providers.is_empty() || info.providers.iter().any(|p| endpoint.id.starts_with(p))
 }

@@ -4,6 +4,7 @@
 //! Nothing here knows a schema.
 
 pub(crate) mod parse;
+pub(crate) mod pieces;
 pub(crate) mod pointer;
 pub(crate) mod secrets;
 pub(crate) mod span;

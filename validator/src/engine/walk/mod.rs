@@ -100,7 +100,15 @@ mod tests {
                     .iter()
                     .map(|p| p.to_string_lossy().into_owned())
                     .collect();
-                let n = parts.len();
+                // Templates files are not payloads; `with-templates/` holds
+                // payloads of its parent endpoint.
+                if parts
+                    .iter()
+                    .any(|p| p == "templates" || p == "meta" || p == "templates.json")
+                {
+                    continue;
+                }
+                let n = parts.len() - usize::from(parts[parts.len() - 2] == "with-templates");
                 let id = format!("{}/{}", parts[n - 3], parts[n - 2]);
                 let Ok(value) = serde_json::from_slice(&std::fs::read(&path).unwrap()) else {
                     continue;

@@ -33,6 +33,10 @@ impl Rule for UrlButtonFullUrl {
             let Some(text) = keyed.value.as_str() else {
                 continue;
             };
+            // With the template known, `template-url-suffix` knows the URL.
+            if crate::engine::rules::templates::template_known_at(cx, keyed.pointer) {
+                continue;
+            }
             if keyed.facts.format == Some(FORMAT) {
                 if let Some(scheme) = whole_url(text) {
                     let field = pointer::field_name(keyed.pointer);

@@ -26,6 +26,11 @@ impl Rule for MacroKeysNotSequential {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for (list_ptr, list, items) in macro_lists(cx.payload) {
+            // With the template known, `template-placeholder-keys` compares
+            // the keys with its placeholders.
+            if crate::engine::rules::templates::template_known_at(cx, &list_ptr) {
+                continue;
+            }
             let keys: Vec<(usize, u64)> = items
                 .iter()
                 .enumerate()

@@ -22,7 +22,7 @@ mod impossible_date;
 mod macro_keys_not_sequential;
 mod missing_or_duplicate_recipients;
 mod scheduled_date_ignored;
-mod shared;
+pub(crate) mod shared;
 mod unknown_macro_field;
 mod webhook_keyword_data_mismatch;
 mod webhook_reply_success_mismatch;

@@ -55,6 +55,12 @@ impl Rule for CarouselCards {
                 }
                 used.push((index, i));
             }
+            // With the template known, each card is compared with the
+            // template's card (`template-header-format`,
+            // `template-parameter-count`, `template-button-mismatch`).
+            if crate::engine::rules::templates::template_known_at(cx, ptr) {
+                continue;
+            }
             for (i, card) in cards.iter().enumerate() {
                 // A component of no kind the schema knows is the schema's
                 // `enum` finding at its `type` (one mistake, one finding).

@@ -22,7 +22,7 @@ mod list_row_count;
 mod mpm_product_count;
 mod otp_mismatch;
 mod primary_backup_channel;
-mod shared;
+pub(crate) mod shared;
 mod signature_mismatch;
 mod sms_segments;
 mod unix_time;

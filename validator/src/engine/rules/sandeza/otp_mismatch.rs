@@ -4,6 +4,10 @@
 use super::shared::{index_value, lower_field, places_of, split_pieces};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
+use crate::engine::rules::templates::{sends, template_known_at};
+use crate::engine::rules::views::template_send::Lookup;
+use crate::engine::rules::views::template_send::Send;
+use preflight_templates::{ButtonKind, Category, Template};
 use serde_json::Value;
 
 /// The rule.
@@ -13,8 +17,8 @@ static INFO: RuleInfo = RuleInfo {
     name: "otp-mismatch",
     default_severity: Severity::Warning,
     source: Source::Provider,
-    providers: &["sandeza/"],
-    summary: "The one-time code in the body differs from the one in the URL button.",
+    providers: &["sandeza/", "oca/", "qiscus/"],
+    summary: "The one-time code in the body differs from the one in the URL button (an error when the template is known to be AUTHENTICATION).",
     docs: include_str!("otp-mismatch.md"),
 };
 
@@ -24,7 +28,22 @@ impl Rule for OtpMismatch {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        // With the template known: an error for an AUTHENTICATION template,
+        // nothing for another.
+        for bound in sends(cx) {
+            if let Lookup::Found(t) = bound.lookup
+                && t.category == Category::Authentication
+            {
+                authentication(&bound.send, t, out);
+            }
+        }
+        if cx.endpoint.provider != "sandeza" {
+            return;
+        }
         for (ptr, obj) in places_of(cx, "WhatsAppTemplateJson") {
+            if template_known_at(cx, ptr) {
+                continue;
+            }
             let Some(body) = json_body_code(obj) else {
                 continue;
             };
@@ -43,6 +62,9 @@ impl Rule for OtpMismatch {
             }
         }
         for (ptr, obj) in places_of(cx, "WhatsAppTemplateDelimited") {
+            if template_known_at(cx, ptr) {
+                continue;
+            }
             let (Some(message), Some(button)) = (
                 obj.get("message").and_then(Value::as_str),
                 obj.get("button").and_then(Value::as_str),
@@ -77,6 +99,50 @@ impl Rule for OtpMismatch {
             }
         }
     }
+}
+
+/// The body's code against the OTP button's, for a send of an
+/// AUTHENTICATION template.
+fn authentication(send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
+    let Some(body) = send.body.given().and_then(|b| b.params.first()) else {
+        return;
+    };
+    let Some(otp) = t
+        .buttons
+        .iter()
+        .position(|b| matches!(b.kind, ButtonKind::Otp | ButtonKind::Url))
+    else {
+        return;
+    };
+    let Some(button) = send
+        .buttons
+        .given()
+        .and_then(|bs| bs.iter().find(|b| b.index == u64::try_from(otp).ok()))
+        .and_then(|b| b.params.first())
+    else {
+        return;
+    };
+    let (Some(code), Some(sent)) = (body.text, button.text) else {
+        return;
+    };
+    if code == sent {
+        return;
+    }
+    let mut d = Diagnostic::error(
+        INFO.name,
+        button.pointer.clone(),
+        format!(
+            "template `{}` ({}) is an AUTHENTICATION template: its button sends the code `{sent}` but the body sends `{code}`; both must be the same one-time code",
+            t.name, t.language
+        ),
+    )
+    .with_help(format!("send `{code}` in both places"))
+    .with_source(Source::Platform)
+    .with_related(body.pointer.clone(), format!("the body's code `{code}`"));
+    if let Some(r) = button.range.clone() {
+        d = d.with_value_range(r);
+    }
+    out.push(d);
 }
 
 fn finding(

@@ -3,33 +3,8 @@
 
 use crate::engine::rules::context::RuleContext;
 use serde_json::Value;
-use std::ops::Range;
 
-/// One piece of a separated string: its text and its character range in the
-/// whole string.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Piece<'a> {
-    /// The text of the piece.
-    pub text: &'a str,
-    /// Characters `range` of the whole string.
-    pub range: Range<usize>,
-}
-
-/// Splits `text` on `sep`, keeping each piece's character range (columns
-/// count characters, not bytes), starting at character `offset`.
-pub(crate) fn split_pieces<'a>(text: &'a str, sep: &str, offset: usize) -> Vec<Piece<'a>> {
-    let mut out = Vec::new();
-    let mut char_pos = offset;
-    for part in text.split(sep) {
-        let len = part.chars().count();
-        out.push(Piece {
-            text: part,
-            range: char_pos..char_pos + len,
-        });
-        char_pos += len + sep.chars().count();
-    }
-    out
-}
+pub(crate) use crate::engine::text::pieces::{Piece, split_pieces};
 
 /// A total over sections that passes a limit: where the first item over it
 /// is, the total, and the per-section counts (`12 + 12 + 7`).

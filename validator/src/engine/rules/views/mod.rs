@@ -6,3 +6,4 @@
 pub(crate) mod hygiene;
 pub(crate) mod media;
 pub(crate) mod phone;
+pub(crate) mod template_send;
