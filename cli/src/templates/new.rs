@@ -152,8 +152,8 @@ enum HeaderValue {
 enum ButtonValue {
     /// A dynamic URL's suffix or an OTP code, sent as text.
     Text(String),
-    /// A coupon code (no endpoint here carries one).
-    Coupon,
+    /// A coupon code.
+    Coupon(String),
     /// A multi-product message's products.
     Mpm,
 }
@@ -164,7 +164,6 @@ struct Parts {
     body: Vec<String>,
     buttons: Vec<(usize, &'static str, ButtonValue)>,
     cards: Vec<Card>,
-    named: bool,
 }
 
 struct Card {
@@ -250,7 +249,16 @@ impl Parts {
                     Some((i, "url", ButtonValue::Text(suffix(b))))
                 }
                 ButtonKind::Otp => Some((i, "otp", ButtonValue::Text(code.clone()))),
-                ButtonKind::CopyCode => Some((i, "copy_code", ButtonValue::Coupon)),
+                ButtonKind::CopyCode => Some((
+                    i,
+                    "copy_code",
+                    ButtonValue::Coupon(
+                        b.example
+                            .first()
+                            .cloned()
+                            .unwrap_or_else(|| "HEMAT25".to_string()),
+                    ),
+                )),
                 ButtonKind::Mpm => Some((i, "mpm", ButtonValue::Mpm)),
                 _ => None,
             })
@@ -286,7 +294,6 @@ impl Parts {
             body,
             buttons,
             cards,
-            named: t.parameter_format == preflight::templates::ParameterFormat::Named,
         }
     }
 
@@ -367,7 +374,7 @@ fn sandeza_json(
             let (sub_type, parameter) = match value {
                 ButtonValue::Text(t) => ("URL", json!({"type": "text", "text": t})),
                 ButtonValue::Mpm => ("mpm", mpm_action()),
-                ButtonValue::Coupon => {
+                ButtonValue::Coupon(_) => {
                     return Err(cannot(&format!(
                         "its button {index} is a COPY_CODE button ({kind}), and Sandeza's buttons are URL, catalog and MPM only"
                     )));
@@ -457,8 +464,13 @@ fn sandeza_delimited(
     wa.insert("message".into(), json!(body.join("||")));
     match parts.buttons.as_slice() {
         [] => {}
-        [(_, _, ButtonValue::Text(t))] => {
+        [(0, _, ButtonValue::Text(t))] => {
             wa.insert("button".into(), json!(format!("button:=:url:=:{t}")));
+        }
+        [(index, _, ButtonValue::Text(_))] => {
+            return Err(cannot(&format!(
+                "its URL button is button {index}, and the delimiter form's one button (button:=:url:=:value) is button 0; use the JSON form"
+            )));
         }
         [(index, kind, _)] => {
             return Err(cannot(&format!(
@@ -539,9 +551,12 @@ fn qiscus_client(
             ButtonValue::Text(t) => {
                 button_params.push(json!({"type": "url", "values": t, "index": index}));
             }
+            ButtonValue::Coupon(code) => {
+                button_params.push(json!({"type": "copy_code", "values": code, "index": index}));
+            }
             _ => {
                 return Err(cannot(&format!(
-                    "its button {index} is a {} button, and broadcast-client's button_params carry URL values only",
+                    "its button {index} is a {} button, and broadcast-client's button_params carry URL suffixes, OTP and coupon codes only",
                     kind.to_ascii_uppercase()
                 )));
             }
@@ -590,18 +605,18 @@ fn dolphins(
             kind.to_ascii_uppercase()
         )));
     }
-    if parts.named && (!parts.body.is_empty() || matches!(parts.header, Some(HeaderValue::Text(_))))
-    {
-        return Err(cannot(
-            "it is a NAMED template, and 3Dolphins macros are numbered ({{1}}, {{2}}, …)",
-        ));
-    }
     let mut content = Vec::new();
     let mut header_vars = Vec::new();
     match &parts.header {
         None => {}
         Some(HeaderValue::Text(t)) => {
-            header_vars.push(("{{1}}".to_string(), "Header".to_string(), t.clone()))
+            let key = template
+                .header
+                .as_ref()
+                .and_then(|h| h.text.as_ref())
+                .and_then(|text| text.keys().first().map(ToString::to_string))
+                .unwrap_or_else(|| "{{1}}".to_string());
+            header_vars.push((key, "Judul".to_string(), t.clone()));
         }
         Some(HeaderValue::Media { kind, url }) => content.push(json!({"type": kind, "url": url})),
         Some(HeaderValue::Location) => {
@@ -610,22 +625,26 @@ fn dolphins(
             ));
         }
     }
+    // Macro keys as the template writes them ({{1}}, or a NAMED
+    // template's {{nama}}), numbered ones in number order as `values` gives them.
     let body_vars: Vec<(String, String, String)> = template
         .body
         .as_ref()
         .map(|b| {
-            let mut keys: Vec<u32> = b
-                .keys()
-                .iter()
-                .filter_map(|k| match k {
-                    Key::Number(n) => Some(*n),
-                    Key::Name(_) => None,
-                })
-                .collect();
-            keys.sort_unstable();
+            let mut keys = b.keys();
+            keys.sort_by_key(|k| match k {
+                Key::Number(n) => *n,
+                Key::Name(_) => 0,
+            });
             keys.iter()
                 .zip(&parts.body)
-                .map(|(n, v)| (format!("{{{{{n}}}}}"), format!("Kolom{n}"), v.clone()))
+                .map(|(k, v)| {
+                    let column = match k {
+                        Key::Number(n) => format!("Kolom{n}"),
+                        Key::Name(name) => title(name),
+                    };
+                    (k.to_string(), column, v.clone())
+                })
                 .collect()
         })
         .unwrap_or_default();
