@@ -94,6 +94,9 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         }
     }
     let mut templated = None;
+    // Warnings of the templates files, reported before the payloads.
+    let mut template_reports = Vec::new();
+    let mut described = None;
     if !template_paths.is_empty() {
         let loaded = match crate::templates::load(&template_paths, config.as_ref(), &options) {
             Ok(l) => l,
@@ -102,11 +105,11 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
                 return Ok(2);
             }
         };
-        if format == Format::Text && !args.quiet {
-            writeln!(out, "{}", loaded.describe())?;
-        }
-        if !loaded.reports.is_empty() {
-            // Their findings, as each file's report; errors stop the run.
+        if loaded.failed {
+            // Their findings, as each file's report; no payload is checked.
+            if format == Format::Text {
+                writeln!(out, "{}", loaded.describe())?;
+            }
             let mut renderer = Renderer::new(format, color, &mut *out);
             for r in &loaded.reports {
                 renderer.begin_file(&r.path, r.endpoint.as_deref())?;
@@ -115,19 +118,12 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
                     renderer.finding(f)?;
                 }
             }
-            if loaded.failed {
-                renderer.finish()?;
-                eprintln!(
-                    "preflight: error: the templates files have errors; no payload was checked"
-                );
-                return Ok(2);
-            }
-            // Warnings only: the run goes on, in a report of its own
-            // for the text format; the other formats are one document.
-            if format == Format::Text {
-                renderer.finish()?;
-            }
+            renderer.finish()?;
+            eprintln!("preflight: error: the templates files have errors; no payload was checked");
+            return Ok(2);
         }
+        described = Some(loaded.describe());
+        template_reports = loaded.reports;
         let mut with = options.clone();
         with.templates = Some(loaded.templates.clone());
         templated = Some(with);
@@ -167,8 +163,31 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     }
     let skipped = before - inputs.len();
 
+    // Which templates were read, once, when they apply to some payload.
+    if let Some(line) = &described
+        && format == Format::Text
+        && !run.quiet
+        && inputs.iter().any(|i| {
+            let path = match i {
+                Input::File(p) | Input::Stream(p) => Some(p.as_path()),
+                _ => None,
+            };
+            run.templated
+                .as_ref()
+                .is_some_and(|t| std::ptr::eq(run.options_for(path), t))
+        })
+    {
+        writeln!(out, "{line}")?;
+    }
     let mut renderer = Renderer::new(format, color, out);
     renderer.skipped(skipped);
+    for r in &template_reports {
+        renderer.begin_file(&r.path, r.endpoint.as_deref())?;
+        renderer.payloads(r.payloads);
+        for f in &r.findings {
+            renderer.finding(f)?;
+        }
+    }
     let mut problems = Vec::new();
     let mut rest = inputs.as_slice();
     while let Some(first) = rest.first() {
