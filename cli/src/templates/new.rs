@@ -540,10 +540,15 @@ fn qiscus_client(
             "it is a carousel, and broadcast-client has no cards",
         ));
     }
-    if let Some(HeaderValue::Text(_)) = parts.header {
-        return Err(cannot(
-            "its header has a placeholder, and broadcast-client has no header field (the header comes from the template's settings in Qiscus)",
-        ));
+    if let Some(h) = &parts.header {
+        let what = match h {
+            HeaderValue::Text(_) => "a placeholder",
+            HeaderValue::Media { kind, .. } => kind,
+            HeaderValue::Location => "a location",
+        };
+        return Err(cannot(&format!(
+            "its header takes a parameter ({what}), and broadcast-client has no header field (Qiscus fills the header from the template's settings in Qiscus)"
+        )));
     }
     let mut button_params = Vec::new();
     for (index, kind, value) in &parts.buttons {
