@@ -56,7 +56,7 @@ pub mod rules;
 pub mod templates;
 pub mod types;
 
-pub use diagnostic::{Diagnostic, Position, Related, Report, Severity, Source};
+pub use diagnostic::{Diagnostic, Edit, Fix, Position, Related, Report, Severity, Source};
 pub use engine::pipeline::{Checked, Origin};
 pub use engine::schema::registry::Endpoint;
 pub use error::Error;
