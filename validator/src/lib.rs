@@ -50,6 +50,7 @@
 mod diagnostic;
 mod engine;
 mod error;
+pub mod fix;
 mod options;
 pub mod render;
 pub mod rules;
