@@ -122,6 +122,160 @@ pub struct Diagnostic {
     /// index, the macro that names a column): the finding points at the place
     /// to fix, these say what else to look at.
     pub related: Vec<Related>,
+    /// A change that resolves the finding, when preflight knows it for sure
+    /// (`preflight validate --fix`).
+    pub fix: Option<Fix>,
+}
+
+/// A machine-applicable fix: edits to the payload's text, and whether it is
+/// safe to apply without a look (it cannot change what the message means).
+///
+/// Serializes as `{"message", "applicability": "safe" | "unsafe", "edits":
+/// [{"pointer", "line", "column", "end_line", "end_column", "replacement"}]}`;
+/// the replacement of a secret value is never shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Fix {
+    /// What the fix does, in a few words (`write the number as 6281234567890`).
+    pub message: String,
+    /// True when it cannot change what the message means (trimming an id);
+    /// false when it might (http → https: the host may not serve https).
+    pub safe: bool,
+    /// The edits, which do not overlap.
+    pub edits: Vec<Edit>,
+}
+
+/// One edit of a [`Fix`]: the text at a place replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Edit {
+    /// The value (or key) the edit concerns.
+    pub pointer: String,
+    /// What the edit replaces.
+    pub(crate) target: EditTarget,
+    /// The text that replaces it in the file (JSON text: a value, a quoted
+    /// key, or escaped characters inside a string), once resolved.
+    pub replacement: String,
+    /// The byte range replaced in the file, filled in by the engine.
+    pub span: Option<Range<usize>>,
+    /// Start of `span` as line and column.
+    pub start: Option<Position>,
+    /// End of `span` as line and column (exclusive).
+    pub end: Option<Position>,
+    /// The replacement is a secret (a recomputed signature): applied, never shown.
+    pub(crate) secret: bool,
+}
+
+/// What an [`Edit`] replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EditTarget {
+    /// The whole value at the pointer.
+    Value,
+    /// The key of the member at the pointer.
+    Key,
+    /// Characters of the string value at the pointer (decoded string).
+    Chars(Range<usize>),
+}
+
+impl Fix {
+    /// A safe fix of `edits`.
+    pub(crate) fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            message: message.into(),
+            safe: true,
+            edits,
+        }
+    }
+
+    /// An unsafe fix of `edits`.
+    pub(crate) fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            message: message.into(),
+            safe: false,
+            edits,
+        }
+    }
+}
+
+impl Edit {
+    fn new(pointer: &str, target: EditTarget, replacement: String) -> Self {
+        Edit {
+            pointer: pointer.to_string(),
+            target,
+            replacement,
+            span: None,
+            start: None,
+            end: None,
+            secret: false,
+        }
+    }
+
+    /// The value at `pointer` replaced by `value`.
+    pub(crate) fn value(pointer: &str, value: &serde_json::Value) -> Self {
+        Self::new(pointer, EditTarget::Value, value.to_string())
+    }
+
+    /// The key of the member at `pointer` renamed to `name`.
+    pub(crate) fn key(pointer: &str, name: &str) -> Self {
+        Self::new(
+            pointer,
+            EditTarget::Key,
+            serde_json::Value::String(name.to_string()).to_string(),
+        )
+    }
+
+    /// Characters `range` of the string at `pointer` replaced by `text`.
+    pub(crate) fn chars(pointer: &str, range: Range<usize>, text: &str) -> Self {
+        let quoted = serde_json::Value::String(text.to_string()).to_string();
+        let inner = quoted
+            .strip_prefix('"')
+            .and_then(|q| q.strip_suffix('"'))
+            .unwrap_or_default()
+            .to_string();
+        Self::new(pointer, EditTarget::Chars(range), inner)
+    }
+
+    /// Marks the replacement as a secret.
+    pub(crate) fn secret(mut self) -> Self {
+        self.secret = true;
+        self
+    }
+}
+
+/// What a secret replacement shows as.
+const REDACTED: &str = "<redacted>";
+
+impl Serialize for Fix {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry("message", &self.message)?;
+        m.serialize_entry("applicability", if self.safe { "safe" } else { "unsafe" })?;
+        m.serialize_entry("edits", &self.edits)?;
+        m.end()
+    }
+}
+
+impl Serialize for Edit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry("pointer", &self.pointer)?;
+        positions(&mut m, self.start, self.end)?;
+        m.serialize_entry("replacement", self.shown())?;
+        m.end()
+    }
+}
+
+impl Edit {
+    /// The replacement as output shows it (a secret's never).
+    pub fn shown(&self) -> &str {
+        if self.secret {
+            REDACTED
+        } else {
+            &self.replacement
+        }
+    }
 }
 
 /// A secondary place of a finding: where the other half of the mistake is.
@@ -208,6 +362,7 @@ impl Diagnostic {
             end: None,
             explains_missing: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 
@@ -258,6 +413,13 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a fix.
+    #[must_use]
+    pub(crate) fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
     /// Narrows the finding to characters `range` of the string value.
     #[must_use]
     pub(crate) fn with_value_range(mut self, range: Range<usize>) -> Self {
@@ -286,6 +448,9 @@ impl Serialize for Diagnostic {
         }
         if !self.related.is_empty() {
             m.serialize_entry("related", &self.related)?;
+        }
+        if let Some(fix) = &self.fix {
+            m.serialize_entry("fix", fix)?;
         }
         m.end()
     }

@@ -50,13 +50,14 @@
 mod diagnostic;
 mod engine;
 mod error;
+pub mod fix;
 mod options;
 pub mod render;
 pub mod rules;
 pub mod templates;
 pub mod types;
 
-pub use diagnostic::{Diagnostic, Position, Related, Report, Severity, Source};
+pub use diagnostic::{Diagnostic, Edit, Fix, Position, Related, Report, Severity, Source};
 pub use engine::pipeline::{Checked, Origin};
 pub use engine::schema::registry::Endpoint;
 pub use error::Error;

@@ -16,13 +16,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
 use preflight::render::{self, FileResult, Finding, Format};
 use preflight::rules::RuleKind;
 use std::path::{Path, PathBuf};
 
-fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases")
-}
+use common::cases_dir;
 
 /// (rule, endpoint id) of a case file.
 fn case_parts(path: &Path) -> (String, String, bool) {
@@ -43,45 +43,6 @@ fn case_parts(path: &Path) -> (String, String, bool) {
     )
 }
 
-/// The templates the cases of template rules are checked against.
-fn templates() -> std::sync::Arc<preflight::templates::Templates> {
-    static TEMPLATES: std::sync::OnceLock<std::sync::Arc<preflight::templates::Templates>> =
-        std::sync::OnceLock::new();
-    TEMPLATES
-        .get_or_init(|| {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            let mut set = preflight::templates::TemplateSet::new();
-            set.add_path(&root.join("examples/templates")).unwrap();
-            set.add_path(&cases_dir().join("templates.json")).unwrap();
-            let config: toml::Value =
-                toml::from_str(&std::fs::read_to_string(root.join("preflight.toml")).unwrap())
-                    .unwrap();
-            let extra: toml::Value = toml::from_str(
-                &std::fs::read_to_string(cases_dir().join("templates.toml")).unwrap(),
-            )
-            .unwrap();
-            let mut ids: std::collections::HashMap<
-                String,
-                std::collections::HashMap<String, String>,
-            > = Default::default();
-            for table in [&config["templates"]["ids"], &extra["ids"]] {
-                for (provider, map) in table.as_table().unwrap() {
-                    let entry = ids.entry(provider.clone()).or_default();
-                    for (k, v) in map.as_table().unwrap() {
-                        entry.insert(k.clone(), v.as_str().unwrap().to_string());
-                    }
-                }
-            }
-            // No default language: a name with several is checked against each.
-            std::sync::Arc::new(preflight::templates::Templates {
-                set,
-                ids,
-                default_language: None,
-            })
-        })
-        .clone()
-}
-
 fn check(path: &Path) -> (preflight::Report, String) {
     let (rule, endpoint, _) = case_parts(path);
     let bytes = std::fs::read(path).unwrap();
@@ -91,7 +52,7 @@ fn check(path: &Path) -> (preflight::Report, String) {
     let with_templates = rule.starts_with("template-")
         || path.parent().is_some_and(|p| p.ends_with("with-templates"));
     if with_templates {
-        options.templates = Some(templates());
+        options.templates = Some(common::case_templates());
     }
     let report = if endpoint.starts_with("meta/") {
         let checked = preflight::templates::check_file(&bytes, &options).unwrap();

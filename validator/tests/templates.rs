@@ -4,42 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use preflight::templates::{TemplateSet, Templates};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::Arc;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The example templates with the root config's id mapping.
-pub fn example_templates() -> Templates {
-    let mut set = TemplateSet::new();
-    set.add_path(&root().join("examples/templates")).unwrap();
-    let config: toml::Value =
-        toml::from_str(&std::fs::read_to_string(root().join("preflight.toml")).unwrap()).unwrap();
-    let table = &config["templates"];
-    let mut ids: HashMap<String, HashMap<String, String>> = HashMap::new();
-    for (provider, map) in table["ids"].as_table().unwrap() {
-        ids.insert(
-            provider.clone(),
-            map.as_table()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                .collect(),
-        );
-    }
-    Templates {
-        set,
-        ids,
-        default_language: table
-            .get("default_language")
-            .and_then(toml::Value::as_str)
-            .map(str::to_string),
-    }
-}
+use common::{example_templates, root};
 
 #[test]
 fn every_example_is_clean_with_the_example_templates() {

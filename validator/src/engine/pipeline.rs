@@ -2,7 +2,7 @@
 //! compiled schema, run the rules, and only if anything was found, resolve
 //! pointers to positions with a span-preserving parse.
 
-use crate::diagnostic::{Diagnostic, Position, Related, Report, Severity};
+use crate::diagnostic::{Diagnostic, EditTarget, Position, Related, Report, Severity};
 use crate::engine::facts::graph::Graph;
 use crate::engine::rules::{self, context::RuleContext};
 use crate::engine::schema::registry::Endpoint;
@@ -438,6 +438,29 @@ pub(crate) fn check_text(
                 found.value.clone()
             });
         }
+        // A fix's edits: resolved where their place is in the text, else
+        // the fix is dropped (it could not be applied).
+        for d in &mut diagnostics {
+            let Some(fix) = d.fix.as_mut() else { continue };
+            let resolved = fix.edits.iter_mut().all(|e| {
+                let Some(found) = tree.locate(&e.pointer).filter(|f| !f.ancestor) else {
+                    return false;
+                };
+                e.span = match &e.target {
+                    EditTarget::Value => Some(found.value.clone()),
+                    EditTarget::Key => found.key.clone(),
+                    EditTarget::Chars(chars) => Some(string_range_in_literal(
+                        text,
+                        found.value.clone(),
+                        chars.clone(),
+                    )),
+                };
+                e.span.is_some()
+            });
+            if !resolved {
+                d.fix = None;
+            }
+        }
         for r in diagnostics.iter_mut().flat_map(|d| d.related.iter_mut()) {
             if r.span.is_some() {
                 continue;
@@ -496,6 +519,9 @@ fn position(text: &str, diagnostics: &mut [Diagnostic]) {
         for r in &mut d.related {
             snap(&mut r.span);
         }
+        for e in d.fix.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            snap(&mut e.span);
+        }
     }
     let positions = LineIndex::new(text).positions(text, &mut offsets);
     let at = |o: usize| positions[offsets.partition_point(|&x| x < o)];
@@ -503,6 +529,12 @@ fn position(text: &str, diagnostics: &mut [Diagnostic]) {
         if let Some(span) = d.span.clone() {
             d.start = Some(at(span.start));
             d.end = Some(at(span.end));
+        }
+        for e in d.fix.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            if let Some(span) = e.span.clone() {
+                e.start = Some(at(span.start));
+                e.end = Some(at(span.end));
+            }
         }
         for r in &mut d.related {
             if let Some(span) = r.span.clone() {
@@ -554,6 +586,15 @@ pub(crate) fn shift(report: &mut Report, origin: Origin) {
                 span.end += origin.offset;
             }
             for pos in [r.start.as_mut(), r.end.as_mut()].into_iter().flatten() {
+                pos.line += origin.line.saturating_sub(1);
+            }
+        }
+        for e in d.fix.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            if let Some(span) = e.span.as_mut() {
+                span.start += origin.offset;
+                span.end += origin.offset;
+            }
+            for pos in [e.start.as_mut(), e.end.as_mut()].into_iter().flatten() {
                 pos.line += origin.line.saturating_sub(1);
             }
         }

@@ -11,6 +11,7 @@
 //! keyword: `x-severity` and `x-source` there (see `schemas/README.md`).
 
 use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::diagnostic::{Edit, Fix};
 use crate::engine::facts::graph::Graph;
 use crate::engine::schema::registry::Endpoint;
 use crate::engine::text::pointer;
@@ -229,6 +230,16 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                     .as_ref()
                     .filter(|s| cx.payload.pointer(&pointer::join(&ptr, s)).is_none())
                     .map(|s| pointer::join(&ptr, s));
+                // Renaming to the one close field the object lacks: safe.
+                if let Some(s) = suggestion
+                    .as_ref()
+                    .filter(|s| cx.payload.pointer(&pointer::join(&ptr, s)).is_none())
+                {
+                    d.fix = Some(Fix::safe(
+                        format!("rename `{name}` to `{s}`"),
+                        vec![Edit::key(&pointer::join(&ptr, name), s)],
+                    ));
+                }
                 d.help = Some(match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if known.is_empty() => "remove it".to_string(),
@@ -270,10 +281,33 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                 if expected.contains("integer") || expected.contains("number") {
                     if s.trim().parse::<f64>().is_ok() && !cx.is_secret(&ptr) {
                         d.help = Some(format!("send the number without quotes: {}", s.trim()));
+                        // The same number, unquoted: safe where it is exact.
+                        let number = serde_json::from_str::<serde_json::Number>(s.trim())
+                            .ok()
+                            .filter(|n| !expected.contains("integer") || n.is_i64() || n.is_u64());
+                        if let Some(n) = number {
+                            d.fix = Some(Fix::safe(
+                                format!("send {n} without quotes"),
+                                vec![Edit::value(&ptr, &Value::Number(n))],
+                            ));
+                        }
                     }
                 } else if expected.contains("boolean") && matches!(s.as_str(), "true" | "false") {
                     d.help = Some(format!("send the boolean without quotes: {s}"));
+                    d.fix = Some(Fix::safe(
+                        format!("send {s} without quotes"),
+                        vec![Edit::value(&ptr, &Value::Bool(s == "true"))],
+                    ));
                 }
+            } else if let Some(Value::Number(n)) = cx.payload.pointer(&ptr)
+                && expected == "a string"
+                && !cx.is_secret(&ptr)
+            {
+                d.help = Some(format!("send it as a string: \"{n}\""));
+                d.fix = Some(Fix::safe(
+                    format!("send \"{n}\" in quotes"),
+                    vec![Edit::value(&ptr, &Value::String(n.to_string()))],
+                ));
             }
             out.push(d);
         }
@@ -292,6 +326,12 @@ fn translate(cx: &Context<'_>, error: &ValidationError<'_>, out: &mut Vec<Diagno
                 ),
             );
             d.help = enum_help(cx, &ptr, options);
+            if let Some(v) = enum_fix(cx, &ptr, options) {
+                d.fix = Some(Fix::safe(
+                    format!("write it as {v}"),
+                    vec![Edit::value(&ptr, &v)],
+                ));
+            }
             // An uncertain list (`x-severity: warning`) says why it is one;
             // a value the doc writes in several casings, what the field is.
             // (`enum_help` says `write "body"` only for such a value.)
@@ -1010,6 +1050,24 @@ fn resolve_description(cx: &Context<'_>, schema: &Value) -> Option<String> {
         .get("description")?
         .as_str()
         .map(str::to_string)
+}
+
+/// The allowed value a given one stands for exactly: the same text in
+/// another case or with spaces around it, the same number in or out of
+/// quotes. `None` when the value is a secret or none fits.
+fn enum_fix(cx: &Context<'_>, ptr: &str, options: &Value) -> Option<Value> {
+    if cx.is_secret(ptr) {
+        return None;
+    }
+    let given = cx.payload.pointer(ptr)?;
+    options.as_array()?.iter().find_map(|o| match (given, o) {
+        (Value::String(g), Value::String(s)) if g.eq_ignore_ascii_case(s) || g.trim() == s => {
+            Some(o.clone())
+        }
+        (Value::String(g), Value::Number(n)) if g.trim() == n.to_string() => Some(o.clone()),
+        (Value::Number(n), Value::String(s)) if n.to_string() == *s => Some(o.clone()),
+        _ => None,
+    })
 }
 
 fn enum_help(cx: &Context<'_>, ptr: &str, options: &Value) -> Option<String> {

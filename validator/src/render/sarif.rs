@@ -151,6 +151,26 @@ impl Sink for Sarif {
                 .collect();
             result["relatedLocations"] = Value::Array(related);
         }
+        if let Some(fix) = &d.fix {
+            // SARIF's fixes: replacements of regions, secrets never shown.
+            let replacements: Vec<Value> = fix
+                .edits
+                .iter()
+                .map(|e| {
+                    json!({
+                        "deletedRegion": region_of(e.start, e.end),
+                        "insertedContent": { "text": e.shown() },
+                    })
+                })
+                .collect();
+            result["fixes"] = json!([{
+                "description": { "text": format!("{} ({})", fix.message, if fix.safe { "safe" } else { "unsafe" }) },
+                "artifactChanges": [{
+                    "artifactLocation": { "uri": uri_of(path) },
+                    "replacements": replacements,
+                }],
+            }]);
+        }
         if let Some(index) = self.ids.iter().position(|(n, ..)| *n == d.rule) {
             result["ruleIndex"] = json!(index);
         }

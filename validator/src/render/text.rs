@@ -257,6 +257,19 @@ fn finding_text(paint: &Paint, path: &str, finding: &Finding) -> String {
             escape_controls(help)
         );
     }
+    if let Some(fix) = &d.fix {
+        let _ = writeln!(
+            out,
+            "{pad} {} fix: {} ({})",
+            paint.wrap(BLUE, "="),
+            escape_controls(&fix.message),
+            if fix.safe {
+                "safe: `preflight validate --fix`"
+            } else {
+                "unsafe: `preflight validate --fix --unsafe-fixes`"
+            }
+        );
+    }
     out.push('\n');
     out
 }

@@ -3,6 +3,7 @@
 
 use super::context::{Rule, RuleContext, RuleInfo};
 use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::diagnostic::{Edit, Fix};
 
 /// The rule.
 pub struct SurroundingWhitespace;
@@ -74,10 +75,18 @@ impl Rule for SurroundingWhitespace {
             .with_help(format!("remove the whitespace{fixed}"))
             .with_source(Source::Provider)
             .with_value_range(range);
-            if ptr == "/username" && cx.endpoint.id.starts_with("sandeza/") {
-                d = d.with_note("Sandeza checks `signature` against sha256(username + password + time) for the account's username: computed with this space, the signature will not match");
+            let mut edit = Edit::value(ptr, &serde_json::Value::String(text.trim().to_string()));
+            if cx.is_secret(ptr) {
+                edit = edit.secret();
             }
-            out.push(d);
+            let fix = if ptr == "/username" && cx.endpoint.id.starts_with("sandeza/") {
+                d = d.with_note("Sandeza checks `signature` against sha256(username + password + time) for the account's username: computed with this space, the signature will not match");
+                // The signature may have been computed with the space.
+                Fix::unsafe_("remove the whitespace", vec![edit])
+            } else {
+                Fix::safe("remove the whitespace", vec![edit])
+            };
+            out.push(d.with_fix(fix));
         }
     }
 }

@@ -6,6 +6,7 @@
 //! at all is `media-url`'s business.
 
 use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::diagnostic::{Edit, Fix};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
 use crate::engine::rules::views::media;
 
@@ -72,7 +73,7 @@ impl Rule for InsecureMediaUrl {
                     } else {
                         format!("serve the file over https: `{fixed}`")
                     })
-                    .with_value_range(range);
+                    .with_value_range(range.clone());
                 // Where https is only preferred, the finding is advice: no one's limit.
                 if required {
                     d = d.with_source(source);
@@ -80,6 +81,12 @@ impl Rule for InsecureMediaUrl {
                 if let Some(note) = field.note(cx.endpoint.provider_display()) {
                     d = d.with_note(note);
                 }
+                // Unsafe: the host may not serve the file over https.
+                let mut edit = Edit::chars(field.pointer, range.clone(), "https");
+                if secret {
+                    edit = edit.secret();
+                }
+                d = d.with_fix(Fix::unsafe_("use https", vec![edit]));
                 out.push(d);
             }
         }

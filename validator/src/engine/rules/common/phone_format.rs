@@ -2,6 +2,7 @@
 //! provider's doc says.
 
 use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::diagnostic::{Edit, Fix};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
 use crate::engine::rules::views::phone::{self, Form, FormProblem, Unreadable};
 
@@ -112,7 +113,7 @@ fn finding(cx: &RuleContext<'_>, ptr: &str, text: &str, form: Form) -> Option<Di
         ptr,
         format!("`{field}` `{shown}` {what}{separators}; {owner} expects {expects}"),
     );
-    let help = match (fix, secret) {
+    let help = match (fix.clone(), secret) {
         (Some(fix), false) => Some(format!("write `{fix}`")),
         (Some(_), true) => Some(format!("write it as {expects}")),
         (None, _) => match form {
@@ -131,6 +132,20 @@ fn finding(cx: &RuleContext<'_>, ptr: &str, text: &str, form: Form) -> Option<Di
     }
     if let Some(range) = range {
         d = d.with_value_range(range);
+    }
+    if let Some(fixed) = fix {
+        // The same number in the provider's form: the message's meaning is unchanged.
+        let mut edit = Edit::value(ptr, &serde_json::Value::String(fixed.clone()));
+        if secret {
+            edit = edit.secret();
+        }
+        d = d.with_fix(Fix::safe(
+            format!(
+                "write the number as {}",
+                if secret { "[redacted]" } else { fixed.as_str() }
+            ),
+            vec![edit],
+        ));
     }
     Some(d)
 }

@@ -3,7 +3,7 @@
 //! password ever appears in a finding.
 
 use super::shared::places_of;
-use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -43,9 +43,7 @@ impl Rule for SignatureMismatch {
             let (Some(username), Some(time)) = (field("username"), field("time")) else {
                 continue;
             };
-            let expected = hex(&Sha256::digest(
-                format!("{username}{password}{time}").as_bytes(),
-            ));
+            let expected = signature_of(username, password, time);
             if expected.eq_ignore_ascii_case(signature) {
                 continue;
             }
@@ -65,10 +63,21 @@ impl Rule for SignatureMismatch {
                 )
                 .with_help("compute it from the `time` sent in this request: hex(sha256(username + password + time)), no separators")
                 .with_note("a signature made for an earlier `time` (a retried request) is the usual cause")
-                .with_source(Source::Provider),
+                .with_source(Source::Provider)
+                .with_fix(Fix::unsafe_(
+                    "recompute the signature from this request's username and time",
+                    vec![Edit::value(ptr, &Value::String(expected)).secret()],
+                )),
             );
         }
     }
+}
+
+/// hex(sha256(username + password + time)): Sandeza's signature.
+pub(crate) fn signature_of(username: &str, password: &str, time: &str) -> String {
+    hex(&Sha256::digest(
+        format!("{username}{password}{time}").as_bytes(),
+    ))
 }
 
 fn hex(bytes: &[u8]) -> String {

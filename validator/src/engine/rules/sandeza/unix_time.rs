@@ -2,7 +2,9 @@
 //! clock, so results do not depend on when preflight runs.
 
 use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::diagnostic::{Edit, Fix};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
+use serde_json::Value;
 
 /// The rule.
 pub struct UnixTime;
@@ -29,10 +31,69 @@ impl Rule for UnixTime {
                 continue;
             }
             if let Some(d) = judge(INFO.name, ptr, t) {
-                out.push(d);
+                out.push(with_fix(cx, d, ptr, t));
             }
         }
     }
+}
+
+/// The whole seconds a time in milliseconds, microseconds or with a
+/// fractional part stands for.
+fn seconds(t: &str) -> Option<&str> {
+    if let Some((secs, frac)) = t.split_once('.') {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        return (digits(secs) && digits(frac) && secs.len() == 10).then_some(secs);
+    }
+    if !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match t.len() {
+        13 => t.get(..10),
+        16 => t.get(..10),
+        _ => None,
+    }
+}
+
+/// Adds the fix of a time in another unit: the seconds, and the signature
+/// recomputed for them when the password is known (safe then: the payload
+/// stays signed); without the password the fix leaves the signature stale,
+/// so it is unsafe.
+fn with_fix(cx: &RuleContext<'_>, d: Diagnostic, ptr: &str, t: &str) -> Diagnostic {
+    let Some(secs) = seconds(t) else { return d };
+    let mut edits = vec![Edit::value(ptr, &Value::String(secs.to_string()))];
+    let parent = crate::engine::text::pointer::parent(ptr).unwrap_or("");
+    let object = crate::engine::text::pointer::get(cx.payload, parent);
+    let field = |k: &str| object.and_then(|o| o.get(k)).and_then(Value::as_str);
+    let signed = match (
+        cx.options.sandeza_password.as_deref(),
+        field("username"),
+        field("signature"),
+    ) {
+        (Some(password), Some(username), Some(_)) => {
+            let signature = super::signature_mismatch::signature_of(username, password, secs);
+            edits.push(
+                Edit::value(
+                    &crate::engine::text::pointer::join(parent, "signature"),
+                    &Value::String(signature),
+                )
+                .secret(),
+            );
+            true
+        }
+        _ => false,
+    };
+    let fix = if signed {
+        Fix::safe(
+            format!("send {secs} and the signature computed for it"),
+            edits,
+        )
+    } else {
+        Fix::unsafe_(
+            format!("send {secs} (then compute the signature for it)"),
+            edits,
+        )
+    };
+    d.with_fix(fix)
 }
 
 fn judge(rule: &str, ptr: &str, t: &str) -> Option<Diagnostic> {

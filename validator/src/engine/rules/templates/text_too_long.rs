@@ -7,8 +7,8 @@ use super::button_mismatch::describe;
 use super::shared::{SendCheck, label};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
-use crate::engine::rules::views::template_send::{ButtonPart, Part, Send, Slot};
-use preflight_templates::{Button, ButtonKind, Category, HeaderFormat, Template, Text};
+use crate::engine::rules::views::template_send::{ButtonPart, Form, Part, Send, Slot};
+use preflight_templates::{Button, ButtonKind, Category, HeaderFormat, Key, Template, Text};
 
 /// The rule.
 pub struct TemplateTextTooLong;
@@ -43,6 +43,27 @@ impl SendCheck for TemplateTextTooLong {
         t: &Template,
         out: &mut Vec<Diagnostic>,
     ) {
+        if send.form == Form::Dolphins {
+            if let (Some(h), Slot::Given(part)) = (&t.header, &send.header)
+                && h.format == HeaderFormat::Text
+                && let Some(text) = &h.text
+            {
+                by_key(t, "header", text, part, &send.recipients, HEADER, "", out);
+            }
+            if let (Some(body), Slot::Given(part)) = (&t.body, &send.body) {
+                by_key(
+                    t,
+                    "body",
+                    body,
+                    part,
+                    &send.recipients,
+                    BODY,
+                    " and would answer 132005",
+                    out,
+                );
+            }
+            return;
+        }
         if let (Some(h), Slot::Given(part)) = (&t.header, &send.header)
             && h.format == HeaderFormat::Text
             && let Some(text) = &h.text
@@ -149,6 +170,97 @@ fn filled(
         ))
         .with_help(format!("shorten the parameters by {} characters (this one is the longest)", n - max)),
     );
+}
+
+/// A 3Dolphins part, filled by key: with its `static` values, and for each
+/// inline recipient (`whatsappRecipient`) with that recipient's columns.
+/// One finding per recipient over the limit, at its longest value.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one check, every place it reports at"
+)]
+fn by_key(
+    t: &Template,
+    what: &str,
+    text: &Text,
+    part: &Part<'_>,
+    recipients: &[(String, &serde_json::Map<String, serde_json::Value>)],
+    max: usize,
+    code: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    use crate::engine::text::pointer::join;
+    // (key, static value, column, the macro's value pointer)
+    let macros: Vec<(Key, Option<&str>, Option<&str>, &str)> = part
+        .params
+        .iter()
+        .filter_map(|p| {
+            let (raw, _) = p.key.as_ref()?;
+            let found = preflight_templates::placeholder::placeholders(raw);
+            let key = found.first()?.key.clone();
+            Some((key, p.text, p.column, p.pointer.as_str()))
+        })
+        .collect();
+    let keys = text.keys();
+    if keys.is_empty() || keys.iter().any(|k| !macros.iter().any(|m| m.0 == *k)) {
+        return; // `template-placeholder-keys`
+    }
+    let all_static = macros.iter().all(|m| m.1.is_some());
+    let rows: Vec<Option<(&String, &serde_json::Map<String, serde_json::Value>)>> = if all_static {
+        vec![None]
+    } else {
+        recipients.iter().map(|(at, r)| Some((at, *r))).collect()
+    };
+    for row in rows {
+        // Each key's value and the pointer it comes from.
+        let mut values: Vec<(Key, String, String)> = Vec::new();
+        for (key, fixed, column, at) in &macros {
+            let (value, pointer) = match (fixed, column, row) {
+                (Some(v), _, _) => ((*v).to_string(), (*at).to_string()),
+                (None, Some(c), Some((rat, r))) => {
+                    match r.get(*c).and_then(serde_json::Value::as_str) {
+                        Some(v) => (v.to_string(), join(rat, c)),
+                        None => return, // `unknown-macro-field`
+                    }
+                }
+                _ => return,
+            };
+            values.push((key.clone(), value, pointer));
+        }
+        if values.iter().any(|(_, v, _)| v.chars().count() > max) {
+            continue; // the value alone: `*-macro-value-too-long`, the schema
+        }
+        let hydrated = text.hydrate(|_, key| {
+            values
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, v, _)| v.clone())
+        });
+        let n = hydrated.chars().count();
+        if n <= max {
+            continue;
+        }
+        let Some((_, _, pointer)) = values.iter().max_by_key(|(_, v, _)| v.chars().count()) else {
+            continue;
+        };
+        let whom = match row {
+            Some((rat, _)) => format!(" for the recipient at `{rat}`"),
+            None => String::new(),
+        };
+        out.push(
+            super::shared::at(
+                &INFO,
+                pointer,
+                None,
+                format!(
+                    "{what} of template {} is {n} characters{whom} once its macros are filled in; WhatsApp allows at most {}{code}",
+                    label(t),
+                    thousands(max)
+                ),
+            )
+            .with_help(format!("shorten the values by {} characters (this one is the longest)", n - max)),
+        );
+    }
 }
 
 /// `1,024`.

@@ -3,7 +3,7 @@
 
 use super::button_mismatch::describe;
 use super::shared::{SendCheck, label};
-use crate::diagnostic::{Diagnostic, Severity, Source};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::{ButtonPart, Send, Slot};
 use preflight_templates::{Button, ButtonKind, Template};
@@ -115,6 +115,24 @@ fn check(
                 "send only the part after `{base}`: `{}`",
                 clip(suffix)
             ));
+            // Leading spaces are `surrounding-whitespace`'s, and they shift
+            // the suffix: no fix then.
+            if !suffix.is_empty() && trimmed.len() == value.len() {
+                // The template's URL with this suffix is the URL the payload names.
+                let edit = match &param.range {
+                    // The part before the suffix removed, inside the delimited string.
+                    Some(r) => Edit::chars(
+                        param.value_pointer(),
+                        r.start..r.start + r.len().saturating_sub(suffix.chars().count()),
+                        "",
+                    ),
+                    None => Edit::value(
+                        param.value_pointer(),
+                        &serde_json::Value::String(suffix.to_string()),
+                    ),
+                };
+                d = d.with_fix(Fix::safe(format!("send `{}`", clip(suffix)), vec![edit]));
+            }
         } else {
             d = d.with_help(format!("send only the part that follows `{base}`"));
         }

@@ -62,6 +62,8 @@ pub(crate) struct Param<'a> {
     pub text: Option<&'a str>,
     /// A 3Dolphins macro key (`{{1}}`, `{{nama}}`) and its pointer.
     pub key: Option<(&'a str, String)>,
+    /// The recipient column a 3Dolphins `personalized` macro names.
+    pub column: Option<&'a str>,
 }
 
 impl Param<'_> {
@@ -145,6 +147,9 @@ pub(crate) struct Send<'a> {
     pub buttons: Slot<Vec<ButtonPart<'a>>>,
     /// The carousel's cards.
     pub cards: Slot<Vec<CardPart<'a>>>,
+    /// 3Dolphins' inline recipients (`whatsappRecipient`), whose columns
+    /// fill the personalized macros: each one's pointer and fields.
+    pub recipients: Vec<(String, &'a Map<String, Value>)>,
 }
 
 /// How a send's template was looked up.
@@ -236,6 +241,7 @@ fn json_param<'a>(p: &'a Value, pointer: String) -> Param<'a> {
         kind,
         text,
         key: None,
+        column: None,
     }
 }
 
@@ -325,6 +331,7 @@ fn delimited_part<'a>(text: &'a str, pointer: &str) -> Part<'a> {
                 kind: kind.to_ascii_lowercase(),
                 text: value,
                 key: None,
+                column: None,
             }
         })
         .collect();
@@ -371,6 +378,7 @@ fn delimited_buttons<'a>(text: &'a str, pointer: &str) -> Vec<ButtonPart<'a>> {
                         kind: "text".to_string(),
                         text: Some(*v),
                         key: None,
+                        column: None,
                     })
                     .into_iter()
                     .collect(),
@@ -441,6 +449,7 @@ fn sandeza(payload: &Value) -> Option<Send<'_>> {
         body,
         buttons,
         cards,
+        recipients: Vec::new(),
     })
 }
 
@@ -520,6 +529,7 @@ fn oca(payload: &Value) -> Option<Send<'_>> {
             Slot::Given(buttons)
         },
         cards: Slot::Cannot,
+        recipients: Vec::new(),
     })
 }
 
@@ -540,6 +550,7 @@ fn qiscus(payload: &Value) -> Option<Send<'_>> {
                     kind: "text".to_string(),
                     text: v.as_str(),
                     key: None,
+                    column: None,
                 })
                 .collect(),
         }),
@@ -567,6 +578,7 @@ fn qiscus(payload: &Value) -> Option<Send<'_>> {
                                 kind: "text".to_string(),
                                 text: v.as_str(),
                                 key: None,
+                                column: None,
                             })
                             .into_iter()
                             .collect(),
@@ -592,6 +604,7 @@ fn qiscus(payload: &Value) -> Option<Send<'_>> {
         body,
         buttons,
         cards: Slot::Cannot,
+        recipients: Vec::new(),
     })
 }
 
@@ -609,6 +622,7 @@ fn qiscus_id(payload: &Value) -> Option<Send<'_>> {
         body: Slot::Cannot,
         buttons: Slot::Cannot,
         cards: Slot::Cannot,
+        recipients: Vec::new(),
     })
 }
 
@@ -633,6 +647,11 @@ fn macro_part<'a>(broadcast: &'a Map<String, Value>, at: &str, list: &str) -> Op
                         item.get("value").and_then(Value::as_str)
                     } else {
                         None
+                    },
+                    column: if fixed {
+                        None
+                    } else {
+                        item.get("value").and_then(Value::as_str)
                     },
                     key: item
                         .get("key")
@@ -679,6 +698,7 @@ fn dolphins(payload: &Value) -> Vec<Send<'_>> {
                             kind,
                             text: c.get("url").and_then(Value::as_str),
                             key: None,
+                            column: None,
                         }],
                         pointer: cp,
                     }),
@@ -694,6 +714,17 @@ fn dolphins(payload: &Value) -> Vec<Send<'_>> {
             Some(p) => Slot::Given(p),
             None => Slot::Absent,
         };
+        let recipients = b
+            .get("whatsappRecipient")
+            .and_then(Value::as_array)
+            .map(|rs| {
+                let base = join(&at, "whatsappRecipient");
+                rs.iter()
+                    .enumerate()
+                    .filter_map(|(i, r)| Some((join_index(&base, i), r.as_object()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
         out.push(Send {
             provider: "3dolphins",
             form: Form::Dolphins,
@@ -706,6 +737,7 @@ fn dolphins(payload: &Value) -> Vec<Send<'_>> {
             body,
             buttons: Slot::Cannot,
             cards: Slot::Cannot,
+            recipients,
         });
     }
     out
