@@ -229,3 +229,80 @@ fn the_docs_point_only_into_the_repository() {
         }
     }
 }
+
+/// The README's Templates section: every fenced block that starts with a
+/// `$ preflight …` line shows what that command prints (up to a last line
+/// `…`, which stands for the rest). Blocks may be indented (in a list).
+#[test]
+fn the_templates_section_shows_what_preflight_prints() {
+    let text = readme();
+    let start = text
+        .find("### Templates")
+        .expect("README has a Templates section");
+    let end = start + text[start..].find("\n## ").unwrap() + 1;
+    let lines: Vec<&str> = text[start..end].lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut stale = Vec::new();
+    let mut seen = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        out.push(line.to_string());
+        let indent = line.len() - line.trim_start().len();
+        let next = lines.get(i + 1).map_or("", |l| l.trim_start());
+        if line.trim() != "```" || !next.starts_with("$ preflight ") {
+            i += 1;
+            continue;
+        }
+        let command = next.to_string();
+        out.push(lines[i + 1].to_string());
+        let mut j = i + 2;
+        let mut shown = String::new();
+        while lines[j].trim() != "```" {
+            shown.push_str(lines[j].get(indent..).unwrap_or(""));
+            shown.push('\n');
+            j += 1;
+        }
+        let args: Vec<&str> = command
+            .strip_prefix("$ preflight ")
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        let printed = String::from_utf8(preflight().args(&args).output().unwrap().stdout).unwrap();
+        let (want, ok) = match shown.strip_suffix("…\n") {
+            Some(head) if !head.is_empty() => {
+                let n = head.lines().count();
+                let cut: String = printed.lines().take(n).map(|l| format!("{l}\n")).collect();
+                (format!("{cut}…\n"), printed.starts_with(head))
+            }
+            _ => (printed.clone(), shown == printed),
+        };
+        if !ok {
+            stale.push(command.clone());
+        }
+        let pad = " ".repeat(indent);
+        for l in want.lines() {
+            out.push(if l.is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            });
+        }
+        i = j;
+        seen += 1;
+    }
+    assert!(seen >= 3, "the Templates section shows {seen} commands");
+    if stale.is_empty() {
+        return;
+    }
+    assert!(
+        updating(),
+        "README's output of {stale:?} is stale; run PREFLIGHT_UPDATE_DOCS=1 cargo test -p preflight-cli --test docs"
+    );
+    let section = out.join("\n") + "\n";
+    std::fs::write(
+        root().join("README.md"),
+        format!("{}{section}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+}
