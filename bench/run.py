@@ -3,6 +3,7 @@
 
     python3 bench/run.py            # 2,000 files, 1,000,000 NDJSON lines of one shape, 200,000 of mixed shapes
     python3 bench/run.py --quick    # 2,000 files, 100,000 + 20,000 lines, fewer runs
+    python3 bench/run.py --templates-only   # only the runs with and without a 500-template file
 
 Builds release binaries, generates bench/corpus/ from examples/ if missing (or if
 its size differs), runs each command several times alternating with the
@@ -20,6 +21,7 @@ TARGET = os.path.join(ROOT, "target", "release")
 PREFLIGHT = os.path.join(TARGET, "preflight")
 PARSE_ONLY = os.path.join(TARGET, "parse-only")
 GEN = os.path.join(TARGET, "gen-corpus")
+GEN_TEMPLATES = os.path.join(TARGET, "gen-templates")
 CORPUS = os.path.join(ROOT, "bench", "corpus")
 
 
@@ -61,11 +63,12 @@ def median_pair(a, b, runs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--templates-only", action="store_true")
     args = ap.parse_args()
     files, lines, runs = (2000, 100_000, 5) if args.quick else (2000, 1_000_000, 10)
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "preflight-cli", "-p", "preflight-bench"], cwd=ROOT, check=True)
-    stamp = os.path.join(CORPUS, f".size-{files}-{lines}-mixed")
+    stamp = os.path.join(CORPUS, f".size-{files}-{lines}-mixed-no-templates")
     if not os.path.exists(stamp):
         subprocess.run(["rm", "-rf", CORPUS], check=True)
         subprocess.run([GEN, os.path.join(ROOT, "examples"), CORPUS, str(files), str(lines)], check=True)
@@ -77,10 +80,24 @@ def main():
     # Warm the page cache.
     run([PARSE_ONLY, files_dir, ndjson])
 
+    # The same runs checking every template send against an account of 500
+    # templates (the example account's and variants of them).
+    templates = os.path.join(CORPUS, "templates", "message_templates.json")
+    if not os.path.exists(templates):
+        os.makedirs(os.path.dirname(templates), exist_ok=True)
+        subprocess.run([GEN_TEMPLATES, os.path.join(ROOT, "examples", "templates", "message_templates.json"), templates, "500"], check=True)
+    with_t = ["--templates", templates]
+    pf, pt = median_pair([PREFLIGHT, "validate", files_dir], [PREFLIGHT, "validate", *with_t, files_dir], runs)
+    print(f"{files} files with 500 templates: {pt*1000:7.1f} ms   without {pf*1000:7.1f} ms   ratio {pt/pf:.2f}x (target <= 1.10x)")
+    nd_runs = max(3, runs // 3)
+    pf, pt = median_pair([PREFLIGHT, "validate", "--endpoint", "sandeza/send", ndjson], [PREFLIGHT, "validate", *with_t, "--endpoint", "sandeza/send", ndjson], nd_runs)
+    print(f"NDJSON {lines:,} with 500 templates: {lines/pt:,.0f} payloads/s ({pt:.2f} s)   without {lines/pf:,.0f} payloads/s ({pf:.2f} s)   time ratio {pt/pf:.2f}x (target <= 1.10x)")
+    if args.templates_only:
+        return
+
     pf, base = median_pair([PREFLIGHT, "validate", files_dir], [PARSE_ONLY, files_dir], runs)
     print(f"{files} files:   preflight {pf*1000:7.1f} ms   parse-only {base*1000:7.1f} ms   ratio {pf/base:.2f}x (target <= 1.5x)")
 
-    nd_runs = max(3, runs // 3)
     pf, base = median_pair([PREFLIGHT, "validate", "--endpoint", "sandeza/send", ndjson], [PARSE_ONLY, ndjson], nd_runs)
     print(f"NDJSON {lines:,}: preflight {lines/pf:,.0f} payloads/s ({pf:.2f} s)   parse-only {lines/base:,.0f} payloads/s ({base:.2f} s)   throughput ratio {base/pf:.2f}x (target >= 0.6x)")
     mixed = os.path.join(CORPUS, "sandeza-mixed.ndjson")

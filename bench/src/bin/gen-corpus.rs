@@ -32,6 +32,10 @@ fn examples(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::i
     for e in entries {
         let p = e.path();
         if p.is_dir() {
+            // Templates files are not payloads (the benchmark writes its own).
+            if p.file_name().is_some_and(|n| n == "templates") {
+                continue;
+            }
             examples(root, &p, out)?;
         } else if p.extension().is_some_and(|x| x == "json") {
             let id = p
