@@ -129,6 +129,8 @@ pub struct Loaded {
     pub matchers: Vec<(globset::GlobSet, &'static preflight::Endpoint)>,
     /// `[templates] paths` compiled; `None` when not given (every payload).
     pub template_paths: Option<globset::GlobSet>,
+    /// `dir`, canonical (once, not per payload file).
+    base: Option<PathBuf>,
 }
 
 /// Finds and loads the config: `explicit`, else `preflight.toml` in `start` or a parent.
@@ -170,9 +172,10 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<Loaded>> {
     }
     Ok(Some(Loaded {
         config,
-        dir,
         matchers,
         template_paths,
+        base: dir.canonicalize().ok(),
+        dir,
     }))
 }
 
@@ -210,8 +213,10 @@ impl Loaded {
     /// `file` relative to the config's directory, when it is under it.
     fn relative(&self, file: &Path) -> Option<PathBuf> {
         let absolute = file.canonicalize().ok()?;
-        let base = self.dir.canonicalize().ok()?;
-        absolute.strip_prefix(&base).ok().map(Path::to_path_buf)
+        absolute
+            .strip_prefix(self.base.as_ref()?)
+            .ok()
+            .map(Path::to_path_buf)
     }
 
     /// True when the config's templates apply to the payload file `file`

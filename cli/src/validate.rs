@@ -93,47 +93,12 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
             excluded.extend(files.iter().filter_map(|f| f.canonicalize().ok()));
         }
     }
-    let mut templated = None;
-    // Warnings of the templates files, reported before the payloads.
-    let mut template_reports = Vec::new();
-    let mut described = None;
-    if !template_paths.is_empty() {
-        let loaded = match crate::templates::load(&template_paths, config.as_ref(), &options) {
-            Ok(l) => l,
-            Err(err) => {
-                eprintln!("preflight: error: {err:#}");
-                return Ok(2);
-            }
-        };
-        if loaded.failed {
-            // Their findings, as each file's report; no payload is checked.
-            if format == Format::Text {
-                writeln!(out, "{}", loaded.describe())?;
-            }
-            let mut renderer = Renderer::new(format, color, &mut *out);
-            for r in &loaded.reports {
-                renderer.begin_file(&r.path, r.endpoint.as_deref())?;
-                renderer.payloads(r.payloads);
-                for f in &r.findings {
-                    renderer.finding(f)?;
-                }
-            }
-            renderer.finish()?;
-            eprintln!("preflight: error: the templates files have errors; no payload was checked");
-            return Ok(2);
-        }
-        described = Some(loaded.describe());
-        template_reports = loaded.reports;
-        let mut with = options.clone();
-        with.templates = Some(loaded.templates.clone());
-        templated = Some(with);
-    }
-    let run = Run {
+    let mut run = Run {
         endpoints,
         forced,
         config,
         options,
-        templated,
+        templated: None,
         templates_everywhere: !args.templates.is_empty(),
         quiet: args.quiet,
     };
@@ -163,19 +128,59 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     }
     let skipped = before - inputs.len();
 
-    // Which templates were read, once, when they apply to some payload.
-    if let Some(line) = &described
-        && format == Format::Text
-        && !run.quiet
-        && inputs.iter().any(|i| {
+    // Warnings of the templates files, reported before the payloads.
+    let mut template_reports = Vec::new();
+    let mut described = None;
+    // The templates are read only when some payload of the run uses them.
+    let uses_templates = |run: &Run| {
+        inputs.iter().any(|i| {
             let path = match i {
                 Input::File(p) | Input::Stream(p) => Some(p.as_path()),
                 _ => None,
             };
-            run.templated
-                .as_ref()
-                .is_some_and(|t| std::ptr::eq(run.options_for(path), t))
+            run.templates_everywhere
+                || run
+                    .config
+                    .as_ref()
+                    .is_none_or(|c| c.templates_apply_to(path))
         })
+    };
+    if !template_paths.is_empty() && uses_templates(&run) {
+        let loaded =
+            match crate::templates::load(&template_paths, run.config.as_ref(), &run.options) {
+                Ok(l) => l,
+                Err(err) => {
+                    eprintln!("preflight: error: {err:#}");
+                    return Ok(2);
+                }
+            };
+        if loaded.failed {
+            // Their findings, as each file's report; no payload is checked.
+            if format == Format::Text {
+                writeln!(out, "{}", loaded.describe())?;
+            }
+            let mut renderer = Renderer::new(format, color, &mut *out);
+            for r in &loaded.reports {
+                renderer.begin_file(&r.path, r.endpoint.as_deref())?;
+                renderer.payloads(r.payloads);
+                for f in &r.findings {
+                    renderer.finding(f)?;
+                }
+            }
+            renderer.finish()?;
+            eprintln!("preflight: error: the templates files have errors; no payload was checked");
+            return Ok(2);
+        }
+        described = Some(loaded.describe());
+        template_reports = loaded.reports;
+        let mut with = run.options.clone();
+        with.templates = Some(loaded.templates.clone());
+        run.templated = Some(with);
+    }
+    // Which templates were read, once.
+    if let Some(line) = &described
+        && format == Format::Text
+        && !run.quiet
     {
         writeln!(out, "{line}")?;
     }
