@@ -55,6 +55,8 @@ mod options;
 pub mod render;
 pub mod rules;
 pub mod templates;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod types;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Position, Related, Report, Severity, Source};
