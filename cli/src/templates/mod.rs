@@ -112,8 +112,11 @@ pub fn load(paths: &[PathBuf], config: Option<&Config>, options: &Options) -> Re
     let mut read = Vec::new();
     let mut reports = Vec::new();
     let mut failed = false;
-    // (name, language) → (file, line, column) of the first definition.
-    let mut first: HashMap<(String, String), (String, Position)> = HashMap::new();
+    // (name, language) → the file (an index into `texts`) and pointer of the
+    // first definition. Positions are looked up only for a duplicate: each
+    // look-up parses the file's text.
+    let mut first: HashMap<(String, String), (usize, String)> = HashMap::new();
+    let mut texts: Vec<(String, String)> = Vec::new();
     for file in &files {
         let name = display(file);
         let bytes = std::fs::read(file).with_context(|| format!("reading {name}"))?;
@@ -137,19 +140,25 @@ pub fn load(paths: &[PathBuf], config: Option<&Config>, options: &Options) -> Re
             }
             for t in one.iter() {
                 let key = (t.name.clone(), t.language.clone());
-                let here = preflight::templates::locate(&text, &t.origin.pointer)
-                    .unwrap_or(Position::new(1, 1));
                 match first.get(&key) {
-                    Some((other, at)) if *other != name => {
-                        findings.push(duplicate(t, &text, here, other, *at));
+                    Some((other, pointer)) if texts[*other].0 != name => {
+                        let (other_name, other_text) = &texts[*other];
+                        let at = |text: &str, pointer: &str| {
+                            preflight::templates::locate(text, pointer)
+                                .unwrap_or(Position::new(1, 1))
+                        };
+                        let here = at(&text, &t.origin.pointer);
+                        let there = at(other_text, pointer);
+                        findings.push(duplicate(t, &text, here, other_name, there));
                     }
                     Some(_) => {} // within one file: the file's own rule says so
                     None => {
-                        first.insert(key, (name.clone(), here));
+                        first.insert(key, (texts.len(), t.origin.pointer.clone()));
                     }
                 }
                 set.push(t.clone());
             }
+            texts.push((name.clone(), text.into_owned()));
         }
         let added = findings.split_off(checked_len);
         findings.extend(added.into_iter().filter_map(|f| leveled(options, f)));
