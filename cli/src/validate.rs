@@ -162,7 +162,6 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
             let mut renderer = Renderer::new(format, color, &mut *out);
             for r in &loaded.reports {
                 renderer.begin_file(&r.path, r.endpoint.as_deref())?;
-                renderer.payloads(r.payloads);
                 for f in &r.findings {
                     renderer.finding(f)?;
                 }
@@ -186,9 +185,9 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     }
     let mut renderer = Renderer::new(format, color, out);
     renderer.skipped(skipped);
+    // A templates file is a file of the report, not a payload.
     for r in &template_reports {
         renderer.begin_file(&r.path, r.endpoint.as_deref())?;
-        renderer.payloads(r.payloads);
         for f in &r.findings {
             renderer.finding(f)?;
         }

@@ -248,6 +248,48 @@ fn a_malformed_templates_file_stops_the_run_with_its_place() {
 }
 
 #[test]
+fn templates_warnings_are_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let short_example = r#"{"data": [{"name": "x", "language": "id", "status": "APPROVED", "category": "UTILITY",
+  "components": [{"type": "BODY", "text": "Halo {{1}} dan {{2}}", "example": {"body_text": [["a"]]}}]}]}"#;
+    std::fs::write(dir.path().join("w.json"), short_example).unwrap();
+    let send = oca_send("x", &["a", "b"]);
+    let out = run(in_dir(dir.path())
+        .args([
+            "validate",
+            "--templates",
+            "w.json",
+            "-e",
+            "oca/push-message",
+            "-",
+        ])
+        .write_stdin(send.clone()));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("warning[template-example]")
+            && out.stdout.contains("w.json:2:")
+            && out.stdout.contains("in 2 files (1 payload)"),
+        "{}",
+        out.stdout
+    );
+    let out = run(in_dir(dir.path())
+        .args([
+            "validate",
+            "-f",
+            "json",
+            "--templates",
+            "w.json",
+            "-e",
+            "oca/push-message",
+            "-",
+        ])
+        .write_stdin(send));
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["warnings"], 1, "{v}");
+    assert_eq!(v["files"][0]["path"], "w.json", "{v}");
+}
+
+#[test]
 fn a_template_in_two_files_is_a_duplicate_at_the_second() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("t")).unwrap();
