@@ -32,10 +32,17 @@ fn root_config() -> toml::Value {
     toml::from_str(&std::fs::read_to_string(root().join("preflight.toml")).unwrap()).unwrap()
 }
 
+/// Adds the templates file at `rel` (from the repository's root), named by
+/// that relative path in messages, as `preflight` run from the root names it.
+fn add(set: &mut TemplateSet, rel: &str) {
+    let text = std::fs::read_to_string(root().join(rel)).unwrap();
+    set.add_text(rel, &text).unwrap();
+}
+
 /// The example account's templates, mapped as the root `preflight.toml` maps them.
 pub fn example_templates() -> Templates {
     let mut set = TemplateSet::new();
-    set.add_path(&root().join("examples/templates")).unwrap();
+    add(&mut set, "examples/templates/message_templates.json");
     let config = root_config();
     let table = &config["templates"];
     let mut ids = HashMap::new();
@@ -58,7 +65,7 @@ pub fn case_templates() -> Arc<Templates> {
     TEMPLATES
         .get_or_init(|| {
             let mut t = example_templates();
-            t.set.add_path(&cases_dir().join("templates.json")).unwrap();
+            add(&mut t.set, "validator/tests/cases/templates.json");
             let extra: toml::Value = toml::from_str(
                 &std::fs::read_to_string(cases_dir().join("templates.toml")).unwrap(),
             )
