@@ -142,8 +142,15 @@ impl HeaderFormat {
     }
 
     /// The lowercase word a send's header parameter type uses (`image`).
-    pub fn parameter_type(&self) -> String {
-        self.as_str().to_ascii_lowercase()
+    pub fn parameter_type(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            HeaderFormat::Text => "text".into(),
+            HeaderFormat::Image => "image".into(),
+            HeaderFormat::Video => "video".into(),
+            HeaderFormat::Document => "document".into(),
+            HeaderFormat::Location => "location".into(),
+            HeaderFormat::Other(s) => s.to_ascii_lowercase().into(),
+        }
     }
 }
 
@@ -158,9 +165,18 @@ pub struct Text {
     /// Example values per distinct placeholder (in [`Text::keys`] order),
     /// where the template gives them.
     pub examples: Vec<Option<String>>,
+    /// The distinct placeholders, read once.
+    keys: Vec<Key>,
+    /// The characters of the text outside its placeholders.
+    fixed_chars: usize,
 }
 
 impl Text {
+    /// `text` read for its placeholders, without examples.
+    pub fn plain(text: &str) -> Text {
+        Text::new(text, Examples::Positional(Vec::new()))
+    }
+
     fn new(text: &str, examples: Examples) -> Text {
         let placeholders = placeholder::placeholders(text);
         let keys = placeholder::distinct(&placeholders);
@@ -176,28 +192,53 @@ impl Text {
                 _ => None,
             })
             .collect();
+        let fixed_chars =
+            text.chars().count() - placeholders.iter().map(|p| p.range.len()).sum::<usize>();
         Text {
             text: text.to_string(),
             placeholders,
             examples,
+            keys,
+            fixed_chars,
         }
     }
 
     /// The distinct placeholders, in order of first appearance: what a send
     /// gives one parameter each.
-    pub fn keys(&self) -> Vec<Key> {
-        placeholder::distinct(&self.placeholders)
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
     }
 
     /// The number of parameters a send gives this text.
     pub fn parameter_count(&self) -> usize {
-        self.keys().len()
+        self.keys.len()
+    }
+
+    /// The characters of the text outside its placeholders.
+    pub fn fixed_chars(&self) -> usize {
+        self.fixed_chars
+    }
+
+    /// The length in characters of the text with each placeholder replaced
+    /// by a value of `value_len(i, key)` characters (the `i`-th distinct
+    /// placeholder); a placeholder without a value counts as itself. The
+    /// same as [`Text::hydrate`]'s length, without building the text.
+    pub fn hydrated_len(&self, value_len: impl Fn(usize, &Key) -> Option<usize>) -> usize {
+        self.fixed_chars
+            + self
+                .placeholders
+                .iter()
+                .map(|p| {
+                    let i = self.keys.iter().position(|k| *k == p.key).unwrap_or(0);
+                    value_len(i, &p.key).unwrap_or(p.range.len())
+                })
+                .sum::<usize>()
     }
 
     /// The text with each placeholder replaced by `value(i, key)` (the
     /// `i`-th distinct placeholder); a placeholder without a value stays.
     pub fn hydrate(&self, value: impl Fn(usize, &Key) -> Option<String>) -> String {
-        let keys = self.keys();
+        let keys = &self.keys;
         let mut out = String::new();
         let mut at = 0;
         let chars: Vec<char> = self.text.chars().collect();
@@ -632,6 +673,10 @@ mod tests {
         assert_eq!(
             body.hydrate(|i, _| Some(format!("<{i}>"))),
             "Halo <0>, tagihan <1> jatuh tempo <2>"
+        );
+        assert_eq!(
+            body.hydrated_len(|_, _| Some(3)),
+            "Halo <0>, tagihan <1> jatuh tempo <2>".chars().count()
         );
         assert_eq!(t.buttons[0].parameter_count(), Some(1));
         assert_eq!(t.buttons[1].kind, ButtonKind::QuickReply);

@@ -636,7 +636,7 @@ fn dolphins(
         .body
         .as_ref()
         .map(|b| {
-            let mut keys = b.keys();
+            let mut keys = b.keys().to_vec();
             keys.sort_by_key(|k| match k {
                 Key::Number(n) => *n,
                 Key::Name(_) => 0,

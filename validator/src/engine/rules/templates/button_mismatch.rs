@@ -87,15 +87,14 @@ impl SendCheck for TemplateButtonMismatch {
             Slot::Absent => &[],
             Slot::Given(b) => b,
         };
-        let where_ = home(cx, send, f.buttons);
-        check_buttons(t, &t.buttons, sent, &where_, "", out);
+        check_buttons(t, &t.buttons, sent, &|| home(cx, send, f.buttons), "", out);
         if let Slot::Given(cards) = &send.cards {
             for (i, (card, sent)) in t.cards.iter().zip(cards).enumerate() {
                 check_buttons(
                     t,
                     &card.buttons,
                     &sent.buttons,
-                    &sent.pointer,
+                    &|| sent.pointer.clone(),
                     &format!("card {i}: "),
                     out,
                 );
@@ -108,7 +107,7 @@ fn check_buttons(
     t: &Template,
     buttons: &[Button],
     sent: &[ButtonPart<'_>],
-    home: &str,
+    home: &dyn Fn() -> String,
     prefix: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -143,7 +142,7 @@ fn check_buttons(
                 out.push(
                     super::shared::at(
                         &INFO,
-                        &b.index_pointer,
+                        &b.index_pointer(),
                         b.range.clone(),
                         format!(
                             "{prefix}template {} has no button {index}, and its {} gets no parameter; WhatsApp would answer 131008 (Button at index {m} of type {} requires a parameter)",
@@ -174,7 +173,7 @@ fn check_buttons(
             out.push(
                 super::shared::at(
                     &INFO,
-                    &b.index_pointer,
+                    &b.index_pointer(),
                     b.range.clone(),
                     format!(
                         "{prefix}template {} has {list}; this payload sends button {index}; WhatsApp would answer 132000",
@@ -202,7 +201,7 @@ fn check_buttons(
                 let known = KNOWN.contains(&sub);
                 let mut d = super::shared::at(
                     &INFO,
-                    &b.sub_type_pointer,
+                    &b.sub_type_pointer(),
                     b.sub_type_range.clone(),
                     format!(
                         "{prefix}{} of template {} is {} button; this payload sends it as `{sub}`{}",
@@ -268,7 +267,7 @@ fn check_buttons(
         out.push(
             super::shared::at(
                 &INFO,
-                home,
+                &home(),
                 None,
                 format!(
                     "{prefix}{} of template {}: {what}; this payload gives no button {i}; WhatsApp would answer 131008 (Button at index {i} of type {} requires a parameter)",

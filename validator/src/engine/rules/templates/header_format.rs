@@ -100,7 +100,7 @@ impl SendCheck for TemplateHeaderFormat {
                 out.push(
                     super::shared::at(
                         &INFO,
-                        &part.kind_pointer,
+                        &part.kind_pointer(),
                         part.kind_range.clone(),
                         format!(
                             "template {} has no header, and this payload sends {} header; WhatsApp would answer 132000 (number of parameters does not match)",
@@ -178,7 +178,7 @@ fn mismatch(
     out.push(
         super::shared::at(
             &INFO,
-            &part.kind_pointer,
+            &part.kind_pointer(),
             part.kind_range.clone(),
             format!(
                 "{what}template {} has {} header and this payload sends {} header; WhatsApp would answer 132012 (header: Format mismatch, expected {}, received {received})",

@@ -1,7 +1,7 @@
 //! `template-parameter-count`: a send gives a header, body or carousel card
 //! body more or fewer parameters than the template has placeholders.
 
-use super::shared::{SendCheck, fields, home, label, named_order_note, placeholders_phrase};
+use super::shared::{SendCheck, fields, label, named_order_note, placeholders_phrase};
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::engine::rules::context::{RuleContext, RuleInfo};
 use crate::engine::rules::views::template_send::{Form, Part, Send, Slot};
@@ -43,11 +43,8 @@ impl SendCheck for TemplateParameterCount {
         if let Some(h) = &t.header
             && h.format == HeaderFormat::Text
         {
-            let text = h.text.clone().unwrap_or_else(|| Text {
-                text: String::new(),
-                placeholders: Vec::new(),
-                examples: Vec::new(),
-            });
+            let empty = Text::plain("");
+            let text = h.text.as_ref().unwrap_or(&empty);
             match &send.header {
                 Slot::Given(part) if part.kind.as_deref().is_none_or(|k| k == "text") => {
                     compare(
@@ -57,7 +54,7 @@ impl SendCheck for TemplateParameterCount {
                         "header",
                         &text,
                         Some(part),
-                        &home(cx, send, f.header),
+                        Home::Field(f.header),
                         out,
                     );
                 }
@@ -69,7 +66,7 @@ impl SendCheck for TemplateParameterCount {
                         "header",
                         &text,
                         None,
-                        &home(cx, send, f.header),
+                        Home::Field(f.header),
                         out,
                     );
                 }
@@ -85,21 +82,12 @@ impl SendCheck for TemplateParameterCount {
                     "body",
                     body,
                     Some(part),
-                    &home(cx, send, f.body),
+                    Home::Field(f.body),
                     out,
                 ),
                 // A Qiscus payload without `variables` is the schema's `required`.
                 Slot::Absent if body.parameter_count() > 0 && send.form != Form::Qiscus => {
-                    compare(
-                        cx,
-                        send,
-                        t,
-                        "body",
-                        body,
-                        None,
-                        &home(cx, send, f.body),
-                        out,
-                    );
+                    compare(cx, send, t, "body", body, None, Home::Field(f.body), out);
                 }
                 _ => {}
             }
@@ -115,7 +103,7 @@ impl SendCheck for TemplateParameterCount {
                         &what,
                         body,
                         sent.body.as_ref(),
-                        &sent.pointer,
+                        Home::At(&sent.pointer),
                         out,
                     );
                 }
@@ -128,14 +116,22 @@ impl SendCheck for TemplateParameterCount {
     clippy::too_many_arguments,
     reason = "one comparison, every place it reports at"
 )]
+/// Where a part the payload leaves out is reported: at its field (found
+/// only for a finding), or at a place given.
+#[derive(Clone, Copy)]
+enum Home<'p> {
+    Field(&'static str),
+    At(&'p str),
+}
+
 fn compare(
-    _cx: &RuleContext<'_>,
+    cx: &RuleContext<'_>,
     send: &Send<'_>,
     t: &Template,
     what: &str,
     text: &Text,
     part: Option<&Part<'_>>,
-    home: &str,
+    home: Home<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     let expected = text.parameter_count();
@@ -149,7 +145,13 @@ fn compare(
             (extra.pointer.clone(), extra.range.clone())
         }
         Some(p) => (p.pointer.clone(), None),
-        None => (home.to_string(), None),
+        None => (
+            match home {
+                Home::Field(field) => super::shared::home(cx, send, field),
+                Home::At(at) => at.to_string(),
+            },
+            None,
+        ),
     };
     let gives = match given {
         0 => "gives none".to_string(),

@@ -37,11 +37,7 @@ impl SendCheck for TemplatePlaceholderKeys {
         if send.form != Form::Dolphins {
             return;
         }
-        let empty = Text {
-            text: String::new(),
-            placeholders: Vec::new(),
-            examples: Vec::new(),
-        };
+        let empty = Text::plain("");
         // Header macros: against a text header's placeholders; a media
         // header (or none) has no placeholder for them.
         let header_text = t
@@ -54,7 +50,7 @@ impl SendCheck for TemplatePlaceholderKeys {
             (Slot::Given(p), None) if p.kind.as_deref() == Some("text") => Some(p),
             _ => None,
         };
-        let header_home = super::shared::home(cx, send, "headerVariables");
+        let header_home = || super::shared::home(cx, send, "headerVariables");
         match header_text {
             Some(text) => compare(t, "header", text, header_macros, &header_home, out),
             None => {
@@ -67,7 +63,7 @@ impl SendCheck for TemplatePlaceholderKeys {
                 }
             }
         }
-        let body_home = super::shared::home(cx, send, "bodyVariables");
+        let body_home = || super::shared::home(cx, send, "bodyVariables");
         let body = t.body.as_ref().unwrap_or(&empty);
         compare(t, "body", body, send.body.given(), &body_home, out);
     }
@@ -86,7 +82,7 @@ fn compare(
     what: &str,
     text: &Text,
     part: Option<&Part<'_>>,
-    home: &str,
+    home: &dyn Fn() -> String,
     out: &mut Vec<Diagnostic>,
 ) {
     let wanted = text.keys();
@@ -169,7 +165,7 @@ fn compare(
         );
     }
     if !missing.is_empty() {
-        let pointer = part.map_or_else(|| home.to_string(), |p| p.pointer.clone());
+        let pointer = part.map_or_else(home, |p| p.pointer.clone());
         out.push(
             super::shared::at(
                 &INFO,

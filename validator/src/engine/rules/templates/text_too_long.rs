@@ -134,8 +134,7 @@ fn filled(
     if values.iter().any(|v| v.chars().count() > max) {
         return;
     }
-    let hydrated = text.hydrate(|i, _| values.get(i).map(|v| (*v).to_string()));
-    let n = hydrated.chars().count();
+    let n = text.hydrated_len(|i, _| values.get(i).map(|v| v.chars().count()));
     if n <= max {
         return;
     }
@@ -230,13 +229,12 @@ fn by_key(
         if values.iter().any(|(_, v, _)| v.chars().count() > max) {
             continue; // the value alone: `*-macro-value-too-long`, the schema
         }
-        let hydrated = text.hydrate(|_, key| {
+        let n = text.hydrated_len(|_, key| {
             values
                 .iter()
                 .find(|(k, _, _)| k == key)
-                .map(|(_, v, _)| v.clone())
+                .map(|(_, v, _)| v.chars().count())
         });
-        let n = hydrated.chars().count();
         if n <= max {
             continue;
         }
@@ -314,7 +312,7 @@ fn urls(
         if url.parameter_count() != 1 || value.chars().count() > URL {
             continue;
         }
-        let n = url.hydrate(|_, _| Some(value.to_string())).chars().count();
+        let n = url.hydrated_len(|_, _| Some(value.chars().count()));
         if n > URL {
             out.push(
                 super::shared::at(

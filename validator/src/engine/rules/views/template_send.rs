@@ -7,6 +7,7 @@
 use crate::engine::text::pointer::{join, join_index};
 use preflight_templates::Template;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// How the payload writes the send (for messages and for what it can carry).
@@ -56,7 +57,7 @@ pub(crate) struct Param<'a> {
     /// Its value's characters inside a delimited string.
     pub range: Option<Range<usize>>,
     /// Its type as sent, lowercase (`text`, `image`, `payload`, `action`).
-    pub kind: String,
+    pub kind: Cow<'a, str>,
     /// Its value, when it is text (a text, a payload, a code, a media URL);
     /// `None` for a 3Dolphins column (the value differs per recipient).
     pub text: Option<&'a str>,
@@ -79,9 +80,9 @@ pub(crate) struct Part<'a> {
     /// The component (an object, a delimited string, a macro list).
     pub pointer: String,
     /// The type of the header parameter as sent (`text`, `image`, …).
-    pub kind: Option<String>,
-    /// Where the header parameter's type is written.
-    pub kind_pointer: String,
+    pub kind: Option<Cow<'a, str>>,
+    /// Where the header parameter's type is written, from `pointer`.
+    pub kind_at: KindAt,
     /// Its characters inside a delimited string.
     pub kind_range: Option<Range<usize>>,
     /// The parameters.
@@ -97,16 +98,56 @@ pub(crate) struct ButtonPart<'a> {
     pub range: Option<Range<usize>>,
     /// Its index (a delimited button's is its position).
     pub index: Option<u64>,
-    /// Where the index is written (the button itself when implied).
-    pub index_pointer: String,
     /// Its sub-type as sent, lowercase (`url`, `quick_reply`, `url_dynamic`).
-    pub sub_type: Option<String>,
-    /// Where the sub-type is written.
-    pub sub_type_pointer: String,
+    pub sub_type: Option<Cow<'a, str>>,
+    /// The member the sub-type is written in (`sub_type`, `sub_types`, `type`).
+    pub sub_type_key: &'static str,
     /// Its sub-type's characters inside a delimited string.
     pub sub_type_range: Option<Range<usize>>,
     /// Its parameters.
     pub params: Vec<Param<'a>>,
+}
+
+/// Where a part's header parameter type is written, from the part's pointer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum KindAt {
+    /// `…/parameters/0/type` (a JSON component).
+    FirstParameter,
+    /// The part itself (a delimited string, a macro list).
+    Itself,
+    /// A member of the part (`…/type` of a 3Dolphins content item).
+    Child(&'static str),
+}
+
+impl Part<'_> {
+    /// Where the header parameter's type is written.
+    pub(crate) fn kind_pointer(&self) -> String {
+        match self.kind_at {
+            KindAt::FirstParameter => format!("{}/parameters/0/type", self.pointer),
+            KindAt::Itself => self.pointer.clone(),
+            KindAt::Child(k) => join(&self.pointer, k),
+        }
+    }
+}
+
+impl ButtonPart<'_> {
+    /// Where the index is written (the button itself when it is implied).
+    pub(crate) fn index_pointer(&self) -> String {
+        if self.range.is_some() {
+            self.pointer.clone()
+        } else {
+            join(&self.pointer, "index")
+        }
+    }
+
+    /// Where the sub-type is written.
+    pub(crate) fn sub_type_pointer(&self) -> String {
+        if self.range.is_some() {
+            self.pointer.clone()
+        } else {
+            join(&self.pointer, self.sub_type_key)
+        }
+    }
 }
 
 /// One carousel card as sent.
@@ -199,8 +240,17 @@ fn id_text(v: Option<&Value>) -> Option<String> {
     }
 }
 
-fn lower(v: Option<&Value>) -> Option<String> {
-    v.and_then(Value::as_str).map(str::to_ascii_lowercase)
+/// A string member in lowercase, borrowed when it already is.
+fn lower(v: Option<&Value>) -> Option<Cow<'_, str>> {
+    v.and_then(Value::as_str).map(lower_str)
+}
+
+fn lower_str(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 fn index_of(v: Option<&Value>) -> Option<u64> {
@@ -223,13 +273,13 @@ fn is_empty(v: Option<&Value>) -> bool {
 /// "image", "image": {"link": …}}`).
 fn json_param<'a>(p: &'a Value, pointer: String) -> Param<'a> {
     let kind = lower(p.get("type")).unwrap_or_default();
-    let value = p.get(kind.as_str());
+    let value = p.get(kind.as_ref());
     let (text, pointer) = match value {
-        Some(Value::String(s)) => (Some(s.as_str()), join(&pointer, &kind)),
+        Some(Value::String(s)) => (Some(s.as_str()), format!("{pointer}/{kind}")),
         Some(Value::Object(media)) => {
             let key = ["link", "url"].into_iter().find(|k| media.contains_key(*k));
             match key.and_then(|k| media.get(k).and_then(Value::as_str).map(|s| (k, s))) {
-                Some((k, s)) => (Some(s), join(&join(&pointer, &kind), k)),
+                Some((k, s)) => (Some(s), format!("{pointer}/{kind}/{k}")),
                 None => (None, pointer),
             }
         }
@@ -254,7 +304,7 @@ fn json_params<'a>(component: &'a Value, pointer: &str) -> Vec<Param<'a>> {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, p)| json_param(p, join_index(&at, i)))
+                .map(|(i, p)| json_param(p, format!("{at}/{i}")))
                 .collect()
         })
         .unwrap_or_default()
@@ -265,20 +315,19 @@ fn json_part<'a>(component: &'a Value, pointer: &str) -> Part<'a> {
     let params = json_params(component, pointer);
     Part {
         kind: params.first().map(|p| p.kind.clone()),
-        kind_pointer: join(&join_index(&join(pointer, "parameters"), 0), "type"),
+        kind_at: KindAt::FirstParameter,
         kind_range: None,
         pointer: pointer.to_string(),
         params,
     }
 }
 
-fn json_button<'a>(b: &'a Value, pointer: String, sub_type_key: &str) -> ButtonPart<'a> {
+fn json_button<'a>(b: &'a Value, pointer: String, sub_type_key: &'static str) -> ButtonPart<'a> {
     ButtonPart {
         range: None,
         index: index_of(b.get("index")),
-        index_pointer: join(&pointer, "index"),
         sub_type: lower(b.get(sub_type_key)),
-        sub_type_pointer: join(&pointer, sub_type_key),
+        sub_type_key,
         sub_type_range: None,
         params: json_params(b, &pointer),
         pointer,
@@ -328,7 +377,7 @@ fn delimited_part<'a>(text: &'a str, pointer: &str) -> Part<'a> {
             Param {
                 pointer: pointer.to_string(),
                 range: Some(range),
-                kind: kind.to_ascii_lowercase(),
+                kind: lower_str(kind),
                 text: value,
                 key: None,
                 column: None,
@@ -337,8 +386,8 @@ fn delimited_part<'a>(text: &'a str, pointer: &str) -> Part<'a> {
         .collect();
     Part {
         pointer: pointer.to_string(),
-        kind: segs.first().map(|(k, _, _)| k.to_ascii_lowercase()),
-        kind_pointer: pointer.to_string(),
+        kind: segs.first().map(|(k, _, _)| lower_str(k)),
+        kind_at: KindAt::Itself,
         kind_range: segs.first().map(|(_, r, _)| r.clone()),
         params,
     }
@@ -367,15 +416,15 @@ fn delimited_buttons<'a>(text: &'a str, pointer: &str) -> Vec<ButtonPart<'a>> {
                 pointer: pointer.to_string(),
                 range: Some(kind_range.start..values.last().map_or(kind_range.end, |v| v.1.end)),
                 index: u64::try_from(i).ok(),
-                index_pointer: pointer.to_string(),
-                sub_type: sub.map(|(s, _)| s.to_ascii_lowercase()),
-                sub_type_pointer: pointer.to_string(),
+
+                sub_type: sub.map(|(s, _)| lower_str(s)),
+                sub_type_key: "",
                 sub_type_range: sub.map(|(_, r)| r.clone()),
                 params: value
                     .map(|(v, r)| Param {
                         pointer: pointer.to_string(),
                         range: Some(r.clone()),
-                        kind: "text".to_string(),
+                        kind: Cow::Borrowed("text"),
                         text: Some(*v),
                         key: None,
                         column: None,
@@ -539,7 +588,7 @@ fn qiscus(payload: &Value) -> Option<Send<'_>> {
         Some(Value::Array(items)) => Slot::Given(Part {
             pointer: "/variables".to_string(),
             kind: None,
-            kind_pointer: "/variables".to_string(),
+            kind_at: KindAt::Itself,
             kind_range: None,
             params: items
                 .iter()
@@ -547,7 +596,7 @@ fn qiscus(payload: &Value) -> Option<Send<'_>> {
                 .map(|(i, v)| Param {
                     pointer: join_index("/variables", i),
                     range: None,
-                    kind: "text".to_string(),
+                    kind: Cow::Borrowed("text"),
                     text: v.as_str(),
                     key: None,
                     column: None,
@@ -566,16 +615,15 @@ fn qiscus(payload: &Value) -> Option<Send<'_>> {
                     ButtonPart {
                         range: None,
                         index: index_of(b.get("index")),
-                        index_pointer: join(&at, "index"),
                         sub_type: lower(b.get("type")),
-                        sub_type_pointer: join(&at, "type"),
+                        sub_type_key: "type",
                         sub_type_range: None,
                         params: b
                             .get("values")
                             .map(|v| Param {
                                 pointer: join(&at, "values"),
                                 range: None,
-                                kind: "text".to_string(),
+                                kind: Cow::Borrowed("text"),
                                 text: v.as_str(),
                                 key: None,
                                 column: None,
@@ -630,8 +678,8 @@ fn macro_part<'a>(broadcast: &'a Map<String, Value>, at: &str, list: &str) -> Op
     let items = broadcast.get(list)?.as_array()?;
     let pointer = join(at, list);
     Some(Part {
-        kind: Some("text".to_string()),
-        kind_pointer: pointer.clone(),
+        kind: Some(Cow::Borrowed("text")),
+        kind_at: KindAt::Itself,
         kind_range: None,
         params: items
             .iter()
@@ -642,7 +690,7 @@ fn macro_part<'a>(broadcast: &'a Map<String, Value>, at: &str, list: &str) -> Op
                 Param {
                     pointer: join(&ip, "value"),
                     range: None,
-                    kind: "text".to_string(),
+                    kind: Cow::Borrowed("text"),
                     text: if fixed {
                         item.get("value").and_then(Value::as_str)
                     } else {
@@ -690,7 +738,7 @@ fn dolphins(payload: &Value) -> Vec<Send<'_>> {
                 (
                     Slot::Given(Part {
                         kind: Some(kind.clone()),
-                        kind_pointer: join(&cp, "type"),
+                        kind_at: KindAt::Child("type"),
                         kind_range: None,
                         params: vec![Param {
                             pointer: join(&cp, "url"),
