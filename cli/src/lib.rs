@@ -5,6 +5,7 @@
 
 mod config;
 mod detect;
+mod fix;
 mod input;
 mod templates;
 mod validate;
@@ -125,6 +126,20 @@ struct ValidateArgs {
     /// Templates files are never taken for payloads.
     #[arg(long, value_name = "PATH")]
     templates: Vec<PathBuf>,
+    /// Apply the fixes marked safe (they cannot change what the message
+    /// means) to the files in place, keeping their formatting and line
+    /// endings, then report what is left. A file that does not parse is
+    /// never touched.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff: the unsafe fixes too (http to https, a
+    /// recomputed Sandeza signature, a trimmed Sandeza username).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing; exit 1 when a
+    /// file would change.
+    #[arg(long)]
+    diff: bool,
 }
 
 /// The whole command: parses the arguments, runs, and maps the outcome to an

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 
-struct Run {
+pub(crate) struct Run {
     endpoints: &'static [Endpoint],
     forced: Option<&'static Endpoint>,
     config: Option<Loaded>,
@@ -176,6 +176,13 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         with.templates = Some(loaded.templates.clone());
         run.templated = Some(with);
     }
+    // Fixes first: the report that follows is of the fixed files.
+    if args.fix || args.diff {
+        let outcome = crate::fix::run(&run, &inputs, args.unsafe_fixes, args.diff, out)?;
+        if args.diff {
+            return Ok(outcome);
+        }
+    }
     // Which templates were read, once.
     if let Some(line) = &described
         && format == Format::Text
@@ -324,7 +331,7 @@ pub(crate) fn format_of(format: FormatArg) -> Format {
 impl Run {
     /// The options a payload is checked with: with the templates when they
     /// apply to it (`file`: `None` for standard input).
-    fn options_for(&self, file: Option<&Path>) -> &Options {
+    pub(crate) fn options_for(&self, file: Option<&Path>) -> &Options {
         match &self.templated {
             Some(with)
                 if self.templates_everywhere
@@ -408,7 +415,7 @@ fn emit(
 }
 
 /// The endpoint decided before reading: flag, config, path.
-fn endpoint_of(run: &Run, input: &Input) -> Option<&'static Endpoint> {
+pub(crate) fn endpoint_of(run: &Run, input: &Input) -> Option<&'static Endpoint> {
     if run.forced.is_some() {
         return run.forced;
     }

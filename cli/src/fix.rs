@@ -1,0 +1,145 @@
+//! `preflight validate --fix` and `--diff`: the findings' fixes applied to
+//! the files, in passes until nothing changes (fixes whose edits overlap
+//! wait for the next pass), keeping every byte the fixes do not touch.
+
+use crate::input::{self, Input};
+use crate::validate::{Run, endpoint_of};
+use anyhow::Result;
+use preflight::{Fix, Origin};
+use std::io::Write;
+use std::path::Path;
+
+/// The most passes over one file (each pass re-checks what the last wrote).
+const PASSES: usize = 8;
+
+/// Applies (or, with `diff`, prints) the fixes of every file among
+/// `inputs`. Returns the exit status of `--diff`: 1 when a file would
+/// change. A summary goes to standard error with `--fix`.
+pub(crate) fn run(
+    run: &Run,
+    inputs: &[Input],
+    unsafe_fixes: bool,
+    diff: bool,
+    out: &mut impl Write,
+) -> Result<u8> {
+    let (mut files, mut fixes) = (0, 0);
+    for i in inputs {
+        let Input::File(path) = i else { continue };
+        let Ok(bytes) = std::fs::read(path) else {
+            continue; // the report says why it cannot be read
+        };
+        // A byte-order mark stays where it is; text only.
+        let (bom, body) = match bytes.strip_prefix(b"\xef\xbb\xbf") {
+            Some(rest) => (true, rest),
+            None => (false, bytes.as_slice()),
+        };
+        let Ok(text) = std::str::from_utf8(body) else {
+            continue;
+        };
+        let ndjson = input::is_ndjson(path);
+        let Some((fixed, applied)) = fix_text(run, i, path, text, ndjson, unsafe_fixes) else {
+            continue;
+        };
+        if applied == 0 || fixed == text {
+            continue;
+        }
+        files += 1;
+        fixes += applied;
+        if diff {
+            let name = path.display().to_string();
+            let udiff = similar::TextDiff::from_lines(text, fixed.as_str());
+            write!(
+                out,
+                "{}",
+                udiff
+                    .unified_diff()
+                    .context_radius(2)
+                    .header(&format!("a/{name}"), &format!("b/{name}"))
+            )?;
+            continue;
+        }
+        let mut new = Vec::with_capacity(fixed.len() + 3);
+        if bom {
+            new.extend_from_slice(b"\xef\xbb\xbf");
+        }
+        new.extend_from_slice(fixed.as_bytes());
+        std::fs::write(path, new)?;
+    }
+    if diff {
+        if files > 0 {
+            eprintln!(
+                "preflight: {fixes} fix{} in {files} file{} (nothing written: --diff)",
+                if fixes == 1 { "" } else { "es" },
+                if files == 1 { "" } else { "s" }
+            );
+        }
+        return Ok(u8::from(files > 0));
+    }
+    if files > 0 {
+        eprintln!(
+            "preflight: fixed {fixes} finding{} in {files} file{}",
+            if fixes == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" }
+        );
+    }
+    Ok(0)
+}
+
+/// The fixed text and how many fixes were applied, or `None` when the file
+/// is left alone (it does not parse, or no endpoint is known for it).
+fn fix_text(
+    run: &Run,
+    input: &Input,
+    path: &Path,
+    text: &str,
+    ndjson: bool,
+    unsafe_fixes: bool,
+) -> Option<(String, usize)> {
+    let endpoint = endpoint_of(run, input);
+    let options = run.options_for(Some(path));
+    let mut current = text.to_string();
+    let mut total = 0;
+    for _ in 0..PASSES {
+        let mut found = Vec::new();
+        let mut offset = 0;
+        let pieces: Vec<&str> = if ndjson {
+            current.split_inclusive('\n').collect()
+        } else {
+            vec![current.as_str()]
+        };
+        for (n, piece) in pieces.iter().enumerate() {
+            let origin = Origin {
+                offset,
+                line: n + 1,
+            };
+            offset += piece.len();
+            let line = piece.trim_end_matches(['\n', '\r']);
+            if ndjson && line.trim().is_empty() {
+                continue;
+            }
+            let checked = preflight::check(line.as_bytes(), endpoint, options, origin).ok()?;
+            // Never touch a file that does not parse.
+            if checked
+                .findings
+                .iter()
+                .any(|f| f.diagnostic.rule == "parse-error")
+            {
+                return None;
+            }
+            found.extend(
+                checked
+                    .findings
+                    .into_iter()
+                    .filter_map(|f| f.diagnostic.fix),
+            );
+        }
+        let refs: Vec<&Fix> = found.iter().collect();
+        let applied = preflight::fix::apply(&current, &refs, unsafe_fixes);
+        if applied.applied == 0 || applied.text == current {
+            break;
+        }
+        total += applied.applied;
+        current = applied.text;
+    }
+    Some((current, total))
+}
