@@ -28,6 +28,21 @@ pub(crate) struct Run {
     templates_everywhere: bool,
     /// `--quiet`: no line saying which endpoint a file was detected as.
     quiet: bool,
+    /// What the run says once, beside the findings (the library's notes,
+    /// collected from every payload).
+    notes: std::sync::Mutex<std::collections::BTreeSet<String>>,
+}
+
+impl Run {
+    /// Keeps a payload's notes for the end of the run.
+    fn note(&self, notes: Vec<String>) {
+        if notes.is_empty() {
+            return;
+        }
+        if let Ok(mut all) = self.notes.lock() {
+            all.extend(notes);
+        }
+    }
 }
 
 /// Lines per NDJSON batch checked in parallel.
@@ -101,6 +116,7 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         templated: None,
         templates_everywhere: !args.templates.is_empty(),
         quiet: args.quiet,
+        notes: std::sync::Mutex::new(std::collections::BTreeSet::new()),
     };
 
     let paths = if args.paths.is_empty() {
@@ -301,6 +317,15 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         }
     }
     let summary = renderer.finish()?;
+    // Said once, on standard error: the report on standard output stays the
+    // findings.
+    if !run.quiet
+        && let Ok(notes) = run.notes.lock()
+    {
+        for n in notes.iter() {
+            eprintln!("preflight: note: {}", preflight::render::escape_controls(n));
+        }
+    }
     if format != Format::Text {
         for p in &problems {
             eprintln!(
@@ -545,12 +570,15 @@ fn check_document(
     bytes: &[u8],
 ) -> FileResult {
     match check_bytes(bytes, endpoint, options, Origin::default()) {
-        Ok(checked) => FileResult {
-            path,
-            endpoint: checked.endpoint.or(endpoint).map(|e| e.id.to_string()),
-            payloads: 1,
-            findings: checked.findings,
-        },
+        Ok(checked) => {
+            run.note(checked.notes);
+            FileResult {
+                path,
+                endpoint: checked.endpoint.or(endpoint).map(|e| e.id.to_string()),
+                payloads: 1,
+                findings: checked.findings,
+            }
+        }
         Err(e) => {
             let d = Diagnostic::error("parse-error", "", format!("internal error: {e}"));
             text_file(run, path, None, 1, d, 1)
@@ -807,7 +835,10 @@ fn check_batch(
             };
             let bytes = &batch.bytes[line.range.clone()];
             match check_bytes(bytes, batch.endpoint, options, origin) {
-                Ok(checked) => (checked.endpoint, checked.findings),
+                Ok(checked) => {
+                    run.note(checked.notes);
+                    (checked.endpoint, checked.findings)
+                }
                 Err(e) => (
                     None,
                     text_finding(

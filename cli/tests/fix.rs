@@ -137,3 +137,24 @@ fn unsafe_fixes_only_when_asked_and_broken_files_untouched() {
         broken
     );
 }
+
+/// The README's Fixes section shows what `--diff` prints.
+#[test]
+fn the_readme_fixes_section_shows_what_diff_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("### Fixes")
+        .expect("README has a Fixes section");
+    let block = &readme[start..];
+    let open = block.find("```\n$ preflight ").unwrap() + 4;
+    let close = open + block[open..].find("```").unwrap();
+    let mut lines = block[open..close].lines();
+    let command = lines.next().unwrap().strip_prefix("$ preflight ").unwrap();
+    let shown: String = lines.map(|l| format!("{l}\n")).collect();
+    let out = preflight(root)
+        .args(command.split_whitespace())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), shown);
+}

@@ -418,8 +418,10 @@ fn cannot(endpoint: &str, delimited: bool, name: &str) -> Option<&'static str> {
             if name == "promo_akhir_tahun_carousel" {
                 return Some("carousel");
             }
-            // No header field: a header that takes a parameter cannot be sent.
-            return header_takes_parameter(name).then_some("header");
+            // No header field: Qiscus fills the header from its own settings
+            // (a note, not a refusal). button_params carry URL suffixes,
+            // OTP and coupon codes only.
+            &[("produk_unggulan_mpm", "MPM")]
         }
         ("qiscus/send-broadcast" | "qiscus/upload-csv", _) => {
             return (!["konfirmasi_pendaftaran", "invoice_update"].contains(&name))
@@ -440,19 +442,6 @@ fn cannot(endpoint: &str, delimited: bool, name: &str) -> Option<&'static str> {
         ],
     };
     list.iter().find(|(n, _)| *n == name).map(|(_, why)| *why)
-}
-
-/// True when the example template `name` has a media header or a text
-/// header with a placeholder.
-fn header_takes_parameter(name: &str) -> bool {
-    example_templates()
-        .iter()
-        .filter(|t| t["name"] == name)
-        .flat_map(|t| t["components"].as_array().unwrap().clone())
-        .any(|c| {
-            c["type"] == "HEADER"
-                && (c["format"] != "TEXT" || c["text"].as_str().unwrap_or("").contains("{{"))
-        })
 }
 
 #[test]
@@ -618,4 +607,37 @@ fn a_templates_file_met_in_a_walk_says_what_it_is() {
     let out =
         run(in_dir(dir.path()).args(["validate", "--templates", "message_templates.json", "."]));
     assert!(!out.stdout.contains("unknown-endpoint"), "{}", out.stdout);
+}
+
+#[test]
+fn a_qiscus_header_from_its_settings_is_said_once_as_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let send = std::fs::read_to_string(
+        root().join("validator/tests/cases/template-header-format/valid/qiscus/broadcast-client/document-header-from-qiscus-settings.json"),
+    )
+    .unwrap();
+    for i in 0..3 {
+        std::fs::write(dir.path().join(format!("send-{i}.json")), &send).unwrap();
+    }
+    let out = preflight()
+        .args(["validate", "-e", "qiscus/broadcast-client", "--templates"])
+        .arg(root().join("examples/templates"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr
+            .matches("note: template `invoice_dokumen` (id) has a DOCUMENT header")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 0 errors, 0 warnings in 3 files"));
 }

@@ -546,9 +546,10 @@ fn qiscus_client(
             HeaderValue::Media { kind, .. } => kind,
             HeaderValue::Location => "a location",
         };
-        return Err(cannot(&format!(
-            "its header takes a parameter ({what}), and broadcast-client has no header field (Qiscus fills the header from the template's settings in Qiscus)"
-        )));
+        // Not a mistake of the payload: said once, as `validate` says it.
+        eprintln!(
+            "preflight: note: its header takes a parameter ({what}), and broadcast-client has no header field: Qiscus fills the header from the template's settings in Qiscus (check it is set there)"
+        );
     }
     let mut button_params = Vec::new();
     for (index, kind, value) in &parts.buttons {

@@ -58,7 +58,7 @@ pub(crate) fn check_value(
     value: &Value,
     options: &Options,
 ) -> Result<Vec<Diagnostic>, Error> {
-    check_value_annotated(endpoint, value, options, false).map(|(d, _)| d)
+    check_value_annotated(endpoint, value, options, false).map(|(d, _, _)| d)
 }
 
 /// [`check_value`], also returning the pointers of secret values when there
@@ -68,7 +68,7 @@ fn check_value_annotated(
     value: &Value,
     options: &Options,
     secrets_anyway: bool,
-) -> Result<(Vec<Diagnostic>, Vec<String>), Error> {
+) -> Result<(Vec<Diagnostic>, Vec<String>, Vec<String>), Error> {
     let validator = endpoint.validator()?;
     let graph = Graph::of(endpoint);
     let annotations = Annotations::collect(endpoint, value);
@@ -105,6 +105,7 @@ fn check_value_annotated(
         }
         rule.check(&cx, &mut out);
     }
+    let notes = rules::templates::notes(&cx);
     supersede_explained(&mut out);
     supersede_wrong_type(&mut out);
     supersede_padding(validator, value, &mut out);
@@ -120,7 +121,7 @@ fn check_value_annotated(
         None if out.is_empty() && !secrets_anyway => Vec::new(),
         None => annotations.secret_pointers(),
     };
-    Ok((out, secrets))
+    Ok((out, secrets, notes))
 }
 
 /// When an object's kind field is wrong (`"type": "image"` where only
@@ -340,6 +341,8 @@ pub(crate) struct TextOutcome {
     pub mask: SecretMask,
     /// The endpoint the payload was checked as.
     pub endpoint: Option<&'static Endpoint>,
+    /// What the run should say once, beside the findings.
+    pub notes: Vec<String>,
 }
 
 /// Parses `text` and reports everything about it. `endpoint` is `None` when the
@@ -364,6 +367,7 @@ pub(crate) fn check_text(
                 // Quotes may be misaligned past the point where parsing stopped.
                 mask: SecretMask::lexical(text),
                 endpoint,
+                notes: Vec::new(),
             });
         }
     };
@@ -379,12 +383,15 @@ pub(crate) fn check_text(
         },
     };
     let mut secret_pointers = Vec::new();
+    let mut notes = Vec::new();
     if let Some(endpoint) = chosen {
         // Duplicate-key findings are the only ones added here besides the value's.
         let duplicates = !parsed.duplicates.is_empty();
-        let (found, secrets) = check_value_annotated(endpoint, &parsed.value, options, duplicates)?;
+        let (found, secrets, said) =
+            check_value_annotated(endpoint, &parsed.value, options, duplicates)?;
         diagnostics.extend(found);
         secret_pointers = secrets;
+        notes = said;
     }
     for dup in &parsed.duplicates {
         let mut d = Diagnostic::error(
@@ -486,6 +493,7 @@ pub(crate) fn check_text(
         report: Report { diagnostics },
         mask,
         endpoint: chosen,
+        notes,
     })
 }
 
@@ -686,6 +694,9 @@ pub struct Checked {
     /// The findings, sorted, positioned in the file, each with its masked
     /// snippet.
     pub findings: Vec<Finding>,
+    /// What a run should say once, not per payload (Qiscus' broadcast-client
+    /// fills a template's header from the template's settings in Qiscus).
+    pub notes: Vec<String>,
 }
 
 /// Checks one payload's bytes: a whole document, or one line of an NDJSON
@@ -724,6 +735,7 @@ pub(crate) fn check_bytes(
             return Ok(Checked {
                 endpoint,
                 findings: positioned(*failure.diagnostic, line).collect(),
+                notes: Vec::new(),
             });
         }
     };
@@ -748,5 +760,6 @@ pub(crate) fn check_bytes(
     Ok(Checked {
         endpoint: outcome.endpoint.or(endpoint),
         findings,
+        notes: outcome.notes,
     })
 }

@@ -59,26 +59,8 @@ impl SendCheck for TemplateHeaderFormat {
             .is_some_and(|h| h.format != HeaderFormat::Text);
         let f = fields(send.form, media);
         match (&t.header, &send.header) {
-            (Some(h), Slot::Cannot) if send.form == Form::Qiscus => {
-                let fills = h.format != HeaderFormat::Text
-                    || h.text.as_ref().is_some_and(|x| x.parameter_count() > 0);
-                if fills {
-                    out.push(
-                        Diagnostic::warning(
-                            INFO.name,
-                            send.id_pointer.clone(),
-                            format!(
-                                "template {} has a {} header, and broadcast-client has no header field: Qiscus fills the header from the template's settings in Qiscus",
-                                label(t),
-                                h.format.as_str()
-                            ),
-                        )
-                        .with_note("WhatsApp answers 132012 for a template send without the header its template needs")
-                        .with_help("make sure the template's header (its media or text) is set in Qiscus' template settings")
-                        .with_source(INFO.source),
-                    );
-                }
-            }
+            // Qiscus' broadcast-client carries no header: the run says so
+            // once, as a note (`templates::notes`), not as a finding.
             (Some(h), Slot::Absent) if h.format != HeaderFormat::Text => {
                 out.push(
                     super::shared::at(

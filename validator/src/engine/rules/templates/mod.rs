@@ -107,6 +107,37 @@ pub(crate) fn template_known_at(cx: &RuleContext<'_>, pointer: &str) -> bool {
     })
 }
 
+/// What the run says once about the payload's template sends, beside the
+/// findings: a Qiscus broadcast-client send carries no header, so a
+/// template whose header needs a value gets it from its settings in Qiscus
+/// (a fact to check there, not a mistake in the payload).
+pub(crate) fn notes(cx: &RuleContext<'_>) -> Vec<String> {
+    use super::views::template_send::Form;
+    use preflight_templates::HeaderFormat;
+    if cx.options.templates.is_none() {
+        return Vec::new();
+    }
+    sends(cx)
+        .iter()
+        .filter_map(|b| match (&b.lookup, b.send.form) {
+            (Lookup::Found(t), Form::Qiscus) => {
+                let h = t.header.as_ref()?;
+                let fills = h.format != HeaderFormat::Text
+                    || h.text.as_ref().is_some_and(|x| x.parameter_count() > 0);
+                fills.then(|| {
+                    format!(
+                        "template `{}` ({}) has a {} header, and Qiscus' broadcast-client has no header field: Qiscus fills it from the template's settings in Qiscus (check it is set there; WhatsApp answers 132012 for a send without the header its template needs)",
+                        t.name,
+                        t.language,
+                        h.format.as_str()
+                    )
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The rule `template-not-found` (its reports: `not_found`).
 pub struct TemplateNotFound;
 
