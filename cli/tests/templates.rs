@@ -406,7 +406,6 @@ fn cannot(endpoint: &str, delimited: bool, name: &str) -> Option<&'static str> {
             ("kupon_belanja", "COPY_CODE"),
             ("produk_unggulan_mpm", "MPM"),
             ("promo_akhir_tahun_carousel", "carousel"),
-            ("pengingat_janji_temu_klinik", "button 2"),
         ],
         ("oca/push-message", _) => &[
             ("kupon_belanja", "COPY_CODE"),

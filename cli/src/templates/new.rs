@@ -464,13 +464,10 @@ fn sandeza_delimited(
     wa.insert("message".into(), json!(body.join("||")));
     match parts.buttons.as_slice() {
         [] => {}
-        [(0, _, ButtonValue::Text(t))] => {
+        // The segment fills the template's button that takes a parameter,
+        // whatever its index.
+        [(_, _, ButtonValue::Text(t))] => {
             wa.insert("button".into(), json!(format!("button:=:url:=:{t}")));
-        }
-        [(index, _, ButtonValue::Text(_))] => {
-            return Err(cannot(&format!(
-                "its URL button is button {index}, and the delimiter form's one button (button:=:url:=:value) is button 0; use the JSON form"
-            )));
         }
         [(index, kind, _)] => {
             return Err(cannot(&format!(

@@ -61,6 +61,9 @@ pub(crate) fn check_value(
     check_value_annotated(endpoint, value, options, false).map(|(d, _, _)| d)
 }
 
+/// A payload's findings, the pointers of its secret values, and its notes.
+type ValueOutcome = (Vec<Diagnostic>, Vec<String>, Vec<String>);
+
 /// [`check_value`], also returning the pointers of secret values when there
 /// are findings to mask (or `secrets_anyway`: the caller has findings of its own).
 fn check_value_annotated(
@@ -68,7 +71,7 @@ fn check_value_annotated(
     value: &Value,
     options: &Options,
     secrets_anyway: bool,
-) -> Result<(Vec<Diagnostic>, Vec<String>, Vec<String>), Error> {
+) -> Result<ValueOutcome, Error> {
     let validator = endpoint.validator()?;
     let graph = Graph::of(endpoint);
     let annotations = Annotations::collect(endpoint, value);

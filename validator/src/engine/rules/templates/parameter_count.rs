@@ -52,7 +52,7 @@ impl SendCheck for TemplateParameterCount {
                         send,
                         t,
                         "header",
-                        &text,
+                        text,
                         Some(part),
                         Home::Field(f.header),
                         out,
@@ -64,7 +64,7 @@ impl SendCheck for TemplateParameterCount {
                         send,
                         t,
                         "header",
-                        &text,
+                        text,
                         None,
                         Home::Field(f.header),
                         out,
@@ -124,6 +124,10 @@ enum Home<'p> {
     At(&'p str),
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one comparison, every place it reports at"
+)]
 fn compare(
     cx: &RuleContext<'_>,
     send: &Send<'_>,

@@ -160,7 +160,7 @@ fn compare(
             .with_help(if wanted.is_empty() {
                 format!("remove this macro: the {what} has nothing to fill")
             } else {
-                format!("key the macros as the template's placeholders: {}", keys_list(&wanted))
+                format!("key the macros as the template's placeholders: {}", keys_list(wanted))
             }),
         );
     }

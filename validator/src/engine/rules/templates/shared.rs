@@ -31,7 +31,7 @@ pub(crate) fn bind<'a>(cx: &RuleContext<'a>, checks: &[&dyn SendCheck]) -> Vec<B
     };
     template_send::sends(cx.endpoint.id, cx.payload)
         .into_iter()
-        .map(|send| {
+        .map(|mut send| {
             let resolved = templates.resolve(send.provider, &send.id);
             let (name, mapped) = (resolved.name, resolved.mapped);
             let language = send.language.as_ref().map(|(l, _)| *l);
@@ -49,9 +49,36 @@ pub(crate) fn bind<'a>(cx: &RuleContext<'a>, checks: &[&dyn SendCheck]) -> Vec<B
                 [only] => Lookup::Found(only),
                 several => Lookup::Found(best_fit(cx, &send, several, checks)),
             };
+            if let Lookup::Found(t) = lookup {
+                index_delimited_buttons(&mut send, t);
+            }
             Bound { send, lookup }
         })
         .collect()
+}
+
+/// Sandeza's delimiter form names no button index: its `button:=:…`
+/// segments fill, in order, the template's buttons that take a parameter
+/// (a template `[QUICK_REPLY, QUICK_REPLY, URL {{1}}]` gets its one segment
+/// at index 2). A segment beyond them keeps its position.
+fn index_delimited_buttons(send: &mut Send<'_>, t: &Template) {
+    if send.form != template_send::Form::SandezaDelimited {
+        return;
+    }
+    let dynamic: Vec<u64> = t
+        .buttons
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.needs_parameter())
+        .filter_map(|(i, _)| u64::try_from(i).ok())
+        .collect();
+    if let template_send::Slot::Given(buttons) = &mut send.buttons {
+        for (k, b) in buttons.iter_mut().enumerate() {
+            if let Some(&i) = dynamic.get(k) {
+                b.index = Some(i);
+            }
+        }
+    }
 }
 
 /// Of several languages of one name, the one the send fits best: no error
@@ -119,7 +146,7 @@ pub(crate) fn placeholders_phrase(text: &Text) -> String {
     if n == 0 {
         return format!("no placeholder ({})", quoted(&text.text));
     }
-    format!("{n} {noun} ({}: {})", keys_list(&keys), quoted(&text.text))
+    format!("{n} {noun} ({}: {})", keys_list(keys), quoted(&text.text))
 }
 
 /// "parameters fill the named placeholders in the order they appear:
