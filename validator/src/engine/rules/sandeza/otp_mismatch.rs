@@ -130,7 +130,7 @@ fn authentication(send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
     }
     let mut d = Diagnostic::error(
         INFO.name,
-        button.pointer.clone(),
+        button.pointer(),
         format!(
             "template `{}` ({}) is an AUTHENTICATION template: its button sends the code `{sent}` but the body sends `{code}`; both must be the same one-time code",
             t.name, t.language
@@ -138,7 +138,7 @@ fn authentication(send: &Send<'_>, t: &Template, out: &mut Vec<Diagnostic>) {
     )
     .with_help(format!("send `{code}` in both places"))
     .with_source(Source::Platform)
-    .with_related(body.pointer.clone(), format!("the body's code `{code}`"));
+    .with_related(body.pointer(), format!("the body's code `{code}`"));
     if let Some(r) = button.range.clone() {
         d = d.with_value_range(r);
     }

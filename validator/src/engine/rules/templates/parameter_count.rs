@@ -146,7 +146,7 @@ fn compare(
     let (pointer, range) = match part {
         Some(p) if given > expected => {
             let extra = &p.params[expected];
-            (extra.pointer.clone(), extra.range.clone())
+            (extra.pointer(), extra.range.clone())
         }
         Some(p) => (p.pointer.clone(), None),
         None => (

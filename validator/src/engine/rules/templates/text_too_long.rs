@@ -80,7 +80,7 @@ impl SendCheck for TemplateTextTooLong {
                 out.push(
                     super::shared::at(
                         &INFO,
-                        code.value_pointer(),
+                        &code.value_pointer(),
                         code.range.clone(),
                         format!(
                             "template {} is an AUTHENTICATION template, whose one-time code is at most {CODE} characters; this code is {}",
@@ -155,7 +155,7 @@ fn filled(
     out.push(
         super::shared::at(
             &INFO,
-            param.value_pointer(),
+            &param.value_pointer(),
             param.range.clone(),
             format!(
                 "{what} of template {} is {n} characters once its parameters are filled in; WhatsApp allows at most {}{code}",
@@ -190,14 +190,14 @@ fn by_key(
 ) {
     use crate::engine::text::pointer::join;
     // (key, static value, column, the macro's value pointer)
-    let macros: Vec<(Key, Option<&str>, Option<&str>, &str)> = part
+    let macros: Vec<(Key, Option<&str>, Option<&str>, String)> = part
         .params
         .iter()
         .filter_map(|p| {
             let (raw, _) = p.key.as_ref()?;
             let found = preflight_templates::placeholder::placeholders(raw);
             let key = found.first()?.key.clone();
-            Some((key, p.text, p.column, p.pointer.as_str()))
+            Some((key, p.text, p.column, p.pointer()))
         })
         .collect();
     let keys = text.keys();
@@ -215,7 +215,7 @@ fn by_key(
         let mut values: Vec<(Key, String, String)> = Vec::new();
         for (key, fixed, column, at) in &macros {
             let (value, pointer) = match (fixed, column, row) {
-                (Some(v), _, _) => ((*v).to_string(), (*at).to_string()),
+                (Some(v), _, _) => ((*v).to_string(), at.clone()),
                 (None, Some(c), Some((rat, r))) => {
                     match r.get(*c).and_then(serde_json::Value::as_str) {
                         Some(v) => (v.to_string(), join(rat, c)),
@@ -292,7 +292,7 @@ fn urls(
             out.push(
                 super::shared::at(
                     &INFO,
-                    param.value_pointer(),
+                    &param.value_pointer(),
                     param.range.clone(),
                     format!(
                         "{prefix}{} of template {} copies a code of at most {CODE} characters; this code is {}",
@@ -317,7 +317,7 @@ fn urls(
             out.push(
                 super::shared::at(
                     &INFO,
-                    param.value_pointer(),
+                    &param.value_pointer(),
                     param.range.clone(),
                     format!(
                         "{prefix}the URL of {} of template {} is {n} characters with this suffix; WhatsApp allows at most 2,000",

@@ -92,7 +92,7 @@ fn check(
         let opens: String = format!("{base}{value}");
         let mut d = super::shared::at(
             &INFO,
-            param.value_pointer(),
+            &param.value_pointer(),
             param.range.clone(),
             format!(
                 "{prefix_}{} of template {}: the parameter `{}` takes the place of {{{{1}}}} and {}, so the button would open `{}`",
@@ -122,12 +122,12 @@ fn check(
                 let edit = match &param.range {
                     // The part before the suffix removed, inside the delimited string.
                     Some(r) => Edit::chars(
-                        param.value_pointer(),
+                        &param.value_pointer(),
                         r.start..r.start + r.len().saturating_sub(suffix.chars().count()),
                         "",
                     ),
                     None => Edit::value(
-                        param.value_pointer(),
+                        &param.value_pointer(),
                         &serde_json::Value::String(suffix.to_string()),
                     ),
                 };

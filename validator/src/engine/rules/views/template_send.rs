@@ -9,6 +9,7 @@ use preflight_templates::Template;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How the payload writes the send (for messages and for what it can carry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,8 +53,8 @@ impl<T> Slot<T> {
 /// One parameter as sent.
 #[derive(Debug, Clone)]
 pub(crate) struct Param<'a> {
-    /// Where it is.
-    pub pointer: String,
+    /// Where it is (see [`Param::pointer`]).
+    pub ptr: Ptr,
     /// Its value's characters inside a delimited string.
     pub range: Option<Range<usize>>,
     /// Its type as sent, lowercase (`text`, `image`, `payload`, `action`).
@@ -67,10 +68,54 @@ pub(crate) struct Param<'a> {
     pub column: Option<&'a str>,
 }
 
+/// Where a parameter is, made into a pointer only for a finding: most sends
+/// have none, and a pointer per parameter would be most of a send's reading.
+#[derive(Debug, Clone)]
+pub(crate) enum Ptr {
+    /// The whole pointer.
+    Full(String),
+    /// `{parent}/{index}`, then `/{type}` when the value is under its type's
+    /// member, then `/{key}` for a media object's `link` or `url`.
+    Item {
+        /// The `parameters` array's pointer, shared by its items.
+        parent: Arc<str>,
+        /// The item's index.
+        index: usize,
+        /// The value is under the member named by the parameter's type.
+        typed: bool,
+        /// The media object's member holding the URL.
+        key: Option<&'static str>,
+    },
+}
+
 impl Param<'_> {
+    /// Where the parameter (its value) is.
+    pub(crate) fn pointer(&self) -> String {
+        match &self.ptr {
+            Ptr::Full(p) => p.clone(),
+            Ptr::Item {
+                parent,
+                index,
+                typed,
+                key,
+            } => {
+                let mut out = format!("{parent}/{index}");
+                if *typed {
+                    out.push('/');
+                    out.push_str(&crate::engine::text::pointer::escape(&self.kind));
+                }
+                if let Some(k) = key {
+                    out.push('/');
+                    out.push_str(k);
+                }
+                out
+            }
+        }
+    }
+
     /// Where a finding about the parameter's value goes.
-    pub(crate) fn value_pointer(&self) -> &str {
-        &self.pointer
+    pub(crate) fn value_pointer(&self) -> String {
+        self.pointer()
     }
 }
 
@@ -271,22 +316,27 @@ fn is_empty(v: Option<&Value>) -> bool {
 
 /// A JSON parameter object (`{"type": "text", "text": …}`, `{"type":
 /// "image", "image": {"link": …}}`).
-fn json_param<'a>(p: &'a Value, pointer: String) -> Param<'a> {
+fn json_param<'a>(p: &'a Value, parent: &Arc<str>, index: usize) -> Param<'a> {
     let kind = lower(p.get("type")).unwrap_or_default();
     let value = p.get(kind.as_ref());
-    let (text, pointer) = match value {
-        Some(Value::String(s)) => (Some(s.as_str()), format!("{pointer}/{kind}")),
+    let (text, typed, key) = match value {
+        Some(Value::String(s)) => (Some(s.as_str()), true, None),
         Some(Value::Object(media)) => {
             let key = ["link", "url"].into_iter().find(|k| media.contains_key(*k));
             match key.and_then(|k| media.get(k).and_then(Value::as_str).map(|s| (k, s))) {
-                Some((k, s)) => (Some(s), format!("{pointer}/{kind}/{k}")),
-                None => (None, pointer),
+                Some((k, s)) => (Some(s), true, Some(k)),
+                None => (None, false, None),
             }
         }
-        _ => (None, pointer),
+        _ => (None, false, None),
     };
     Param {
-        pointer,
+        ptr: Ptr::Item {
+            parent: Arc::clone(parent),
+            index,
+            typed,
+            key,
+        },
         range: None,
         kind,
         text,
@@ -296,7 +346,7 @@ fn json_param<'a>(p: &'a Value, pointer: String) -> Param<'a> {
 }
 
 fn json_params<'a>(component: &'a Value, pointer: &str) -> Vec<Param<'a>> {
-    let at = join(pointer, "parameters");
+    let at: Arc<str> = Arc::from(join(pointer, "parameters"));
     component
         .get("parameters")
         .and_then(Value::as_array)
@@ -304,7 +354,7 @@ fn json_params<'a>(component: &'a Value, pointer: &str) -> Vec<Param<'a>> {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, p)| json_param(p, format!("{at}/{i}")))
+                .map(|(i, p)| json_param(p, &at, i))
                 .collect()
         })
         .unwrap_or_default()
@@ -375,7 +425,7 @@ fn delimited_part<'a>(text: &'a str, pointer: &str) -> Part<'a> {
                 }
             };
             Param {
-                pointer: pointer.to_string(),
+                ptr: Ptr::Full(pointer.to_string()),
                 range: Some(range),
                 kind: lower_str(kind),
                 text: value,
@@ -422,7 +472,7 @@ fn delimited_buttons<'a>(text: &'a str, pointer: &str) -> Vec<ButtonPart<'a>> {
                 sub_type_range: sub.map(|(_, r)| r.clone()),
                 params: value
                     .map(|(v, r)| Param {
-                        pointer: pointer.to_string(),
+                        ptr: Ptr::Full(pointer.to_string()),
                         range: Some(r.clone()),
                         kind: Cow::Borrowed("text"),
                         text: Some(*v),
@@ -594,7 +644,7 @@ fn qiscus(payload: &Value) -> Option<Send<'_>> {
                 .iter()
                 .enumerate()
                 .map(|(i, v)| Param {
-                    pointer: join_index("/variables", i),
+                    ptr: Ptr::Full(join_index("/variables", i)),
                     range: None,
                     kind: Cow::Borrowed("text"),
                     text: v.as_str(),
@@ -621,7 +671,7 @@ fn qiscus(payload: &Value) -> Option<Send<'_>> {
                         params: b
                             .get("values")
                             .map(|v| Param {
-                                pointer: join(&at, "values"),
+                                ptr: Ptr::Full(join(&at, "values")),
                                 range: None,
                                 kind: Cow::Borrowed("text"),
                                 text: v.as_str(),
@@ -688,7 +738,7 @@ fn macro_part<'a>(broadcast: &'a Map<String, Value>, at: &str, list: &str) -> Op
                 let ip = join_index(&pointer, i);
                 let fixed = item.get("type").and_then(Value::as_str) == Some("static");
                 Param {
-                    pointer: join(&ip, "value"),
+                    ptr: Ptr::Full(join(&ip, "value")),
                     range: None,
                     kind: Cow::Borrowed("text"),
                     text: if fixed {
@@ -741,7 +791,7 @@ fn dolphins(payload: &Value) -> Vec<Send<'_>> {
                         kind_at: KindAt::Child("type"),
                         kind_range: None,
                         params: vec![Param {
-                            pointer: join(&cp, "url"),
+                            ptr: Ptr::Full(join(&cp, "url")),
                             range: None,
                             kind,
                             text: c.get("url").and_then(Value::as_str),
