@@ -56,6 +56,10 @@ fn every_schema() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
+        // `meta/` holds the schemas of preflight's own inputs: never types.
+        if rel.starts_with("meta/") {
+            continue;
+        }
         let mut files = common.clone();
         if !rel.starts_with("common/") {
             files.push(file.clone());
