@@ -47,7 +47,14 @@ pub(crate) fn run(
         fixes += applied;
         if diff {
             let name = path.display().to_string();
-            let udiff = similar::TextDiff::from_lines(text, fixed.as_str());
+            // Secrets never reach the output: both sides masked, so a line
+            // whose only change is a secret (a recomputed signature) shows
+            // as unchanged.
+            let (old, new) = (
+                preflight::render::masked_text(text, ndjson),
+                preflight::render::masked_text(&fixed, ndjson),
+            );
+            let udiff = similar::TextDiff::from_lines(old.as_str(), new.as_str());
             write!(
                 out,
                 "{}",

@@ -158,3 +158,61 @@ fn the_readme_fixes_section_shows_what_diff_prints() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), shown);
 }
+
+#[test]
+fn diff_never_prints_a_secret() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sms = std::fs::read_to_string(root.join("examples/sandeza/send/sms.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&sms).unwrap();
+    let signature = v["signature"].as_str().unwrap().to_string();
+    let time = v["time"].as_str().unwrap().to_string();
+    // The time in milliseconds: the fix sends seconds and, with the
+    // password, the signature computed for them.
+    let text = sms.replace(&format!("\"{time}\""), &format!("\"{time}000\""));
+    std::fs::write(d.join("sms.json"), &text).unwrap();
+    let out = preflight(d)
+        .args([
+            "validate",
+            "-e",
+            "sandeza/send",
+            "--diff",
+            "--sandeza-password",
+            "rahasia123",
+            "sms.json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("+  \"time\": \"{time}\"")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(&signature), "{stdout}");
+    // The recomputed signature is applied by --fix, never shown.
+    let fixed = preflight(d)
+        .args([
+            "validate",
+            "-e",
+            "sandeza/send",
+            "--fix",
+            "--format",
+            "json",
+            "--sandeza-password",
+            "rahasia123",
+            "sms.json",
+        ])
+        .output()
+        .unwrap();
+    let written = std::fs::read_to_string(d.join("sms.json")).unwrap();
+    let new_signature = serde_json::from_str::<serde_json::Value>(&written).unwrap()["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The example was signed for the time in seconds: the fix restores both.
+    assert_eq!(new_signature, signature);
+    assert!(!String::from_utf8_lossy(&fixed.stdout).contains(&new_signature));
+    assert!(!String::from_utf8_lossy(&fixed.stderr).contains(&new_signature));
+}

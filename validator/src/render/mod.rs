@@ -292,6 +292,35 @@ trait Sink {
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
 }
 
+/// `text` (a payload's JSON, or NDJSON lines when `ndjson`) as it may be
+/// printed: the values of secret fields replaced by `•` (the whole value
+/// after a secret-looking key where the text does not parse) and terminal
+/// control characters escaped, line endings kept. For echoing a payload's
+/// text outside a finding, such as `preflight validate --diff`.
+///
+/// ```
+/// let text = "{\"signature\": \"1f2a8b25\", \"time\": \"1764135118\"}\n";
+/// let shown = preflight::render::masked_text(text, false);
+/// assert!(!shown.contains("1f2a8b25") && shown.contains("1764135118"));
+/// ```
+pub fn masked_text(text: &str, ndjson: bool) -> String {
+    let pieces: Vec<&str> = if ndjson {
+        text.split_inclusive('\n').collect()
+    } else {
+        vec![text]
+    };
+    let mut out = String::with_capacity(text.len());
+    for piece in pieces {
+        let masked = crate::engine::pipeline::mask_of(piece).apply(0, piece);
+        for line in masked.split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            out.push_str(&escape_controls(body));
+            out.push_str(&line[body.len()..]);
+        }
+    }
+    out
+}
+
 /// Writes a run's report as it is produced, in one format.
 ///
 /// Call [`Renderer::begin_file`], then [`Renderer::finding`] for each of the
