@@ -30,4 +30,4 @@ pub use model::{
     Status, Template, Text,
 };
 pub use placeholder::{Key, Placeholder};
-pub use set::{LoadError, Resolved, TemplateSet, Templates};
+pub use set::{LoadError, Resolved, TemplateSet, Templates, json_files};

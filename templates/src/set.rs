@@ -234,7 +234,12 @@ fn normalize(s: &str) -> String {
         .collect()
 }
 
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Every `.json` file under `dir`, in name order, subdirectories included:
+/// the files a templates directory holds.
+///
+/// # Errors
+/// When a directory cannot be read.
+pub fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())

@@ -32,7 +32,7 @@
 pub use preflight_templates::{
     Button, ButtonKind, Card, Category, Header, HeaderFormat, Key, LoadError, Origin,
     ParameterFormat, Placeholder, Resolved, ShapeError, Status, Template, TemplateSet, Templates,
-    Text,
+    Text, json_files,
 };
 
 use crate::engine::pipeline::{self, Checked};

@@ -51,7 +51,8 @@ impl Loaded {
 pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
     if path.is_dir() {
         let mut out = Vec::new();
-        walk(path, &mut out).with_context(|| format!("reading {}", path.display()))?;
+        preflight::templates::json_files(path, &mut out)
+            .with_context(|| format!("reading {}", path.display()))?;
         if out.is_empty() {
             bail!("templates directory {} holds no .json file", path.display());
         }
@@ -61,22 +62,6 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
     } else {
         bail!("templates file {} does not exist", path.display())
     }
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 /// The display form of a path: relative to the current directory when
