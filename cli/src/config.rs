@@ -1,7 +1,10 @@
-//! `preflight.toml`: which endpoint a fixture file is for, rule severities,
-//! and the account's WhatsApp templates (`[templates]`).
+//! `preflight.toml`: which endpoint a fixture file is for, rule severities
+//! (per path too), the paths never checked, the findings suppressed, what
+//! fixtures are expected to give (`preflight test`), and the account's
+//! WhatsApp templates (`[templates]`).
 //!
-//! Found in the current directory or a parent, or given with `--config`. Its
+//! Each input file's config is the `preflight.toml` closest to it (its
+//! directory or a parent; no merging), or the one given with `--config`. Its
 //! own JSON Schema (`preflight.schema.json`, for editor completion) is
 //! generated from [`Config`] with schemars and checked in CI.
 
@@ -9,6 +12,7 @@ use anyhow::{Context as _, Result, bail};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// The contents of `preflight.toml`.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
@@ -28,6 +32,53 @@ pub struct Config {
     /// is checked against.
     #[serde(default)]
     pub templates: Option<TemplatesConfig>,
+    /// Paths never checked: gitignore-style globs relative to the config
+    /// file's directory (`fixtures/generated/`, `*.draft.json`). They apply to
+    /// files named on the command line too.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub exclude: Vec<Spanned<String>>,
+    /// Findings not reported (but counted as suppressed): per path, per rule,
+    /// optionally per place, each with the reason.
+    #[serde(default)]
+    #[schemars(with = "Vec<Ignore>")]
+    pub ignore: Vec<Spanned<Ignore>>,
+    /// Rule severities for some paths only, over `[rules]` (later entries win).
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+    /// What fixtures must give under `preflight test` (first match wins; a
+    /// sidecar `NAME.expect.toml` beside the fixture wins over these).
+    #[serde(default)]
+    pub expect: Vec<crate::expect::ConfigExpect>,
+}
+
+/// `[[ignore]]`: findings not reported in some files.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ignore {
+    /// Globs relative to the config file (as `[[fixtures]]` paths).
+    #[schemars(with = "Vec<String>")]
+    pub paths: Vec<Spanned<String>>,
+    /// Rule names (`preflight rules`), or `"*"` for every rule.
+    pub rules: Vec<String>,
+    /// JSON Pointers: only findings at one of them or inside it (`/ref_id`,
+    /// `/messages/0`). Default: anywhere in the payload.
+    #[serde(default)]
+    pub pointers: Vec<String>,
+    /// Why the findings are expected (required: a suppression nobody can
+    /// explain is never removed).
+    pub reason: String,
+}
+
+/// `[[overrides]]`: rule severities for the files some globs match.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// Globs relative to the config file (as `[[fixtures]]` paths).
+    #[schemars(with = "Vec<String>")]
+    pub paths: Vec<Spanned<String>>,
+    /// Severity per rule name, as `[rules]`.
+    pub rules: BTreeMap<String, Level>,
 }
 
 /// `[templates]`: the templates files, the payloads they apply to, and how
@@ -44,7 +95,8 @@ pub struct TemplatesConfig {
     /// of the payload files the templates apply to. Default: every payload of
     /// the run, standard input included.
     #[serde(default)]
-    pub paths: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub paths: Vec<Spanned<String>>,
     /// The language assumed where a payload names none (only Qiscus
     /// `broadcast-client` carries one), e.g. `id`.
     #[serde(default)]
@@ -114,7 +166,8 @@ impl From<Level> for preflight::Level {
 #[serde(deny_unknown_fields)]
 pub struct FixtureMapping {
     /// Globs relative to the config file (`fixtures/sandeza/**/*.json`).
-    pub paths: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub paths: Vec<Spanned<String>>,
     /// The endpoint id (`sandeza/send`); see `preflight endpoints`.
     pub endpoint: String,
 }
@@ -123,65 +176,146 @@ pub struct FixtureMapping {
 pub struct Loaded {
     /// The parsed config.
     pub config: Config,
+    /// The config file.
+    pub path: PathBuf,
+    /// Its text (for the positions of findings about it).
+    pub text: String,
     /// The directory globs are relative to.
     pub dir: PathBuf,
     /// Compiled globs, one set per mapping, with the mapping's endpoint.
     pub matchers: Vec<(globset::GlobSet, &'static preflight::Endpoint)>,
     /// `[templates] paths` compiled; `None` when not given (every payload).
     pub template_paths: Option<globset::GlobSet>,
+    /// `exclude`, compiled.
+    pub exclude: ignore::gitignore::Gitignore,
+    /// `[[ignore]] paths`, one set per entry.
+    pub ignores: Vec<globset::GlobSet>,
+    /// `[[overrides]] paths`, one set per entry.
+    pub overrides: Vec<globset::GlobSet>,
+    /// `[[expect]] paths`, one set per entry.
+    pub expects: Vec<globset::GlobSet>,
     /// `dir`, canonical (once, not per payload file).
     base: Option<PathBuf>,
 }
 
-/// Finds and loads the config: `explicit`, else `preflight.toml` in `start` or a parent.
-pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<Loaded>> {
-    let path = match explicit {
-        Some(p) => {
-            if !p.is_file() {
-                bail!("config file {} does not exist", p.display());
-            }
-            p.to_path_buf()
-        }
-        None => match find(start) {
-            Some(p) => p,
-            None => return Ok(None),
-        },
-    };
+/// Loads the config file at `path`.
+pub fn load_file(path: &Path) -> Result<Loaded> {
+    if !path.is_file() {
+        bail!("config file {} does not exist", path.display());
+    }
     let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let config: Config =
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let dir = path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
     let mut matchers = Vec::new();
     for mapping in &config.fixtures {
         let endpoint = preflight::endpoint(&mapping.endpoint)
             .with_context(|| format!("in {}", path.display()))?;
-        matchers.push((globs(&mapping.paths, &path)?, endpoint));
+        matchers.push((globs(&mapping.paths, path)?, endpoint));
     }
     let template_paths = match &config.templates {
-        Some(t) if !t.paths.is_empty() => Some(globs(&t.paths, &path)?),
+        Some(t) if !t.paths.is_empty() => Some(globs(&t.paths, path)?),
         _ => None,
     };
-    for name in config.rules.keys() {
-        if let Err(err) = preflight::rules::get(name) {
-            bail!("{err} (in {})", path.display());
+    let known = |name: &str, what: &str| -> Result<()> {
+        match preflight::rules::get(name) {
+            Ok(_) => Ok(()),
+            Err(err) => bail!("{err} (in {what} of {})", path.display()),
         }
+    };
+    for name in config.rules.keys() {
+        known(name, "[rules]")?;
     }
-    Ok(Some(Loaded {
+    let mut ignores = Vec::new();
+    for entry in &config.ignore {
+        let entry = entry.get_ref();
+        if entry.rules.is_empty() {
+            bail!(
+                "an [[ignore]] entry of {} names no rule; list them in `rules` (\"*\" for every rule)",
+                path.display()
+            );
+        }
+        for name in entry.rules.iter().filter(|r| r.as_str() != "*") {
+            known(name, "[[ignore]]")?;
+        }
+        for pointer in &entry.pointers {
+            if !(pointer.is_empty() || pointer.starts_with('/')) {
+                bail!(
+                    "{pointer:?} in an [[ignore]] entry of {} is not a JSON Pointer; pointers start with `/` (`/ref_id`), or are empty for the whole payload",
+                    path.display()
+                );
+            }
+        }
+        if entry.reason.trim().is_empty() {
+            bail!(
+                "an [[ignore]] entry of {} has an empty `reason`; say why the findings are expected",
+                path.display()
+            );
+        }
+        ignores.push(globs(&entry.paths, path)?);
+    }
+    let mut overrides = Vec::new();
+    for entry in &config.overrides {
+        for name in entry.rules.keys() {
+            known(name, "[[overrides]]")?;
+        }
+        overrides.push(globs(&entry.paths, path)?);
+    }
+    let mut expects = Vec::new();
+    for entry in &config.expect {
+        entry
+            .validate()
+            .with_context(|| format!("in an [[expect]] entry of {}", path.display()))?;
+        expects.push(globs(&entry.paths, path)?);
+    }
+    let mut exclude = ignore::gitignore::GitignoreBuilder::new(&dir);
+    for glob in &config.exclude {
+        exclude
+            .add_line(None, glob.get_ref())
+            .with_context(|| format!("exclude {:?} in {}", glob.get_ref(), path.display()))?;
+    }
+    let exclude = exclude
+        .build()
+        .with_context(|| format!("exclude in {}", path.display()))?;
+    Ok(Loaded {
+        base: dir.canonicalize().ok(),
         config,
+        path: path.to_path_buf(),
+        text,
         matchers,
         template_paths,
-        base: dir.canonicalize().ok(),
+        exclude,
+        ignores,
+        overrides,
+        expects,
         dir,
-    }))
+    })
 }
 
-fn globs(patterns: &[String], config: &Path) -> Result<globset::GlobSet> {
+/// Finds and loads the config: `explicit`, else `preflight.toml` in `start` or a parent.
+pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<Loaded>> {
+    match explicit {
+        Some(p) => load_file(p).map(Some),
+        None => match find(start) {
+            Some(p) => load_file(&p).map(Some),
+            None => Ok(None),
+        },
+    }
+}
+
+fn globs(patterns: &[Spanned<String>], config: &Path) -> Result<globset::GlobSet> {
     let mut builder = globset::GlobSetBuilder::new();
     for glob in patterns {
+        let glob = glob.get_ref();
         builder.add(
             globset::GlobBuilder::new(glob)
                 .literal_separator(true)
@@ -192,12 +326,40 @@ fn globs(patterns: &[String], config: &Path) -> Result<globset::GlobSet> {
     Ok(builder.build()?)
 }
 
-fn find(start: &Path) -> Option<PathBuf> {
-    let start = start.canonicalize().ok()?;
+/// The closest `preflight.toml`: in `start` (a directory) or a parent.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    // The closest directory that exists (`--stdin-filename` may name a new one).
+    let start = start.ancestors().find_map(|d| {
+        let d = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        d.canonicalize().ok()
+    })?;
     start
         .ancestors()
         .map(|d| d.join("preflight.toml"))
         .find(|p| p.is_file())
+}
+
+/// `file` made absolute without needing it to exist (an editor's unsaved
+/// buffer named with `--stdin-filename`): canonical when it exists, else its
+/// canonical directory joined with its name, else joined to the current
+/// directory.
+pub fn absolute(file: &Path) -> Option<PathBuf> {
+    if let Ok(c) = file.canonicalize() {
+        return Some(c);
+    }
+    let name = file.file_name()?;
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match parent.canonicalize() {
+        Ok(p) => Some(p.join(name)),
+        Err(_) => std::env::current_dir().ok().map(|d| d.join(file)),
+    }
 }
 
 impl Loaded {
@@ -211,12 +373,24 @@ impl Loaded {
     }
 
     /// `file` relative to the config's directory, when it is under it.
-    fn relative(&self, file: &Path) -> Option<PathBuf> {
-        let absolute = file.canonicalize().ok()?;
+    pub fn relative(&self, file: &Path) -> Option<PathBuf> {
+        let absolute = absolute(file)?;
         absolute
             .strip_prefix(self.base.as_ref()?)
             .ok()
             .map(Path::to_path_buf)
+    }
+
+    /// True when `exclude` leaves `file` out (it, or a directory it is in).
+    pub fn excludes(&self, file: &Path) -> bool {
+        if self.config.exclude.is_empty() {
+            return false;
+        }
+        self.relative(file).is_some_and(|r| {
+            self.exclude
+                .matched_path_or_any_parents(&r, false)
+                .is_ignore()
+        })
     }
 
     /// True when the config's templates apply to the payload file `file`
@@ -238,12 +412,35 @@ impl Loaded {
             .map(|t| t.files.iter().map(|f| self.dir.join(f)).collect())
             .unwrap_or_default()
     }
+
+    /// The 1-based line and column of a byte offset of the config's text.
+    pub fn position(&self, offset: usize) -> preflight::Position {
+        let before = self.text.get(..offset).unwrap_or(&self.text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        preflight::Position::new(line, before[line_start..].chars().count() + 1)
+    }
 }
 
 /// The JSON Schema of `preflight.toml`, as checked in at `preflight.schema.json`.
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(Config);
-    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    let mut value = serde_json::to_value(&schema).unwrap_or_default();
+    // A sidecar `NAME.expect.toml` is one of these (`preflight test`).
+    let mut sidecar =
+        serde_json::to_value(schemars::schema_for!(crate::expect::FixtureExpectation))
+            .unwrap_or_default();
+    if let Some(o) = sidecar.as_object_mut() {
+        o.remove("$schema");
+        o.insert(
+            "description".into(),
+            "A sidecar `NAME.expect.toml` beside a fixture `NAME.json` or `NAME.ndjson`: what it must give under `preflight test`.".into(),
+        );
+    }
+    if let Some(defs) = value.get_mut("$defs").and_then(|d| d.as_object_mut()) {
+        defs.insert("FixtureExpectation".into(), sidecar);
+    }
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
     s.push('\n');
     s
 }

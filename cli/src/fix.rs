@@ -103,7 +103,9 @@ fn fix_text(
     unsafe_fixes: bool,
 ) -> Option<(String, usize)> {
     let endpoint = endpoint_of(run, input);
-    let options = run.options_for(Some(path));
+    let scope = run.scope(Some(path));
+    let options = scope.options_for(Some(path));
+    let options = options.as_ref();
     let mut current = text.to_string();
     let mut total = 0;
     for _ in 0..PASSES {

@@ -1,7 +1,9 @@
 //! What `preflight validate` reads: the inputs named on the command line and
 //! found in directories, and lines read with a bound.
 //!
-//! Directories are walked with the `ignore` crate (hidden entries skipped,
+//! Directories are walked with the `ignore` crate as ripgrep walks them
+//! (hidden entries skipped; `.gitignore` inside a git repository, `.ignore`
+//! and git's exclude files honoured;
 //! sorted by name, symbolic links followed, loops detected). Nothing is
 //! skipped silently: a FIFO, device or socket met in a walk, a dangling link
 //! and an unreadable entry each become an input of their own that the report
@@ -123,8 +125,7 @@ fn broken_link(path: &Path) -> Option<PathBuf> {
 
 fn walk(root: &Path, inputs: &mut Vec<Input>) {
     let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .hidden(true)
+        .standard_filters(true)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();

@@ -5,15 +5,43 @@
 
 mod config;
 mod detect;
+mod expect;
 mod fix;
 mod input;
+mod scope;
 mod templates;
+mod test;
 mod validate;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
+
+/// A path as the report names it: relative to the current directory when
+/// under it, without a leading `./`.
+pub(crate) fn display(path: &std::path::Path) -> String {
+    let relative = std::env::current_dir().ok().and_then(|cwd| {
+        path.strip_prefix(cwd)
+            .ok()
+            .map(std::path::Path::to_path_buf)
+    });
+    let s = relative
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// An error's text as it may be printed: control characters escaped, line
+/// breaks kept (a TOML parse error spans several lines).
+pub(crate) fn error_text(err: &anyhow::Error) -> String {
+    format!("{err:#}")
+        .split('\n')
+        .map(preflight::render::escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 /// Check WhatsApp and multichannel provider payloads (Sandeza, OCA, Qiscus,
 /// 3Dolphins, chatbot gateways) before they are sent.
@@ -28,6 +56,10 @@ pub struct Cli {
 enum Command {
     /// Validate payload files, directories or stdin.
     Validate(ValidateArgs),
+    /// Check fixtures against what they are expected to give: `valid/` and
+    /// `invalid/` directories, `[[expect]]` in preflight.toml, or a
+    /// `NAME.expect.toml` beside the fixture.
+    Test(CheckArgs),
     /// Check, list and use the account's WhatsApp templates files.
     Templates {
         #[command(subcommand)]
@@ -77,19 +109,21 @@ pub enum ColorArg {
     Never,
 }
 
+/// What `validate` and `test` both take: the inputs, how to check them, how
+/// to report.
 #[derive(Debug, clap::Args)]
-struct ValidateArgs {
-    /// Files, directories (searched for *.json, *.ndjson, *.jsonl) or - for
-    /// stdin. In .ndjson/.jsonl files every line is one payload. Defaults to
-    /// the current directory.
+struct CheckArgs {
+    /// Files, directories (searched for *.json, *.ndjson, *.jsonl; hidden
+    /// and .gitignored entries left out) or - for stdin. In .ndjson/.jsonl
+    /// files every line is one payload. Defaults to the current directory.
     paths: Vec<PathBuf>,
     /// The endpoint id every payload is for (see `preflight endpoints`).
     /// Without it: the config file's mapping, then the path, then the
     /// payload's shape.
     #[arg(long, short = 'e', value_name = "ID")]
     endpoint: Option<String>,
-    /// The config file (default: preflight.toml in the current directory or a
-    /// parent).
+    /// The config file for every input (default: for each input, the
+    /// preflight.toml closest to it: its directory or a parent).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Output format.
@@ -113,9 +147,9 @@ struct ValidateArgs {
     /// package.json.
     #[arg(long)]
     only_mapped: bool,
-    /// Text output: print only the findings and the summary, not which
-    /// endpoint a file was detected as from its payload's shape, nor which
-    /// templates were read.
+    /// Errors only: no warnings, no summary line, no line saying which
+    /// endpoint a file was detected as or which templates were read.
+    /// Warnings still count for --max-warnings.
     #[arg(long, short = 'q')]
     quiet: bool,
     /// A templates file or directory (what Meta's `GET
@@ -126,6 +160,24 @@ struct ValidateArgs {
     /// Templates files are never taken for payloads.
     #[arg(long, value_name = "PATH")]
     templates: Vec<PathBuf>,
+    /// Leave out paths matching a gitignore-style glob, relative to the
+    /// current directory (`fixtures/generated/`, `*.draft.json`);
+    /// repeatable. Beside the config's `exclude`.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// The path standard input (`-`) stands for: its endpoint, config and
+    /// name in the report come from it (an editor piping an unsaved buffer).
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct ValidateArgs {
+    #[command(flatten)]
+    check: CheckArgs,
+    /// Exit 1 when there are more than N warnings (0: any warning fails).
+    #[arg(long, value_name = "N")]
+    max_warnings: Option<usize>,
     /// Apply the fixes marked safe (they cannot change what the message
     /// means) to the files in place, keeping their formatting and line
     /// endings, then report what is left. A file that does not parse is
@@ -156,10 +208,7 @@ pub fn main() -> std::process::ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!(
-                "preflight: error: {}",
-                preflight::render::escape_controls(&format!("{err:#}"))
-            );
+            eprintln!("preflight: error: {}", error_text(&err));
             ExitCode::from(2)
         }
     }
@@ -178,6 +227,7 @@ pub fn run() -> Result<u8> {
     let mut stdout = std::io::stdout().lock();
     match cli.command {
         Command::Validate(args) => validate::run(args, &mut stdout),
+        Command::Test(args) => test::run(&args, &mut stdout),
         Command::Templates { command } => templates::run(command, &mut stdout),
         Command::Endpoints => {
             for e in preflight::endpoints()? {

@@ -6,27 +6,28 @@
 //! NDJSON files, standard input and FIFOs are streamed in batches, each line
 //! bounded by the payload limit; only counts outlive a file's report.
 
-use crate::config::{self, Loaded};
+use crate::config::Loaded;
 use crate::input::{self, Input, LineRead};
-use crate::{ColorArg, FormatArg, ValidateArgs, detect};
+use crate::scope::{Scope, Scopes};
+use crate::{CheckArgs, ColorArg, FormatArg, ValidateArgs, detect};
 use anyhow::Result;
 use preflight::render::{FileResult, Finding, Format, Renderer};
 use preflight::{Diagnostic, Endpoint, MAX_PAYLOAD_BYTES, Options, Position};
 use preflight::{Origin, check as check_bytes};
 use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub(crate) struct Run {
     endpoints: &'static [Endpoint],
     forced: Option<&'static Endpoint>,
-    config: Option<Loaded>,
-    options: Options,
-    /// `options` with the run's templates, when there are any.
-    templated: Option<Options>,
-    /// `--templates` was given: the templates apply to every payload.
-    templates_everywhere: bool,
-    /// `--quiet`: no line saying which endpoint a file was detected as.
+    /// The config of each input, and what comes of it.
+    pub(crate) scopes: Scopes,
+    /// `--stdin-filename`: the path standard input stands for.
+    stdin_name: Option<PathBuf>,
+    /// `--quiet`: errors only; no line saying which endpoint a file was
+    /// detected as.
     quiet: bool,
     /// What the run says once, beside the findings (the library's notes,
     /// collected from every payload).
@@ -43,6 +44,68 @@ impl Run {
             all.extend(notes);
         }
     }
+
+    /// The scope of `file` (`None`: standard input with no name); loaded
+    /// before checking starts, so this only looks it up.
+    pub(crate) fn scope(&self, file: Option<&Path>) -> Arc<Scope> {
+        self.scopes
+            .for_file(file)
+            .unwrap_or_else(|_| self.scopes.default().clone())
+    }
+
+    /// `--stdin-filename`.
+    pub(crate) fn stdin_name(&self) -> Option<&Path> {
+        self.stdin_name.as_deref()
+    }
+
+    /// The path an input stands for: its own, or `--stdin-filename`'s.
+    pub(crate) fn path_of<'a>(&'a self, input: &'a Input) -> Option<&'a Path> {
+        match input {
+            Input::File(p) | Input::Stream(p) => Some(p),
+            Input::Stdin => self.stdin_name.as_deref(),
+            Input::Skipped { path, .. }
+            | Input::BrokenLink { path, .. }
+            | Input::Unreadable { path, .. } => Some(path),
+        }
+    }
+}
+
+/// Where a run's report goes: a [`Renderer`], or `preflight test`'s
+/// comparison with what each fixture is expected to give.
+pub(crate) trait Report {
+    /// Starts one file's report.
+    fn begin_file(&mut self, path: &str, endpoint: Option<&str>) -> std::io::Result<()>;
+    /// One finding of the current file.
+    fn finding(&mut self, finding: &Finding) -> std::io::Result<()>;
+    /// The current file's endpoint came from its payload's shape.
+    fn detected(&mut self, endpoint: &str, line: Option<usize>) -> std::io::Result<()>;
+    /// Payloads checked in the current file.
+    fn payloads(&mut self, n: usize);
+    /// Findings suppressed in the current file.
+    fn suppressed(&mut self, n: usize);
+    /// A path that could not be read.
+    fn unreadable(&mut self, path: &str, problem: &str) -> std::io::Result<()>;
+}
+
+impl<W: Write> Report for Renderer<W> {
+    fn begin_file(&mut self, path: &str, endpoint: Option<&str>) -> std::io::Result<()> {
+        Renderer::begin_file(self, path, endpoint)
+    }
+    fn finding(&mut self, finding: &Finding) -> std::io::Result<()> {
+        Renderer::finding(self, finding)
+    }
+    fn detected(&mut self, endpoint: &str, line: Option<usize>) -> std::io::Result<()> {
+        Renderer::detected(self, endpoint, line)
+    }
+    fn payloads(&mut self, n: usize) {
+        Renderer::payloads(self, n);
+    }
+    fn suppressed(&mut self, n: usize) {
+        Renderer::suppressed(self, n);
+    }
+    fn unreadable(&mut self, path: &str, problem: &str) -> std::io::Result<()> {
+        Renderer::unreadable(self, path, problem)
+    }
 }
 
 /// Lines per NDJSON batch checked in parallel.
@@ -52,89 +115,137 @@ const BATCH_BYTES: usize = 4 * 1024 * 1024;
 /// Files checked in parallel before their reports are written.
 const CHUNK_FILES: usize = 2048;
 
-pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
+/// A run ready to check: its inputs, and what is reported before them.
+pub(crate) struct Prepared {
+    pub run: Run,
+    pub inputs: Vec<Input>,
+    /// Files left out by `--only-mapped`.
+    pub skipped: usize,
+    /// Findings about the templates files and the config files, reported
+    /// before the payloads.
+    pub before: Vec<FileResult>,
+    /// Which templates were read (one line per set), for the text format.
+    pub described: Vec<String>,
+}
+
+/// Everything before checking: the endpoint flag, the configs of the inputs,
+/// the inputs (minus the excluded and the templates files), the templates.
+/// `Err(status)`: the run cannot start (reported on standard error, or, for
+/// templates files with errors, as a report to `out`).
+pub(crate) fn prepare(
+    args: &CheckArgs,
+    out: &mut impl Write,
+) -> Result<std::result::Result<Prepared, u8>> {
     let endpoints = preflight::endpoints()?;
     let forced = match &args.endpoint {
         Some(id) => match preflight::endpoint(id) {
             Ok(e) => Some(e),
             Err(err) => {
                 eprintln!("preflight: error: {err}");
-                return Ok(2);
+                return Ok(Err(2));
             }
         },
         None => None,
     };
     let cwd = std::env::current_dir()?;
-    let config = match config::load(args.config.as_deref(), &cwd) {
-        Ok(c) => c,
-        Err(err) => {
-            eprintln!("preflight: error: {err:#}");
-            return Ok(2);
-        }
+    let fail = |err: anyhow::Error| {
+        eprintln!("preflight: error: {}", crate::error_text(&err));
+        Ok(Err(2))
     };
-    let mut options = Options::default();
-    options.sandeza_password = args.sandeza_password.clone();
-    if let Some(loaded) = &config {
-        options.levels = loaded
-            .config
-            .rules
-            .iter()
-            .map(|(k, v)| (k.clone(), (*v).into()))
-            .collect();
-    }
-    let format = format_of(args.format);
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+    let scopes = match Scopes::new(
+        args.config.as_deref(),
+        &cwd,
+        args.sandeza_password.clone(),
+        !args.templates.is_empty(),
+    ) {
+        Ok(s) => s,
+        Err(err) => return fail(err),
     };
-    // The templates: `--templates`, else the config's files. Files declared
-    // as templates either way are never payloads.
-    let config_files = config
-        .as_ref()
-        .map(Loaded::template_files)
-        .unwrap_or_default();
-    let template_paths = if args.templates.is_empty() {
-        config_files.clone()
-    } else {
-        args.templates.clone()
-    };
-    let mut excluded = std::collections::HashSet::new();
-    for p in config_files.iter().chain(&args.templates) {
-        if let Ok(files) = crate::templates::expand(p) {
-            excluded.extend(files.iter().filter_map(|f| f.canonicalize().ok()));
+    let mut cli_exclude = ignore::gitignore::GitignoreBuilder::new(&cwd);
+    for glob in &args.exclude {
+        if let Err(err) = cli_exclude.add_line(None, glob) {
+            return fail(anyhow::anyhow!("--exclude {glob:?}: {err}"));
         }
     }
-    let mut run = Run {
+    let cli_exclude = match cli_exclude.build() {
+        Ok(g) => g,
+        Err(err) => return fail(anyhow::anyhow!("--exclude: {err}")),
+    };
+    let run = Run {
         endpoints,
         forced,
-        config,
-        options,
-        templated: None,
-        templates_everywhere: !args.templates.is_empty(),
+        scopes,
+        stdin_name: args.stdin_filename.clone(),
         quiet: args.quiet,
         notes: std::sync::Mutex::new(std::collections::BTreeSet::new()),
     };
 
     let paths = if args.paths.is_empty() {
-        vec![std::path::PathBuf::from(".")]
+        vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let mut inputs = Vec::new();
+    // Per path named, its inputs, and every input's config, loaded now: one
+    // that does not load stops the run.
+    let mut named = Vec::new();
     for path in &paths {
-        input::collect(path, &mut inputs);
-    }
-    if !excluded.is_empty() {
-        inputs.retain(|i| match i {
-            Input::File(p) | Input::Stream(p) => {
-                !p.canonicalize().is_ok_and(|c| excluded.contains(&c))
+        let mut found = Vec::new();
+        input::collect(path, &mut found);
+        for i in &found {
+            if let Err(err) = run.scopes.for_file(run.path_of(i)) {
+                return fail(err);
             }
+        }
+        named.push((path, found));
+    }
+    // Templates files (of any config, or `--templates`) are never payloads.
+    let mut templates_files = std::collections::HashSet::new();
+    let mut declared: Vec<PathBuf> = args.templates.clone();
+    for scope in run.scopes.configs() {
+        declared.extend(
+            scope
+                .loaded
+                .as_ref()
+                .map(Loaded::template_files)
+                .unwrap_or_default(),
+        );
+    }
+    for p in &declared {
+        if let Ok(files) = crate::templates::expand(p) {
+            templates_files.extend(files.iter().filter_map(|f| f.canonicalize().ok()));
+        }
+    }
+    let excluded = |p: &Path| {
+        let relative = p.strip_prefix(&cwd).unwrap_or(p);
+        cli_exclude
+            .matched_path_or_any_parents(relative, false)
+            .is_ignore()
+            || run.scope(Some(p)).excludes(p)
+            || (!templates_files.is_empty()
+                && p.canonicalize().is_ok_and(|c| templates_files.contains(&c)))
+    };
+    // A path that holds no payload file is an error of its own.
+    let mut inputs = Vec::new();
+    for (path, mut found) in named {
+        let before = found.len();
+        found.retain(|i| match i {
+            Input::File(p) | Input::Stream(p) => !excluded(p),
             _ => true,
         });
+        // A file named and excluded is left out (a hook passes every staged
+        // file); a directory with nothing to check is an error.
+        if found.is_empty() && (before == 0 || path.is_dir()) {
+            let problem = if before > 0 {
+                "every payload file in it is excluded (`--exclude`, `exclude` in preflight.toml) or a templates file; nothing was checked"
+            } else {
+                "holds no payload file (*.json, *.ndjson, *.jsonl); nothing was checked"
+            };
+            inputs.push(Input::Unreadable {
+                path: path.clone(),
+                problem: problem.to_string(),
+            });
+        }
+        inputs.extend(found);
     }
     let before = inputs.len();
     if args.only_mapped {
@@ -144,38 +255,49 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     }
     let skipped = before - inputs.len();
 
-    // Warnings of the templates files, reported before the payloads.
-    let mut template_reports = Vec::new();
-    let mut described = None;
-    // The templates are read only when some payload of the run uses them.
-    let uses_templates = |run: &Run| {
-        inputs.iter().any(|i| {
-            let path = match i {
-                Input::File(p) | Input::Stream(p) => Some(p.as_path()),
-                _ => None,
-            };
-            run.templates_everywhere
-                || run
-                    .config
-                    .as_ref()
-                    .is_none_or(|c| c.templates_apply_to(path))
-        })
-    };
-    if !template_paths.is_empty() && uses_templates(&run) {
-        let loaded =
-            match crate::templates::load(&template_paths, run.config.as_ref(), &run.options) {
-                Ok(l) => l,
-                Err(err) => {
-                    eprintln!("preflight: error: {err:#}");
-                    return Ok(2);
-                }
-            };
+    // The templates of each scope, read only when some payload of the run
+    // uses them; warnings reported before the payloads.
+    let mut reports = Vec::new();
+    let mut described = Vec::new();
+    for scope in run
+        .scopes
+        .configs()
+        .into_iter()
+        .chain([run.scopes.default().clone()])
+    {
+        if scope.templated.get().is_some() {
+            continue;
+        }
+        let files = if args.templates.is_empty() {
+            scope
+                .loaded
+                .as_ref()
+                .map(Loaded::template_files)
+                .unwrap_or_default()
+        } else {
+            args.templates.clone()
+        };
+        if files.is_empty() {
+            continue;
+        }
+        let used = inputs.iter().any(|i| {
+            let path = run.path_of(i);
+            Arc::ptr_eq(&run.scope(path), &scope) && scope.uses_templates(path)
+        });
+        if !used {
+            continue;
+        }
+        let loaded = match crate::templates::load(&files, scope.loaded.as_ref(), &scope.options) {
+            Ok(l) => l,
+            Err(err) => return fail(err),
+        };
         if loaded.failed {
             // Their findings, as each file's report; no payload is checked.
+            let format = format_of(args.format);
             if format == Format::Text {
                 writeln!(out, "{}", loaded.describe())?;
             }
-            let mut renderer = Renderer::new(format, color, &mut *out);
+            let mut renderer = Renderer::new(format, color_of(args.color), &mut *out);
             for r in &loaded.reports {
                 renderer.begin_file(&r.path, r.endpoint.as_deref())?;
                 for f in &r.findings {
@@ -184,14 +306,48 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
             }
             renderer.finish()?;
             eprintln!("preflight: error: the templates files have errors; no payload was checked");
-            return Ok(2);
+            return Ok(Err(2));
         }
-        described = Some(loaded.describe());
-        template_reports = loaded.reports;
-        let mut with = run.options.clone();
+        let line = loaded.describe();
+        if !described.contains(&line) {
+            described.push(line);
+        }
+        for r in loaded.reports {
+            if !reports.iter().any(|x: &FileResult| x.path == r.path) {
+                reports.push(r);
+            }
+        }
+        let mut with = scope.options.clone();
         with.templates = Some(loaded.templates.clone());
-        run.templated = Some(with);
+        let _ = scope.templated.set(with);
     }
+    // The configs' own warnings.
+    for scope in run.scopes.configs() {
+        reports.extend(scope.unmatched_globs());
+    }
+    Ok(Ok(Prepared {
+        run,
+        inputs,
+        skipped,
+        before: reports,
+        described,
+    }))
+}
+
+pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
+    let check = &args.check;
+    let prepared = match prepare(check, out)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let Prepared {
+        run,
+        inputs,
+        skipped,
+        before,
+        described,
+    } = prepared;
+    let format = format_of(check.format);
     // Fixes first: the report that follows is of the fixed files.
     if args.fix || args.diff {
         let outcome = crate::fix::run(&run, &inputs, args.unsafe_fixes, args.diff, out)?;
@@ -200,23 +356,80 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         }
     }
     // Which templates were read, once.
-    if let Some(line) = &described
-        && format == Format::Text
-        && !run.quiet
-    {
-        writeln!(out, "{line}")?;
+    if format == Format::Text && !run.quiet {
+        for line in &described {
+            writeln!(out, "{line}")?;
+        }
     }
-    let mut renderer = Renderer::new(format, color, out);
+    let mut renderer = Renderer::new(format, color_of(check.color), out).quiet(run.quiet);
     renderer.skipped(skipped);
-    // A templates file is a file of the report, not a payload.
-    for r in &template_reports {
+    // A templates or config file is a file of the report, not a payload.
+    for r in &before {
         renderer.begin_file(&r.path, r.endpoint.as_deref())?;
         for f in &r.findings {
             renderer.finding(f)?;
         }
     }
+    let problems = check_all(&run, &inputs, &mut renderer)?;
+    for scope in run.scopes.configs() {
+        if let Some(r) = scope.unused_ignores() {
+            renderer.begin_file(&r.path, None)?;
+            for f in &r.findings {
+                renderer.finding(f)?;
+            }
+        }
+    }
+    let summary = renderer.finish()?;
+    finish_run(&run, format, &problems);
+    let too_many = args.max_warnings.is_some_and(|max| summary.warnings > max);
+    if too_many && !summary.incomplete() && summary.errors == 0 {
+        eprintln!(
+            "preflight: error: {} warning{}, more than --max-warnings {}",
+            summary.warnings,
+            if summary.warnings == 1 { "" } else { "s" },
+            args.max_warnings.unwrap_or(0)
+        );
+    }
+    Ok(if summary.incomplete() {
+        2
+    } else if summary.errors > 0 || too_many {
+        1
+    } else {
+        0
+    })
+}
+
+/// What is said after the report: the library's notes, and (outside the
+/// text format, which says it in its summary) the paths that could not be read.
+pub(crate) fn finish_run(run: &Run, format: Format, problems: &[String]) {
+    // Said once, on standard error: the report on standard output stays the
+    // findings.
+    if !run.quiet
+        && let Ok(notes) = run.notes.lock()
+    {
+        for n in notes.iter() {
+            eprintln!("preflight: note: {}", preflight::render::escape_controls(n));
+        }
+    }
+    if format != Format::Text {
+        for p in problems {
+            eprintln!(
+                "preflight: error: cannot read {}",
+                preflight::render::escape_controls(p)
+            );
+        }
+    }
+}
+
+/// Checks every input in order, reporting to `report`; returns the paths
+/// that could not be read.
+pub(crate) fn check_all(
+    run: &Run,
+    inputs: &[Input],
+    report: &mut impl Report,
+) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    let mut rest = inputs.as_slice();
+    let mut rest = inputs;
     while let Some(first) = rest.first() {
         // A run of plain files: checked in parallel, written in order.
         let plain = rest
@@ -226,40 +439,46 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
         if plain > 0 {
             let files = &rest[..plain];
             rest = &rest[plain..];
-            check_files(&run, files, &mut renderer, &mut problems)?;
+            check_files(run, files, report, &mut problems)?;
             continue;
         }
         rest = &rest[1..];
-        let name = first.display();
+        let name = first.display(run);
+        let at = run.path_of(first);
+        let scope = run.scope(at);
+        let options = scope.options_for(at);
         let outcome = match first {
             Input::File(p) => match std::fs::File::open(p) {
                 Ok(f) => check_lines(
-                    &run,
-                    run.options_for(Some(p)),
-                    &mut renderer,
+                    run,
+                    &options,
+                    report,
                     &name,
-                    endpoint_of(&run, first),
+                    Some(p),
+                    endpoint_of(run, first),
                     f,
                 ),
                 Err(e) => Err(e),
             },
             Input::Stream(p) => match std::fs::File::open(p) {
                 Ok(f) => check_stream(
-                    &run,
-                    run.options_for(Some(p)),
-                    &mut renderer,
+                    run,
+                    &options,
+                    report,
                     &name,
-                    endpoint_of(&run, first),
+                    Some(p),
+                    endpoint_of(run, first),
                     f,
                 ),
                 Err(e) => Err(e),
             },
             Input::Stdin => check_stream(
-                &run,
-                run.options_for(None),
-                &mut renderer,
+                run,
+                &options,
+                report,
                 &name,
-                run.forced,
+                at,
+                endpoint_of(run, first),
                 std::io::stdin(),
             ),
             Input::Skipped { path, kind } => {
@@ -275,10 +494,11 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
                     "name it on the command line to read it as a stream, like standard input",
                 );
                 emit(
-                    &run,
-                    &mut renderer,
-                    &text_file(&run, name.clone(), None, 0, d, 1),
+                    run,
+                    report,
+                    text_file(&options, name.clone(), None, 0, d, 1),
                     None,
+                    at,
                 )?;
                 Ok(())
             }
@@ -294,15 +514,16 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
                 )
                 .with_help("point the link at the payload file, or delete it");
                 emit(
-                    &run,
-                    &mut renderer,
-                    &text_file(&run, name.clone(), None, 0, d, 1),
+                    run,
+                    report,
+                    text_file(&options, name.clone(), None, 0, d, 1),
                     None,
+                    at,
                 )?;
                 Ok(())
             }
             Input::Unreadable { problem, .. } => {
-                renderer.unreadable(&name, problem)?;
+                report.unreadable(&name, problem)?;
                 problems.push(format!("{name}: {problem}"));
                 Ok(())
             }
@@ -312,35 +533,11 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
                 return Err(e.into());
             }
             let problem = input::describe_io(&e);
-            renderer.unreadable(&name, &problem)?;
+            report.unreadable(&name, &problem)?;
             problems.push(format!("{name}: {problem}"));
         }
     }
-    let summary = renderer.finish()?;
-    // Said once, on standard error: the report on standard output stays the
-    // findings.
-    if !run.quiet
-        && let Ok(notes) = run.notes.lock()
-    {
-        for n in notes.iter() {
-            eprintln!("preflight: note: {}", preflight::render::escape_controls(n));
-        }
-    }
-    if format != Format::Text {
-        for p in &problems {
-            eprintln!(
-                "preflight: error: cannot read {}",
-                preflight::render::escape_controls(p)
-            );
-        }
-    }
-    Ok(if summary.incomplete() {
-        2
-    } else if summary.errors > 0 {
-        1
-    } else {
-        0
-    })
+    Ok(problems)
 }
 
 /// The renderer's format for a `--format`.
@@ -353,21 +550,14 @@ pub(crate) fn format_of(format: FormatArg) -> Format {
     }
 }
 
-impl Run {
-    /// The options a payload is checked with: with the templates when they
-    /// apply to it (`file`: `None` for standard input).
-    pub(crate) fn options_for(&self, file: Option<&Path>) -> &Options {
-        match &self.templated {
-            Some(with)
-                if self.templates_everywhere
-                    || self
-                        .config
-                        .as_ref()
-                        .is_none_or(|c| c.templates_apply_to(file)) =>
-            {
-                with
-            }
-            _ => &self.options,
+/// Whether text output is coloured.
+pub(crate) fn color_of(color: ColorArg) -> bool {
+    match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
 }
@@ -379,7 +569,7 @@ impl Run {
 fn check_files(
     run: &Run,
     files: &[Input],
-    renderer: &mut Renderer<impl Write>,
+    report: &mut impl Report,
     problems: &mut Vec<String>,
 ) -> std::io::Result<()> {
     let check = |i: &Input| match i {
@@ -387,11 +577,17 @@ fn check_files(
         _ => Err(std::io::Error::other("not a plain file")),
     };
     let mut write = |input: &Input, result: std::io::Result<FileResult>| match result {
-        Ok(file) => emit(run, renderer, &file, endpoint_of(run, input)),
+        Ok(file) => emit(
+            run,
+            report,
+            file,
+            endpoint_of(run, input),
+            run.path_of(input),
+        ),
         Err(e) => {
             let problem = input::describe_io(&e);
-            problems.push(format!("{}: {problem}", input.display()));
-            renderer.unreadable(&input.display(), &problem)
+            problems.push(format!("{}: {problem}", input.display(run)));
+            report.unreadable(&input.display(run), &problem)
         }
     };
     // One file needs no threads (starting them is a fair part of a one-file run).
@@ -421,20 +617,24 @@ fn check_files(
 /// Writes one file's report. `mapped`: the endpoint decided before reading
 /// (flag, config, path); when there was none and the file was checked as an
 /// endpoint, that endpoint came from the payload's shape, and the text
-/// output says so (unless `--quiet`).
+/// output says so (unless `--quiet`). The findings an `[[ignore]]` of
+/// `at`'s config suppresses are counted, not written.
 fn emit(
     run: &Run,
-    renderer: &mut Renderer<impl Write>,
-    file: &FileResult,
+    report: &mut impl Report,
+    mut file: FileResult,
     mapped: Option<&'static Endpoint>,
+    at: Option<&Path>,
 ) -> std::io::Result<()> {
-    renderer.begin_file(&file.path, file.endpoint.as_deref())?;
+    report.begin_file(&file.path, file.endpoint.as_deref())?;
     if let (None, Some(endpoint), false) = (mapped, file.endpoint.as_deref(), run.quiet) {
-        renderer.detected(endpoint, None)?;
+        report.detected(endpoint, None)?;
     }
-    renderer.payloads(file.payloads);
+    report.payloads(file.payloads);
+    let suppressed = run.scope(at).suppress(at, &mut file.findings);
+    report.suppressed(suppressed);
     for f in &file.findings {
-        renderer.finding(f)?;
+        report.finding(f)?;
     }
     Ok(())
 }
@@ -444,12 +644,13 @@ pub(crate) fn endpoint_of(run: &Run, input: &Input) -> Option<&'static Endpoint>
     if run.forced.is_some() {
         return run.forced;
     }
-    let (Input::File(path) | Input::Stream(path)) = input else {
-        return None;
+    let path = match input {
+        Input::File(p) | Input::Stream(p) => p.as_path(),
+        Input::Stdin => run.stdin_name.as_deref()?,
+        _ => return None,
     };
-    run.config
-        .as_ref()
-        .and_then(|c| c.endpoint_for(path))
+    run.scope(Some(path))
+        .endpoint_for(path)
         .or_else(|| detect::from_path(path, run.endpoints))
 }
 
@@ -491,7 +692,7 @@ fn line_too_long(line: usize, bytes: u64, ended: bool) -> Diagnostic {
 
 /// A file report holding one finding with no source line, at `line`, column 1.
 fn text_file(
-    run: &Run,
+    options: &Options,
     path: String,
     endpoint: Option<&'static Endpoint>,
     payloads: usize,
@@ -502,16 +703,16 @@ fn text_file(
         path,
         endpoint: endpoint.map(|e| e.id.to_string()),
         payloads,
-        findings: text_finding(run, d, line),
+        findings: text_finding(options, d, line),
     }
 }
 
 /// One finding with no source line (the payload could not be read as text),
 /// at `line`, column 1, with the configured severity.
-fn text_finding(run: &Run, mut d: Diagnostic, line: usize) -> Vec<Finding> {
+fn text_finding(options: &Options, mut d: Diagnostic, line: usize) -> Vec<Finding> {
     d.start = Some(Position::new(line, 1));
     let mut diagnostics = vec![d];
-    run.options.apply_levels(&mut diagnostics);
+    options.apply_levels(&mut diagnostics);
     diagnostics
         .into_iter()
         .map(|diagnostic| Finding {
@@ -526,11 +727,13 @@ fn text_finding(run: &Run, mut d: Diagnostic, line: usize) -> Vec<Finding> {
 fn check_file(run: &Run, path: &Path) -> std::io::Result<FileResult> {
     let endpoint = endpoint_of(run, &Input::File(path.to_path_buf()));
     let name = path.display().to_string();
+    let scope = run.scope(Some(path));
+    let options = scope.options_for(Some(path));
     let file = std::fs::File::open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_PAYLOAD_BYTES as u64 {
         return Ok(text_file(
-            run,
+            &options,
             name,
             endpoint,
             1,
@@ -544,7 +747,7 @@ fn check_file(run: &Run, path: &Path) -> std::io::Result<FileResult> {
     if bytes.len() > MAX_PAYLOAD_BYTES {
         // It grew while being read.
         return Ok(text_file(
-            run,
+            &options,
             name,
             endpoint,
             1,
@@ -552,13 +755,7 @@ fn check_file(run: &Run, path: &Path) -> std::io::Result<FileResult> {
             1,
         ));
     }
-    Ok(check_document(
-        run,
-        run.options_for(Some(path)),
-        name,
-        endpoint,
-        &bytes,
-    ))
+    Ok(check_document(run, &options, name, endpoint, &bytes))
 }
 
 /// One whole-text payload.
@@ -581,7 +778,7 @@ fn check_document(
         }
         Err(e) => {
             let d = Diagnostic::error("parse-error", "", format!("internal error: {e}"));
-            text_file(run, path, None, 1, d, 1)
+            text_file(options, path, None, 1, d, 1)
         }
     }
 }
@@ -592,8 +789,9 @@ fn check_document(
 fn check_stream(
     run: &Run,
     options: &Options,
-    renderer: &mut Renderer<impl Write>,
+    report: &mut impl Report,
     path: &str,
+    at: Option<&Path>,
     endpoint: Option<&'static Endpoint>,
     reader: impl Read + Send,
 ) -> std::io::Result<()> {
@@ -609,9 +807,10 @@ fn check_stream(
                 let d = line_too_long(line_no + 1, bytes, ended);
                 return emit(
                     run,
-                    renderer,
-                    &text_file(run, path.to_string(), endpoint, 1, d, line_no + 1),
+                    report,
+                    text_file(options, path.to_string(), endpoint, 1, d, line_no + 1),
                     endpoint,
+                    at,
                 );
             }
             LineRead::Line => {
@@ -627,14 +826,14 @@ fn check_stream(
     });
     if ndjson {
         let chained = std::io::Cursor::new(head).chain(reader);
-        return check_lines(run, options, renderer, path, endpoint, chained);
+        return check_lines(run, options, report, path, at, endpoint, chained);
     }
     // One document: the rest, up to the limit.
     let room = (MAX_PAYLOAD_BYTES + 1).saturating_sub(head.len()) as u64;
     (&mut reader).take(room).read_to_end(&mut head)?;
     let file = if head.len() > MAX_PAYLOAD_BYTES {
         text_file(
-            run,
+            options,
             path.to_string(),
             endpoint,
             1,
@@ -644,7 +843,7 @@ fn check_stream(
     } else {
         check_document(run, options, path.to_string(), endpoint, &head)
     };
-    emit(run, renderer, &file, endpoint)
+    emit(run, report, file, endpoint, at)
 }
 
 fn trim_line(line: &[u8]) -> &[u8] {
@@ -681,12 +880,14 @@ struct Batch {
 fn check_lines(
     run: &Run,
     options: &Options,
-    renderer: &mut Renderer<impl Write>,
+    report: &mut impl Report,
     path: &str,
+    at: Option<&Path>,
     endpoint: Option<&'static Endpoint>,
     reader: impl Read + Send,
 ) -> std::io::Result<()> {
     let reader = std::io::BufReader::with_capacity(64 * 1024, reader);
+    let config_scope = run.scope(at);
     let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(1);
     let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
     let mut begun = false;
@@ -695,19 +896,20 @@ fn check_lines(
         for mut batch in full_rx {
             if !begun {
                 begun = true;
-                renderer.begin_file(path, batch.endpoint.map(|e| e.id))?;
+                report.begin_file(path, batch.endpoint.map(|e| e.id))?;
             }
-            renderer.payloads(batch.lines.iter().filter(|l| l.finding.is_none()).count());
-            for (line, (checked_as, findings)) in
+            report.payloads(batch.lines.iter().filter(|l| l.finding.is_none()).count());
+            for (line, (checked_as, mut findings)) in
                 batch.lines.iter().zip(check_batch(run, options, &batch))
             {
                 // Nothing said which endpoint: the shape of one payload did
                 // (the first one detected, for the whole file, or each line's own).
                 if let (None, Some(e), false) = (endpoint, checked_as, run.quiet) {
-                    renderer.detected(e.id, Some(batch.detected_at.unwrap_or(line.number)))?;
+                    report.detected(e.id, Some(batch.detected_at.unwrap_or(line.number)))?;
                 }
+                report.suppressed(config_scope.suppress(at, &mut findings));
                 for f in &findings {
-                    renderer.finding(f)?;
+                    report.finding(f)?;
                 }
             }
             batch.bytes.clear();
@@ -728,15 +930,15 @@ fn check_lines(
                 "",
                 format!("reading stopped: {}", input::describe_io(&e)),
             );
-            for f in text_finding(run, d, 1) {
-                renderer.finding(&f)?;
+            for f in text_finding(options, d, 1) {
+                report.finding(&f)?;
             }
             return Ok(());
         }
         Err(e) => return Err(e),
     };
     if !begun {
-        renderer.begin_file(path, endpoint.map(|e| e.id))?;
+        report.begin_file(path, endpoint.map(|e| e.id))?;
     }
     Ok(())
 }
@@ -827,7 +1029,7 @@ fn check_batch(
         .par_iter()
         .map(|line| {
             if let Some(d) = &line.finding {
-                return (None, text_finding(run, d.clone(), line.number));
+                return (None, text_finding(options, d.clone(), line.number));
             }
             let origin = Origin {
                 offset: line.offset,
@@ -842,7 +1044,7 @@ fn check_batch(
                 Err(e) => (
                     None,
                     text_finding(
-                        run,
+                        options,
                         Diagnostic::error("parse-error", "", format!("internal error: {e}")),
                         line.number,
                     ),
@@ -853,9 +1055,14 @@ fn check_batch(
 }
 
 impl Input {
-    fn display(&self) -> String {
+    /// The name the report gives the input (`--stdin-filename`'s for
+    /// standard input).
+    pub(crate) fn display(&self, run: &Run) -> String {
         match self {
-            Input::Stdin => "<stdin>".to_string(),
+            Input::Stdin => match &run.stdin_name {
+                Some(p) => p.display().to_string(),
+                None => "<stdin>".to_string(),
+            },
             Input::File(p)
             | Input::Stream(p)
             | Input::Skipped { path: p, .. }

@@ -118,6 +118,8 @@ pub enum Mismatch {
         severity: Severity,
         /// Its message.
         message: String,
+        /// The line it starts on, when known.
+        line: Option<usize>,
     },
     /// The payload was expected to fail and gives no finding.
     NowPasses,
@@ -132,6 +134,7 @@ impl fmt::Display for Mismatch {
                 pointer,
                 severity,
                 message,
+                ..
             } => write!(
                 f,
                 "unexpected `{rule}` at `{}` ({}): {message}",
@@ -162,6 +165,7 @@ pub fn compare(report: &Report, expected: &Expected) -> Vec<Mismatch> {
         pointer: d.pointer.clone(),
         severity: d.severity,
         message: d.message.clone(),
+        line: d.start.map(|p| p.line),
     };
     match expected {
         Expected::Clean => report.diagnostics.iter().map(unexpected).collect(),

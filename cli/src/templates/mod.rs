@@ -66,16 +66,7 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>> {
 
 /// The display form of a path: relative to the current directory when
 /// under it, without `./`.
-fn display(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    let s = relative
-        .unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string();
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
-}
+use crate::display;
 
 /// Reads and checks the templates files `paths` (files or directories):
 /// each with [`preflight::templates::check_file`], then into one set; a

@@ -219,6 +219,10 @@ pub struct Summary {
     /// them); absent from the JSON when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub skipped: usize,
+    /// Findings not reported because an `[[ignore]]` of the config
+    /// suppressed them; absent from the JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -332,6 +336,8 @@ pub struct Renderer<W: Write> {
     sink: Box<dyn Sink>,
     summary: Summary,
     current: Option<String>,
+    quiet: bool,
+    format: Format,
 }
 
 impl<W: Write> Renderer<W> {
@@ -348,7 +354,17 @@ impl<W: Write> Renderer<W> {
             sink,
             summary: Summary::default(),
             current: None,
+            quiet: false,
+            format,
         }
+    }
+
+    /// Errors only: warnings are counted but not written, and the text
+    /// format prints no summary line unless some path could not be read.
+    #[must_use]
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
     }
 
     /// Starts the report of one file (ending the previous one).
@@ -368,6 +384,9 @@ impl<W: Write> Renderer<W> {
     /// Writing to the output failed.
     pub fn finding(&mut self, finding: &Finding) -> io::Result<()> {
         self.summary.count(&finding.diagnostic);
+        if self.quiet && finding.diagnostic.severity == Severity::Warning {
+            return Ok(());
+        }
         let path = self.current.as_deref().unwrap_or("");
         self.sink.finding(&mut self.out, path, finding)
     }
@@ -388,6 +407,11 @@ impl<W: Write> Renderer<W> {
     /// Adds `n` to the files left out on purpose.
     pub fn skipped(&mut self, n: usize) {
         self.summary.skipped += n;
+    }
+
+    /// Adds `n` to the findings suppressed by the config.
+    pub fn suppressed(&mut self, n: usize) {
+        self.summary.suppressed += n;
     }
 
     /// Adds `n` to the payloads checked.
@@ -418,7 +442,9 @@ impl<W: Write> Renderer<W> {
     pub fn finish(mut self) -> io::Result<Summary> {
         self.end_file()?;
         let summary = self.summary;
-        self.sink.finish(&mut self.out, &summary)?;
+        if !(self.quiet && self.format == Format::Text && !summary.incomplete()) {
+            self.sink.finish(&mut self.out, &summary)?;
+        }
         self.out.flush()?;
         Ok(summary)
     }

@@ -147,6 +147,9 @@ impl Sink for Text {
                 plural(s.skipped)
             ));
         }
+        if s.suppressed > 0 {
+            counts.push_str(&format!("; {} suppressed", s.suppressed));
+        }
         if s.unreadable > 0 {
             writeln!(
                 out,

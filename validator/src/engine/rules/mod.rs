@@ -108,6 +108,30 @@ pub(crate) static ENGINE_RULES: &[RuleInfo] = &[
         summary: "A symbolic link to a payload file that does not exist.",
         docs: include_str!("docs/broken-link.md"),
     },
+    RuleInfo {
+        name: "unused-ignore",
+        default_severity: Severity::Warning,
+        source: Source::Provider,
+        providers: &[],
+        summary: "An `[[ignore]]` of preflight.toml that suppressed nothing in the files it applies to.",
+        docs: include_str!("docs/unused-ignore.md"),
+    },
+    RuleInfo {
+        name: "unmatched-glob",
+        default_severity: Severity::Warning,
+        source: Source::Provider,
+        providers: &[],
+        summary: "A glob in preflight.toml that matches no file.",
+        docs: include_str!("docs/unmatched-glob.md"),
+    },
+    RuleInfo {
+        name: "expectation-mismatch",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "`preflight test`: a fixture does not give what it is expected to give.",
+        docs: include_str!("docs/expectation-mismatch.md"),
+    },
 ];
 
 /// Names of the findings JSON Schema keywords produce, with a one-line summary.
