@@ -420,18 +420,27 @@ impl Scopes {
 
     /// Every scope with a config, in the order of their paths.
     pub fn configs(&self) -> Vec<Arc<Scope>> {
+        self.all()
+            .into_iter()
+            .filter(|s| s.loaded.is_some())
+            .collect()
+    }
+
+    /// Every scope met so far (with a config or not), the default first.
+    pub fn all(&self) -> Vec<Arc<Scope>> {
         let mut all: Vec<(PathBuf, Arc<Scope>)> = self
             .by_config
             .lock()
-            .map(|m| {
-                m.iter()
-                    .filter(|(_, s)| s.loaded.is_some())
-                    .map(|(p, s)| (p.clone(), s.clone()))
-                    .collect()
-            })
+            .map(|m| m.iter().map(|(p, s)| (p.clone(), s.clone())).collect())
             .unwrap_or_default();
         all.sort_by(|a, b| a.0.cmp(&b.0));
-        all.into_iter().map(|(_, s)| s).collect()
+        let mut out = vec![self.default.clone()];
+        for (_, s) in all {
+            if !out.iter().any(|o| Arc::ptr_eq(o, &s)) {
+                out.push(s);
+            }
+        }
+        out
     }
 }
 

@@ -259,12 +259,7 @@ pub(crate) fn prepare(
     // uses them; warnings reported before the payloads.
     let mut reports = Vec::new();
     let mut described = Vec::new();
-    for scope in run
-        .scopes
-        .configs()
-        .into_iter()
-        .chain([run.scopes.default().clone()])
-    {
+    for scope in run.scopes.all() {
         if scope.templated.get().is_some() {
             continue;
         }
