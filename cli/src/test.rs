@@ -25,6 +25,30 @@ struct Placed {
 }
 
 impl Placed {
+    /// The text output's line: an unexpected finding without its message
+    /// (the finding itself is printed below).
+    fn short(&self) -> String {
+        let text = match &self.mismatch {
+            // About the expectation itself: only the message says what.
+            Mismatch::Unexpected { rule, .. } if rule == "expectation" => self.mismatch.to_string(),
+            Mismatch::Unexpected {
+                rule,
+                pointer,
+                severity,
+                ..
+            } => format!(
+                "unexpected `{rule}` at `{}` ({})",
+                if pointer.is_empty() { "/" } else { pointer },
+                severity.as_str()
+            ),
+            m => m.to_string(),
+        };
+        match self.payload_line {
+            Some(l) => format!("line {l}: {text}"),
+            None => text,
+        }
+    }
+
     fn text(&self) -> String {
         match self.payload_line {
             Some(l) => format!("line {l}: {}", self.mismatch),
@@ -332,7 +356,7 @@ impl Output<'_> {
                     writeln!(self.out, "  reason: {}", render::escape_controls(r))?;
                 }
                 for m in &j.mismatches {
-                    writeln!(self.out, "  {}", render::escape_controls(&m.text()))?;
+                    writeln!(self.out, "  {}", render::escape_controls(&m.short()))?;
                 }
                 if !j.findings.is_empty() {
                     let file = FileResult {
@@ -558,7 +582,11 @@ fn finish(c: &mut Collector<'_>, t: &Totals, format: &FormatArg) -> Result<()> {
                 line.push_str(&format!("; {} could not be read", t.unreadable));
             }
             if t.suppressed > 0 {
-                line.push_str(&format!("; {} findings suppressed", t.suppressed));
+                line.push_str(&format!(
+                    "; {} finding{} suppressed",
+                    t.suppressed,
+                    if t.suppressed == 1 { "" } else { "s" }
+                ));
             }
             writeln!(out, "{line}")?;
         }

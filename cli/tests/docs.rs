@@ -235,11 +235,25 @@ fn the_docs_point_only_into_the_repository() {
 /// `…`, which stands for the rest). Blocks may be indented (in a list).
 #[test]
 fn the_templates_section_shows_what_preflight_prints() {
+    section_shows_what_preflight_prints("### Templates", 3);
+}
+
+/// The same of the Contract tests section.
+#[test]
+fn the_contract_tests_section_shows_what_preflight_prints() {
+    section_shows_what_preflight_prints("## Contract tests", 2);
+}
+
+/// Every `$ preflight …` block of the README section that starts at the
+/// heading `heading` (up to the next `## ` heading) shows what the command
+/// prints; at least `min` of them.
+fn section_shows_what_preflight_prints(heading: &str, min: usize) {
     let text = readme();
     let start = text
-        .find("### Templates")
-        .expect("README has a Templates section");
-    let end = start + text[start..].find("\n## ").unwrap() + 1;
+        .find(&format!("\n{heading}\n"))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("README has no {heading} section"));
+    let end = start + 1 + text[start + 1..].find("\n## ").unwrap() + 1;
     let lines: Vec<&str> = text[start..end].lines().collect();
     let mut out: Vec<String> = Vec::new();
     let mut stale = Vec::new();
@@ -291,7 +305,7 @@ fn the_templates_section_shows_what_preflight_prints() {
         i = j;
         seen += 1;
     }
-    assert!(seen >= 3, "the Templates section shows {seen} commands");
+    assert!(seen >= min, "the {heading} section shows {seen} commands");
     if stale.is_empty() {
         return;
     }
@@ -305,4 +319,54 @@ fn the_templates_section_shows_what_preflight_prints() {
         format!("{}{section}{}", &text[..start], &text[end..]),
     )
     .unwrap();
+}
+
+/// The README's suppressions config and its `[[expect]]` and sidecar
+/// snippets read (the run exits 0: the globs match nothing there, which is
+/// a warning).
+#[test]
+fn the_suppressions_and_expectations_snippets_read() {
+    let text = readme();
+    let dir = tempfile::tempdir().unwrap();
+    let contract = &text[text.find("### Fixtures with expectations").unwrap()..];
+    for (toml, name) in [
+        (
+            block_after(&text, "#### Suppressions and per-path levels"),
+            "preflight.toml",
+        ),
+        (
+            block_after(contract, "what it must give, from the first of:"),
+            "preflight.toml",
+        ),
+    ] {
+        let config = dir.path().join(name);
+        std::fs::write(&config, &toml).unwrap();
+        preflight()
+            .args([
+                "validate",
+                "--config",
+                config.to_str().unwrap(),
+                "examples/oca",
+            ])
+            .assert()
+            .code(0);
+    }
+    // The sidecar: beside a fixture that gives exactly what it says.
+    let at = contract
+        .find("# invalid/chatbot/sendwa/spasi.expect.toml")
+        .unwrap();
+    let sidecar = &contract[at..at + contract[at..].find("\n```").unwrap() + 1];
+    let fixtures = dir.path().join("fx/chatbot/sendwa");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    std::fs::write(fixtures.join("spasi.expect.toml"), sidecar).unwrap();
+    std::fs::copy(
+        root().join("tests/readme/contract/invalid/chatbot/sendwa/spasi.json"),
+        fixtures.join("spasi.json"),
+    )
+    .unwrap();
+    preflight()
+        .current_dir(dir.path())
+        .args(["test", "fx"])
+        .assert()
+        .code(0);
 }
