@@ -135,10 +135,12 @@ fn fix_text(
             {
                 return None;
             }
+            // A suppressed finding is left as it is.
             found.extend(
                 checked
                     .findings
                     .into_iter()
+                    .filter(|f| !scope.suppresses(Some(path), &f.diagnostic))
                     .filter_map(|f| f.diagnostic.fix),
             );
         }

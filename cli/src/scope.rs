@@ -112,6 +112,25 @@ impl Scope {
         Cow::Owned(options)
     }
 
+    /// True when an `[[ignore]]` entry suppresses `d` in `file` (nothing is
+    /// counted: `--fix` leaves a suppressed finding alone with this).
+    pub fn suppresses(&self, file: Option<&Path>, d: &Diagnostic) -> bool {
+        let Some(loaded) = &self.loaded else {
+            return false;
+        };
+        if loaded.ignores.is_empty() {
+            return false;
+        }
+        let Some(relative) = file.and_then(|f| loaded.relative(f)) else {
+            return false;
+        };
+        loaded
+            .ignores
+            .iter()
+            .zip(&loaded.config.ignore)
+            .any(|(set, entry)| set.is_match(&relative) && entry_holds(entry.get_ref(), d))
+    }
+
     /// Drops the findings an `[[ignore]]` entry suppresses; returns how many.
     pub fn suppress(&self, file: Option<&Path>, findings: &mut Vec<Finding>) -> usize {
         let Some(loaded) = &self.loaded else { return 0 };
@@ -137,12 +156,10 @@ impl Scope {
         let before = findings.len();
         findings.retain(|f| {
             let d = &f.diagnostic;
-            let by = entries.iter().copied().find(|&i| {
-                let entry = loaded.config.ignore[i].get_ref();
-                entry.rules.iter().any(|r| r == "*" || *r == d.rule)
-                    && (entry.pointers.is_empty()
-                        || entry.pointers.iter().any(|p| within(&d.pointer, p)))
-            });
+            let by = entries
+                .iter()
+                .copied()
+                .find(|&i| entry_holds(loaded.config.ignore[i].get_ref(), d));
             match by {
                 Some(i) => {
                     self.hits[i].1.fetch_add(1, Ordering::Relaxed);
@@ -260,6 +277,12 @@ impl Scope {
             .collect();
         findings_of(loaded, diagnostics)
     }
+}
+
+/// True when `entry`'s rules and pointers take in `d`.
+fn entry_holds(entry: &config::Ignore, d: &Diagnostic) -> bool {
+    entry.rules.iter().any(|r| r == "*" || *r == d.rule)
+        && (entry.pointers.is_empty() || entry.pointers.iter().any(|p| within(&d.pointer, p)))
 }
 
 /// True when `pointer` is `at` or inside it (`/ref_id` holds `/ref_id`,

@@ -374,3 +374,23 @@ fn stdin_filename_gives_the_endpoint_config_and_name() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["files"][0]["path"], "<stdin>");
 }
+
+#[test]
+fn fix_leaves_suppressed_findings_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        d,
+        "preflight.toml",
+        &format!(
+            "{MAPPED}\n[[ignore]]\npaths = [\"fixtures/legacy/*.json\"]\nrules = [\"phone-format\"]\nreason = \"kept as the CRM exports it\"\n"
+        ),
+    );
+    write(d, "fixtures/legacy/a.json", BAD);
+    write(d, "fixtures/new/a.json", BAD);
+    let (_, _, code) = run(d, &["validate", "fixtures", "--fix"]);
+    assert_eq!(code, 0);
+    let read = |p: &str| std::fs::read_to_string(d.join(p)).unwrap();
+    assert_eq!(read("fixtures/legacy/a.json"), BAD);
+    assert!(read("fixtures/new/a.json").contains("\"6281234567890\""));
+}

@@ -5,7 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use assert_cmd::Command;
-use std::path::Path;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
 
 fn preflight(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("preflight").unwrap();
@@ -215,4 +223,122 @@ fn diff_never_prints_a_secret() {
     assert_eq!(new_signature, signature);
     assert!(!String::from_utf8_lossy(&fixed.stdout).contains(&new_signature));
     assert!(!String::from_utf8_lossy(&fixed.stderr).contains(&new_signature));
+}
+
+/// Copies `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if src.is_dir() {
+            copy_dir(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// Every file's findings: path → (rule, has a safe fix).
+fn findings_by_file(dir: &Path) -> std::collections::BTreeMap<String, Vec<(String, bool)>> {
+    let out = preflight(dir)
+        .args([
+            "validate",
+            "validator/tests/cases",
+            "--sandeza-password",
+            "rahasia123",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let found = f["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| {
+                    (
+                        d["rule"].as_str().unwrap().to_string(),
+                        d["fix"]["applicability"] == "safe",
+                    )
+                })
+                .collect();
+            (f["path"].as_str().unwrap().to_string(), found)
+        })
+        .collect()
+}
+
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// `--fix` over a copy of every rule case: each invalid case whose own rule
+/// had a safe fix no longer gives that rule, a second `--fix` changes
+/// nothing, and a case that does not parse is untouched.
+#[test]
+fn fix_on_every_rule_case_removes_its_rule_and_settles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    copy_dir(&root().join("validator/tests/cases"), &d.join("validator/tests/cases"));
+    copy_dir(&root().join("examples/templates"), &d.join("examples/templates"));
+    let before = findings_by_file(d);
+    let original = snapshot(&d.join("validator/tests/cases"));
+    let fix = |dir: &Path| {
+        preflight(dir)
+            .args([
+                "validate",
+                "validator/tests/cases",
+                "--sandeza-password",
+                "rahasia123",
+                "--fix",
+                "-q",
+            ])
+            .output()
+            .unwrap()
+    };
+    fix(d);
+    let after = findings_by_file(d);
+    let once = snapshot(&d.join("validator/tests/cases"));
+    let mut fixed = 0;
+    for (path, found) in &before {
+        // validator/tests/cases/<rule>/invalid/…
+        let mut parts = path.split('/').skip(3);
+        let (Some(rule), Some("invalid")) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if !found.iter().any(|(r, safe)| r == rule && *safe) {
+            continue;
+        }
+        fixed += 1;
+        let left = &after[path];
+        assert!(
+            !left.iter().any(|(r, _)| r == rule),
+            "{path}: `{rule}` still reported after --fix: {left:?}"
+        );
+    }
+    assert!(fixed >= 10, "only {fixed} cases had a safe fix of their rule");
+    for (path, bytes) in &original {
+        if path.to_string_lossy().contains("/parse-error/") {
+            assert_eq!(&once[path], bytes, "{} was touched", path.display());
+        }
+    }
+    fix(d);
+    assert!(snapshot(&d.join("validator/tests/cases")) == once, "a second --fix changed files");
 }
