@@ -8,13 +8,13 @@
 
 use crate::config::{self, Loaded};
 use crate::input::{self, Input, LineRead};
-use crate::{ColorArg, FormatArg, ValidateArgs, detect};
+use crate::{FormatArg, ValidateArgs, detect};
 use anyhow::Result;
 use preflight::render::{FileResult, Finding, Format, Renderer};
 use preflight::{Diagnostic, Endpoint, MAX_PAYLOAD_BYTES, Options, Position};
 use preflight::{Origin, check as check_bytes};
 use rayon::prelude::*;
-use std::io::{BufRead, IsTerminal, Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
 pub(crate) struct Run {
@@ -83,14 +83,7 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
             .collect();
     }
     let format = format_of(args.format);
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = crate::output::color(args.color);
     // The templates: `--templates`, else the config's files. Files declared
     // as templates either way are never payloads.
     let config_files = config
@@ -175,7 +168,13 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
             if format == Format::Text {
                 writeln!(out, "{}", loaded.describe())?;
             }
-            let mut renderer = Renderer::new(format, color, &mut *out);
+            let mut renderer = crate::output::renderer(
+                format,
+                color,
+                &mut *out,
+                run.config.as_ref(),
+                &run.options,
+            )?;
             for r in &loaded.reports {
                 renderer.begin_file(&r.path, r.endpoint.as_deref())?;
                 for f in &r.findings {
@@ -206,7 +205,8 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
     {
         writeln!(out, "{line}")?;
     }
-    let mut renderer = Renderer::new(format, color, out);
+    let mut renderer =
+        crate::output::renderer(format, color, out, run.config.as_ref(), &run.options)?;
     renderer.skipped(skipped);
     // A templates file is a file of the report, not a payload.
     for r in &template_reports {
@@ -350,6 +350,7 @@ pub(crate) fn format_of(format: FormatArg) -> Format {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
+        FormatArg::Concise => Format::Concise,
     }
 }
 
