@@ -8,6 +8,7 @@ mod detect;
 mod expect;
 mod fix;
 mod input;
+mod output;
 mod scope;
 mod templates;
 mod test;
@@ -96,12 +97,16 @@ pub enum FormatArg {
     Sarif,
     /// GitHub Actions annotations.
     Github,
+    /// One line per finding, `path:line:column: severity[rule] message`, for
+    /// editors and grep; the summary last.
+    Concise,
 }
 
-/// When to colour text output.
+/// When to colour text and concise output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
-    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    /// Colour when stdout is a terminal and NO_COLOR is not set; FORCE_COLOR
+    /// (or CLICOLOR_FORCE without NO_COLOR) colours even when it is not.
     Auto,
     /// Always colour.
     Always,
@@ -129,7 +134,7 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
-    /// Colour in text output.
+    /// Colour in text and concise output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
     /// The Sandeza account password. With it, each Sandeza `signature` is

@@ -396,6 +396,17 @@ impl Output<'_> {
                 }
                 self.json_entry(v)
             }
+            Format::Concise => {
+                for m in &j.mismatches {
+                    writeln!(
+                        self.out,
+                        "{path}:{}:1: error[expectation-mismatch] {}",
+                        m.line,
+                        render::escape_controls(&m.text())
+                    )?;
+                }
+                Ok(())
+            }
             Format::Github => {
                 for m in &j.mismatches {
                     writeln!(
@@ -438,6 +449,12 @@ impl Output<'_> {
                 "mismatches": [],
                 "diagnostics": [],
             })),
+            Format::Concise => writeln!(
+                self.out,
+                "{}:1:1: error[unreadable] cannot read: {}",
+                render::escape_controls(path),
+                render::escape_controls(problem)
+            ),
             Format::Github => writeln!(
                 self.out,
                 "::error file={},title=preflight test::cannot read: {}",
@@ -495,7 +512,7 @@ pub(crate) fn run(args: &CheckArgs, out: &mut impl Write) -> Result<u8> {
         }
     }
     let format = validate::format_of(args.format);
-    let color = validate::color_of(args.color);
+    let color = crate::output::color(args.color);
     let mut collector = Collector {
         run: &run,
         current: None,
@@ -565,7 +582,7 @@ fn finish(c: &mut Collector<'_>, t: &Totals, format: &FormatArg) -> Result<()> {
             let log = sarif(c, t);
             writeln!(c.sink.out, "{log}")?;
         }
-        FormatArg::Text => {
+        FormatArg::Text | FormatArg::Concise => {
             let out = &mut c.sink.out;
             let verdict = if t.failed == 0 && t.unreadable == 0 {
                 "ok"

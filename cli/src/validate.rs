@@ -9,13 +9,13 @@
 use crate::config::Loaded;
 use crate::input::{self, Input, LineRead};
 use crate::scope::{Scope, Scopes};
-use crate::{CheckArgs, ColorArg, FormatArg, ValidateArgs, detect};
+use crate::{CheckArgs, FormatArg, ValidateArgs, detect};
 use anyhow::Result;
 use preflight::render::{FileResult, Finding, Format, Renderer};
 use preflight::{Diagnostic, Endpoint, MAX_PAYLOAD_BYTES, Options, Position};
 use preflight::{Origin, check as check_bytes};
 use rayon::prelude::*;
-use std::io::{BufRead, IsTerminal, Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -292,7 +292,13 @@ pub(crate) fn prepare(
             if format == Format::Text {
                 writeln!(out, "{}", loaded.describe())?;
             }
-            let mut renderer = Renderer::new(format, color_of(args.color), &mut *out);
+            let mut renderer = crate::output::renderer(
+                format,
+                crate::output::color(args.color),
+                &mut *out,
+                scope.loaded.as_ref(),
+                &scope.options,
+            )?;
             for r in &loaded.reports {
                 renderer.begin_file(&r.path, r.endpoint.as_deref())?;
                 for f in &r.findings {
@@ -356,7 +362,15 @@ pub(super) fn run(args: ValidateArgs, out: &mut impl Write) -> Result<u8> {
             writeln!(out, "{line}")?;
         }
     }
-    let mut renderer = Renderer::new(format, color_of(check.color), out).quiet(run.quiet);
+    let default = run.scopes.default().clone();
+    let mut renderer = crate::output::renderer(
+        format,
+        crate::output::color(check.color),
+        out,
+        default.loaded.as_ref(),
+        &default.options,
+    )?
+    .quiet(run.quiet);
     renderer.skipped(skipped);
     // A templates or config file is a file of the report, not a payload.
     for r in &before {
@@ -542,18 +556,7 @@ pub(crate) fn format_of(format: FormatArg) -> Format {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
-    }
-}
-
-/// Whether text output is coloured.
-pub(crate) fn color_of(color: ColorArg) -> bool {
-    match color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        FormatArg::Concise => Format::Concise,
     }
 }
 

@@ -19,7 +19,8 @@ fn preflight() -> Command {
     let mut cmd = Command::cargo_bin("preflight").unwrap();
     cmd.current_dir(root())
         .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR");
     cmd
 }
 
@@ -584,7 +585,7 @@ fn secrets_never_reach_any_format() {
     let secret = "SuperSecretSignatureValue42";
     v["signature"] = Value::from(secret);
     let text = serde_json::to_string_pretty(&v).unwrap();
-    for format in ["text", "json", "sarif", "github"] {
+    for format in ["text", "json", "sarif", "github", "concise"] {
         let out = preflight()
             .args([
                 "validate",

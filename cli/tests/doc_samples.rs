@@ -20,6 +20,7 @@ fn report(provider: &str) -> (String, i32) {
         .unwrap()
         .current_dir(root())
         .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
         .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
         .args(["validate", "--config", "tests/doc-samples/preflight.toml"])
         .arg(format!("tests/doc-samples/{provider}"))

@@ -22,7 +22,8 @@ fn preflight() -> Command {
     let mut cmd = Command::cargo_bin("preflight").unwrap();
     cmd.current_dir(root())
         .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR");
     cmd
 }
 

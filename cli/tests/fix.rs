@@ -19,7 +19,8 @@ fn preflight(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("preflight").unwrap();
     cmd.current_dir(dir)
         .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR");
     cmd
 }
 
@@ -296,8 +297,14 @@ fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
 fn fix_on_every_rule_case_removes_its_rule_and_settles() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    copy_dir(&root().join("validator/tests/cases"), &d.join("validator/tests/cases"));
-    copy_dir(&root().join("examples/templates"), &d.join("examples/templates"));
+    copy_dir(
+        &root().join("validator/tests/cases"),
+        &d.join("validator/tests/cases"),
+    );
+    copy_dir(
+        &root().join("examples/templates"),
+        &d.join("examples/templates"),
+    );
     let before = findings_by_file(d);
     let original = snapshot(&d.join("validator/tests/cases"));
     let fix = |dir: &Path| {
@@ -333,12 +340,18 @@ fn fix_on_every_rule_case_removes_its_rule_and_settles() {
             "{path}: `{rule}` still reported after --fix: {left:?}"
         );
     }
-    assert!(fixed >= 10, "only {fixed} cases had a safe fix of their rule");
+    assert!(
+        fixed >= 10,
+        "only {fixed} cases had a safe fix of their rule"
+    );
     for (path, bytes) in &original {
         if path.to_string_lossy().contains("/parse-error/") {
             assert_eq!(&once[path], bytes, "{} was touched", path.display());
         }
     }
     fix(d);
-    assert!(snapshot(&d.join("validator/tests/cases")) == once, "a second --fix changed files");
+    assert!(
+        snapshot(&d.join("validator/tests/cases")) == once,
+        "a second --fix changed files"
+    );
 }

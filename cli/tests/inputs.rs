@@ -24,11 +24,12 @@ fn preflight() -> Command {
     cmd.current_dir(root())
         .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
         .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
         .timeout(Duration::from_secs(60));
     cmd
 }
 
-const FORMATS: [&str; 4] = ["text", "json", "sarif", "github"];
+const FORMATS: [&str; 5] = ["text", "json", "sarif", "github", "concise"];
 
 /// Output of `validate` with `args` in `format`, stdin from `input`.
 fn run(format: &str, args: &[&str], input: Option<&[u8]>) -> (String, i32) {
@@ -345,6 +346,7 @@ fn unreadable_paths_reach_every_format() {
             "json" => {
                 let doc: Value = serde_json::from_str(&out).unwrap();
                 assert_eq!(doc["summary"]["unreadable"], 3, "{doc}");
+                assert_eq!(doc["summary"]["incomplete"], true, "{doc}");
                 let errors: Vec<&Value> = doc["files"]
                     .as_array()
                     .unwrap()
@@ -370,6 +372,20 @@ fn unreadable_paths_reach_every_format() {
                 );
                 // No empty results that would close open code-scanning alerts.
                 assert!(doc["runs"][0].get("results").is_none(), "{doc}");
+            }
+            "concise" => {
+                let unreadable: Vec<&str> = out
+                    .lines()
+                    .filter(|l| l.contains(":1:1: error[unreadable] cannot read: "))
+                    .collect();
+                assert_eq!(unreadable.len(), 3, "{out}");
+                assert!(
+                    out.lines()
+                        .last()
+                        .unwrap()
+                        .starts_with("failed: 3 paths could not be read"),
+                    "{out}"
+                );
             }
             _ => assert_eq!(out.matches("::error").count(), 3, "{out}"),
         }
@@ -521,6 +537,7 @@ fn peak_rss_kib(args: &[&str]) -> u64 {
         .args(args)
         .stdout(std::process::Stdio::null())
         .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(1), "{args:?}");

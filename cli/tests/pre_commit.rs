@@ -50,6 +50,7 @@ fn try_repo(dir: &Path) -> Output {
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
         .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false")
         .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
         .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
         .output()
         .unwrap()

@@ -26,7 +26,8 @@ fn in_dir(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("preflight").unwrap();
     cmd.current_dir(dir)
         .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR");
     cmd
 }
 

@@ -228,3 +228,19 @@ fn a_missing_path_fails_the_run() {
     assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], false);
     assert!(v["runs"][0].get("results").is_none(), "{v:#}");
 }
+
+#[test]
+fn concise_gives_one_line_per_mismatch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fixtures(d);
+    write(d, "fx/valid/chatbot/sendwa/ok.json", BAD);
+    let (out, code) = run(d, &["fx", "--format", "concise"]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("fx/valid/chatbot/sendwa/ok.json:1:1: error[expectation-mismatch] unexpected `phone-format` at `/nohp` (error): "),
+        "{out}"
+    );
+    assert_eq!(lines[1], "test result: FAILED. 1 fixture passed; 1 failed");
+}

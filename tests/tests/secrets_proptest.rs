@@ -31,10 +31,16 @@ fn outputs(endpoint: Option<&str>, text: &str) -> Vec<String> {
         payloads: 1,
         findings,
     }];
-    [Format::Text, Format::Json, Format::Sarif, Format::Github]
-        .into_iter()
-        .map(|f| render::render(f, &files, false))
-        .collect()
+    [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Concise,
+    ]
+    .into_iter()
+    .map(|f| render::render(f, &files, false))
+    .collect()
 }
 
 fn assert_hidden(secret: &str, endpoint: Option<&str>, text: &str) {

@@ -11,11 +11,11 @@ pub mod new;
 use crate::config::{self, Loaded as Config};
 use crate::{ColorArg, FormatArg};
 use anyhow::{Context as _, Result, bail};
-use preflight::render::{FileResult, Finding, Format, Renderer};
+use preflight::render::{FileResult, Finding, Format};
 use preflight::templates::{Template, TemplateSet, Templates};
 use preflight::{Diagnostic, Options, Position, Severity};
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -280,7 +280,7 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
-    /// Colour in text output.
+    /// Colour in text and concise output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
 }
@@ -382,18 +382,12 @@ fn check(args: CheckArgs, out: &mut impl Write) -> Result<u8> {
     let files = files_of(&args.files, config.as_ref())?;
     let loaded = load(&files, config.as_ref(), &options)?;
     let format = crate::validate::format_of(args.format);
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = crate::output::color(args.color);
     if format == Format::Text {
         writeln!(out, "{}", loaded.describe())?;
     }
-    let mut renderer = Renderer::new(format, color, &mut *out);
+    let mut renderer =
+        crate::output::renderer(format, color, &mut *out, config.as_ref(), &options)?;
     for (name, _) in &loaded.files {
         renderer.begin_file(name, Some("meta/message-templates"))?;
         renderer.payloads(1);

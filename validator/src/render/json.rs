@@ -6,7 +6,9 @@
 //! ```
 //!
 //! A path that could not be read is a file entry with an `error` and no
-//! diagnostics, and counts in `summary.unreadable`. Consumers must ignore
+//! diagnostics, and counts in `summary.unreadable`; `summary.incomplete` is
+//! then `true` (the run could not check everything it was asked to; absent
+//! otherwise). Consumers must ignore
 //! fields they don't know; fields are only ever added. Strings are escaped so
 //! that no control character reaches a terminal that prints the document.
 
@@ -97,7 +99,12 @@ impl Sink for Json {
         } else {
             b"\n  ],\n"
         })?;
-        writeln!(out, "  \"summary\": {}\n}}", pretty_json(summary, 1))
+        let mut value = serde_json::to_value(summary).unwrap_or(Value::Null);
+        if summary.incomplete() {
+            // Said outright, so a script need not know which counts mean it.
+            value["incomplete"] = Value::Bool(true);
+        }
+        writeln!(out, "  \"summary\": {}\n}}", pretty_json(&value, 1))
     }
 }
 

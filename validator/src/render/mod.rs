@@ -13,9 +13,12 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::text::secrets::{self, SecretMask};
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::ops::Range;
+use std::path::PathBuf;
 
+mod concise;
 mod escape;
 mod github;
 mod json;
@@ -269,6 +272,9 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One line per finding, `path:line:column: severity[rule] message`, for
+    /// editors and grep.
+    Concise,
 }
 
 /// What each format does with the stream of a run.
@@ -338,32 +344,106 @@ pub struct Renderer<W: Write> {
     current: Option<String>,
     quiet: bool,
     format: Format,
+    color: bool,
+    settings: Settings,
+}
+
+/// What a renderer knows of the run beyond its findings (only SARIF uses it).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    /// Where paths are made relative to, for SARIF's `%SRCROOT%`.
+    pub(crate) base: Option<Base>,
+    /// The run's configured rule levels.
+    pub(crate) levels: HashMap<String, crate::Level>,
+}
+
+/// The root paths are relative to and the directory relative paths given to
+/// the renderer are relative to.
+#[derive(Debug, Clone)]
+pub(crate) struct Base {
+    /// The absolute root (a repository's top level).
+    pub(crate) root: PathBuf,
+    /// The absolute directory the run's relative paths start from.
+    pub(crate) cwd: PathBuf,
+}
+
+fn sink_of(format: Format, color: bool, settings: &Settings) -> Box<dyn Sink> {
+    match format {
+        Format::Text => Box::new(text::Text::new(color)),
+        Format::Json => Box::new(json::Json::default()),
+        Format::Sarif => Box::new(sarif::Sarif::new(settings)),
+        Format::Github => Box::new(github::Github),
+        Format::Concise => Box::new(concise::Concise::new(color)),
+    }
 }
 
 impl<W: Write> Renderer<W> {
-    /// A renderer writing `format` to `out`; `color` for text on a terminal.
+    /// A renderer writing `format` to `out`; `color` for text and concise
+    /// output on a terminal.
     pub fn new(format: Format, color: bool, out: W) -> Self {
-        let sink: Box<dyn Sink> = match format {
-            Format::Text => Box::new(text::Text::new(color)),
-            Format::Json => Box::new(json::Json::default()),
-            Format::Sarif => Box::new(sarif::Sarif::default()),
-            Format::Github => Box::new(github::Github),
-        };
+        let settings = Settings::default();
         Renderer {
             out,
-            sink,
+            sink: sink_of(format, color, &settings),
             summary: Summary::default(),
             current: None,
             quiet: false,
             format,
+            color,
+            settings,
         }
     }
 
-    /// Errors only: warnings are counted but not written, and the text
-    /// format prints no summary line unless some path could not be read.
+    /// Errors only: warnings are counted but not written, and the text and
+    /// concise formats print no summary line unless some path could not be
+    /// read.
     #[must_use]
     pub fn quiet(mut self, quiet: bool) -> Self {
         self.quiet = quiet;
+        self
+    }
+
+    /// Paths in the report are made relative to `root` (an absolute
+    /// directory, such as the repository's top level); the relative paths
+    /// handed to the renderer are taken as relative to `cwd` (absolute).
+    /// SARIF writes them as percent-encoded URIs under the base id
+    /// `%SRCROOT%` (`run.originalUriBaseIds` says where it is), and a path
+    /// outside `root` as an absolute `file://` URI. The other formats print
+    /// paths as given. Call before anything is written.
+    ///
+    /// ```
+    /// use preflight::render::{Format, Renderer};
+    ///
+    /// let mut out = Vec::new();
+    /// let mut r = Renderer::new(Format::Sarif, false, &mut out).with_base("/repo", "/repo/app");
+    /// r.unreadable("fixtures/a b.json", "no such file or directory")?;
+    /// r.finish()?;
+    /// let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    /// let run = &log["runs"][0];
+    /// assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file:///repo/");
+    /// let location = &run["invocations"][0]["toolExecutionNotifications"][0]["locations"][0];
+    /// let artifact = &location["physicalLocation"]["artifactLocation"];
+    /// assert_eq!(artifact["uri"], "app/fixtures/a%20b.json");
+    /// assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn with_base(mut self, root: impl Into<PathBuf>, cwd: impl Into<PathBuf>) -> Self {
+        self.settings.base = Some(Base {
+            root: root.into(),
+            cwd: cwd.into(),
+        });
+        self.sink = sink_of(self.format, self.color, &self.settings);
+        self
+    }
+
+    /// The rule levels the run was configured with ([`crate::Options`]'s
+    /// `levels`): SARIF's rule descriptors carry them as their
+    /// `defaultConfiguration` (`off`: level `none`, not enabled). Findings
+    /// already carry their configured severity. Call before anything is
+    /// written.
+    pub fn with_levels(mut self, levels: &HashMap<String, crate::Level>) -> Self {
+        self.settings.levels = levels.clone();
+        self.sink = sink_of(self.format, self.color, &self.settings);
         self
     }
 
@@ -442,7 +522,10 @@ impl<W: Write> Renderer<W> {
     pub fn finish(mut self) -> io::Result<Summary> {
         self.end_file()?;
         let summary = self.summary;
-        if !(self.quiet && self.format == Format::Text && !summary.incomplete()) {
+        if !(self.quiet
+            && matches!(self.format, Format::Text | Format::Concise)
+            && !summary.incomplete())
+        {
             self.sink.finish(&mut self.out, &summary)?;
         }
         self.out.flush()?;
@@ -569,7 +652,13 @@ mod tests {
     fn a_related_line_is_masked_and_escaped_like_the_primary() {
         let text = "{\"ref_id\": \"A\",\n\"password\": \"hunter2\", \"ref_id\": \"B\"}";
         let files = file(with_related(text, "\"ref_id\": \"A\"", "\"ref_id\": \"B\""));
-        for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+        for format in [
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+            Format::Concise,
+        ] {
             let shown = render(format, &files, false);
             assert!(!shown.contains("hunter2"), "{format:?}: {shown}");
         }
@@ -581,7 +670,13 @@ mod tests {
         // Text that is not JSON: a control character in the related line.
         let text = "{\"ref_id\": \"A\",\n\"x\": \"\u{1b}[2J\", \"ref_id\": \"B\"";
         let files = file(with_related(text, "\"ref_id\": \"A\"", "\"ref_id\": \"B\""));
-        for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+        for format in [
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+            Format::Concise,
+        ] {
             let shown = render(format, &files, false);
             assert!(!shown.contains('\u{1b}'), "{format:?}: {shown}");
         }

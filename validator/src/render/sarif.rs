@@ -1,7 +1,15 @@
 //! `--format sarif`: SARIF 2.1.0, as GitHub code scanning accepts it: the
-//! tool's rules with descriptions and help, results with physical locations
-//! (relative, forward-slash URIs), levels `error`/`warning`, written as the
+//! tool's rules with descriptions, help and the run's configured level,
+//! results with physical locations, levels `error`/`warning`, written as the
 //! run goes.
+//!
+//! Artifact locations are percent-encoded URIs (RFC 3986: every byte but
+//! the unreserved characters and `/` encoded). Given a base
+//! ([`super::Renderer::with_base`]), a path under it is a relative URI with
+//! `"uriBaseId": "%SRCROOT%"` and `run.originalUriBaseIds` says where
+//! `%SRCROOT%` is (a `file://` URI ending in `/`); a path outside it is an
+//! absolute `file://` URI. Standard input is the relative URI `stdin`, with
+//! no base id: it is no file of the repository.
 //!
 //! A run that could not read every path says so: each unreadable path is a
 //! `toolExecutionNotification`, `executionSuccessful` is false, and a failed
@@ -9,11 +17,16 @@
 //! not take it for "no problems" and close open alerts.
 
 use super::escape::pretty_json;
-use super::{Finding, Sink, Summary};
+use super::{Base, Finding, Settings, Sink, Summary};
+use crate::Level;
 use crate::diagnostic::{Position, Severity};
 use crate::engine::rules;
 use serde_json::{Value, json};
 use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+/// The base id of paths under the run's root.
+const SRCROOT: &str = "%SRCROOT%";
 
 /// Every rule a finding can carry: `(name, summary, docs, default level)`.
 fn descriptors() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
@@ -36,23 +49,39 @@ fn descriptors() -> Vec<(&'static str, &'static str, &'static str, &'static str)
 /// The SARIF sink.
 pub(super) struct Sarif {
     ids: Vec<(&'static str, &'static str, &'static str, &'static str)>,
+    settings: Settings,
     started: bool,
     results: usize,
     notifications: Vec<Value>,
 }
 
-impl Default for Sarif {
-    fn default() -> Self {
+impl Sarif {
+    pub(super) fn new(settings: &Settings) -> Self {
         Sarif {
             ids: descriptors(),
+            settings: settings.clone(),
             started: false,
             results: 0,
             notifications: Vec::new(),
         }
     }
-}
 
-impl Sarif {
+    /// A rule's `defaultConfiguration`: the configured level, else the
+    /// rule's own (`off`: level `none` and not enabled).
+    fn configuration(&self, name: &str, default: &str) -> Value {
+        match self.settings.levels.get(name) {
+            Some(Level::Error) => json!({ "level": "error" }),
+            Some(Level::Warning) => json!({ "level": "warning" }),
+            Some(Level::Off) => json!({ "level": "none", "enabled": false }),
+            None => json!({ "level": default }),
+        }
+    }
+
+    /// The `artifactLocation` of a path as the renderer was given it.
+    fn artifact(&self, path: &str) -> Value {
+        artifact_location(path, self.settings.base.as_ref())
+    }
+
     fn open(&mut self, out: &mut dyn Write) -> io::Result<()> {
         if self.started {
             return Ok(());
@@ -68,7 +97,7 @@ impl Sarif {
                     "shortDescription": { "text": summary },
                     "fullDescription": { "text": summary },
                     "help": { "text": docs, "markdown": docs },
-                    "defaultConfiguration": { "level": level },
+                    "defaultConfiguration": self.configuration(name, level),
                 })
             })
             .collect();
@@ -81,7 +110,16 @@ impl Sarif {
             out,
             "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {}",
             pretty_json(&tool, 3)
-        )
+        )?;
+        if let Some(base) = &self.settings.base {
+            let ids = json!({ SRCROOT: { "uri": directory_uri(&base.root) } });
+            write!(
+                out,
+                ",\n      \"originalUriBaseIds\": {}",
+                pretty_json(&ids, 3)
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -101,9 +139,101 @@ fn region_of(start: Option<Position>, end: Option<Position>) -> Value {
     Value::Object(region)
 }
 
-fn uri_of(path: &str) -> String {
-    let uri = path.replace('\\', "/");
-    uri.strip_prefix("./").unwrap_or(&uri).to_string()
+/// How standard input is named in SARIF.
+const STDIN: &str = "stdin";
+
+/// The `artifactLocation` of `path` (as the run printed it: relative to
+/// `base.cwd` or absolute; `<stdin>` for standard input).
+fn artifact_location(path: &str, base: Option<&Base>) -> Value {
+    if path == "<stdin>" {
+        return json!({ "uri": STDIN });
+    }
+    let given = Path::new(path);
+    let Some(base) = base else {
+        // No base: relative paths stay relative, as given.
+        return json!({ "uri": if given.is_absolute() { file_uri(given) } else { relative_uri(given) } });
+    };
+    let absolute = normalize(&base.cwd.join(given));
+    match absolute.strip_prefix(normalize(&base.root)) {
+        Ok(relative) => json!({ "uri": relative_uri(relative), "uriBaseId": SRCROOT }),
+        Err(_) => json!({ "uri": file_uri(&absolute) }),
+    }
+}
+
+/// `path` with `.` left out and `..` applied, without asking the file
+/// system (the file may not exist, and a link's own path is the one shown).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Appends `segment` percent-encoded: every byte but RFC 3986's unreserved
+/// characters (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
+fn push_encoded(out: &mut String, segment: &str) {
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// The segments of `path` encoded and joined with `/` (no leading `/`).
+fn encoded_segments(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.components() {
+        let piece = match c {
+            Component::Normal(s) => s.to_string_lossy(),
+            Component::ParentDir => "..".into(),
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => continue,
+        };
+        if !out.is_empty() {
+            out.push('/');
+        }
+        push_encoded(&mut out, &piece);
+    }
+    out
+}
+
+/// A relative path as a relative URI reference.
+fn relative_uri(path: &Path) -> String {
+    encoded_segments(&normalize(path))
+}
+
+/// An absolute path as a `file:` URI (`file:///home/a%20b/x.json`; on
+/// Windows `file:///C:/…`).
+fn file_uri(path: &Path) -> String {
+    let mut uri = String::from("file:///");
+    if let Some(Component::Prefix(prefix)) = path.components().next() {
+        // A drive (`C:`) is written as it is.
+        uri.push_str(&prefix.as_os_str().to_string_lossy().replace('\\', "/"));
+        uri.push('/');
+    }
+    uri.push_str(&encoded_segments(path));
+    uri
+}
+
+/// A directory as a `file:` URI ending in `/`, as `originalUriBaseIds` wants.
+fn directory_uri(path: &Path) -> String {
+    let mut uri = file_uri(&normalize(path));
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
 }
 
 impl Sink for Sarif {
@@ -125,7 +255,7 @@ impl Sink for Sarif {
             "message": { "text": text },
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": { "uri": uri_of(path) },
+                    "artifactLocation": self.artifact(path),
                     "region": region_of(d.start, d.end),
                 },
                 "logicalLocations": [{ "fullyQualifiedName": if d.pointer.is_empty() { "/".to_string() } else { d.pointer.clone() }, "kind": "member" }],
@@ -141,7 +271,7 @@ impl Sink for Sarif {
                     json!({
                         "id": i,
                         "physicalLocation": {
-                            "artifactLocation": { "uri": uri_of(path) },
+                            "artifactLocation": self.artifact(path),
                             "region": region_of(r.start, r.end),
                         },
                         "logicalLocations": [{ "fullyQualifiedName": if r.pointer.is_empty() { "/".to_string() } else { r.pointer.clone() }, "kind": "member" }],
@@ -166,7 +296,7 @@ impl Sink for Sarif {
             result["fixes"] = json!([{
                 "description": { "text": format!("{} ({})", fix.message, if fix.safe { "safe" } else { "unsafe" }) },
                 "artifactChanges": [{
-                    "artifactLocation": { "uri": uri_of(path) },
+                    "artifactLocation": self.artifact(path),
                     "replacements": replacements,
                 }],
             }]);
@@ -192,7 +322,7 @@ impl Sink for Sarif {
         self.notifications.push(json!({
             "level": "error",
             "message": { "text": format!("cannot read {path}: {problem}") },
-            "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri_of(path) } } }],
+            "locations": [{ "physicalLocation": { "artifactLocation": self.artifact(path) } }],
             "descriptor": { "id": "unreadable-path" },
         }));
         Ok(())
@@ -214,5 +344,66 @@ impl Sink for Sarif {
             ",\n      \"invocations\": [\n        {}\n      ]\n    }}\n  ]\n}}\n",
             pretty_json(&invocation, 4)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(root: &str, cwd: &str) -> Base {
+        Base {
+            root: root.into(),
+            cwd: cwd.into(),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_are_percent_encoded_relative_to_the_base() {
+        let b = base("/repo", "/repo/app");
+        assert_eq!(
+            artifact_location("fixtures/a b#1?%é.json", Some(&b)),
+            json!({"uri": "app/fixtures/a%20b%231%3F%25%C3%A9.json", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            artifact_location("./x/../y.json", Some(&b)),
+            json!({"uri": "app/y.json", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            artifact_location("/repo/z.json", Some(&b)),
+            json!({"uri": "z.json", "uriBaseId": "%SRCROOT%"})
+        );
+        // Outside the base: an absolute file URI, no base id.
+        assert_eq!(
+            artifact_location("../../other dir/x.json", Some(&b)),
+            json!({"uri": "file:///other%20dir/x.json"})
+        );
+        assert_eq!(
+            artifact_location("/repository/x.json", Some(&b)),
+            json!({"uri": "file:///repository/x.json"})
+        );
+        assert_eq!(
+            artifact_location("<stdin>", Some(&b)),
+            json!({"uri": "stdin"})
+        );
+        assert_eq!(
+            directory_uri(Path::new("/home/a b/")),
+            "file:///home/a%20b/"
+        );
+        assert_eq!(directory_uri(Path::new("/")), "file:///");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn without_a_base_paths_stay_as_given_but_encoded() {
+        assert_eq!(
+            artifact_location("./f ü.json", None),
+            json!({"uri": "f%20%C3%BC.json"})
+        );
+        assert_eq!(
+            artifact_location("/abs/f.json", None),
+            json!({"uri": "file:///abs/f.json"})
+        );
     }
 }

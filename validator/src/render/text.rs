@@ -33,21 +33,21 @@ use super::{Finding, Sink, Summary};
 use crate::diagnostic::Severity;
 use std::io::{self, Write};
 
-const RED: &str = "\x1b[1;31m";
-const YELLOW: &str = "\x1b[1;33m";
+pub(super) const RED: &str = "\x1b[1;31m";
+pub(super) const YELLOW: &str = "\x1b[1;33m";
 const BLUE: &str = "\x1b[1;34m";
-const BOLD: &str = "\x1b[1m";
+pub(super) const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 /// The most carets drawn under one finding.
 const MAX_CARETS: usize = 200;
 
-struct Paint {
-    on: bool,
+pub(super) struct Paint {
+    pub(super) on: bool,
 }
 
 impl Paint {
-    fn wrap(&self, style: &str, text: &str) -> String {
+    pub(super) fn wrap(&self, style: &str, text: &str) -> String {
         if self.on {
             format!("{style}{text}{RESET}")
         } else {
@@ -128,41 +128,45 @@ impl Sink for Text {
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
-        let p = &self.paint;
-        let mut counts = format!(
-            "{} error{}, {} warning{} in {} file{} ({} payload{})",
-            s.errors,
-            plural(s.errors),
-            s.warnings,
-            plural(s.warnings),
-            s.files,
-            plural(s.files),
-            s.payloads,
-            plural(s.payloads)
-        );
-        if s.skipped > 0 {
-            counts.push_str(&format!(
-                "; {} file{} skipped (no endpoint mapped)",
-                s.skipped,
-                plural(s.skipped)
-            ));
-        }
-        if s.suppressed > 0 {
-            counts.push_str(&format!("; {} suppressed", s.suppressed));
-        }
-        if s.unreadable > 0 {
-            writeln!(
-                out,
-                "{}: {} path{} could not be read; {counts}",
-                p.wrap(RED, "failed"),
-                s.unreadable,
-                plural(s.unreadable)
-            )
-        } else if s.errors > 0 {
-            writeln!(out, "{}: {counts}", p.wrap(RED, "failed"))
-        } else {
-            writeln!(out, "{}: {counts}", p.wrap(BOLD, "ok"))
-        }
+        writeln!(out, "{}", summary_line(&self.paint, s))
+    }
+}
+
+/// The last line of a report: `ok: …`, or `failed: …` when there are errors
+/// or a path could not be read (the text and concise formats share it).
+pub(super) fn summary_line(p: &Paint, s: &Summary) -> String {
+    let mut counts = format!(
+        "{} error{}, {} warning{} in {} file{} ({} payload{})",
+        s.errors,
+        plural(s.errors),
+        s.warnings,
+        plural(s.warnings),
+        s.files,
+        plural(s.files),
+        s.payloads,
+        plural(s.payloads)
+    );
+    if s.skipped > 0 {
+        counts.push_str(&format!(
+            "; {} file{} skipped (no endpoint mapped)",
+            s.skipped,
+            plural(s.skipped)
+        ));
+    }
+    if s.suppressed > 0 {
+        counts.push_str(&format!("; {} suppressed", s.suppressed));
+    }
+    if s.unreadable > 0 {
+        format!(
+            "{}: {} path{} could not be read; {counts}",
+            p.wrap(RED, "failed"),
+            s.unreadable,
+            plural(s.unreadable)
+        )
+    } else if s.errors > 0 {
+        format!("{}: {counts}", p.wrap(RED, "failed"))
+    } else {
+        format!("{}: {counts}", p.wrap(BOLD, "ok"))
     }
 }
 
