@@ -14,7 +14,7 @@ mod templates;
 mod test;
 mod validate;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -68,11 +68,8 @@ enum Command {
     },
     /// List endpoint ids with one-line descriptions.
     Endpoints,
-    /// Print an endpoint's JSON Schema.
-    Schema {
-        /// The endpoint id, e.g. sandeza/send.
-        id: String,
-    },
+    /// Print an endpoint's JSON Schema, or write every one for editors.
+    Schema(SchemaArgs),
     /// List rules, or explain one with an example.
     Rules {
         /// A rule name, e.g. unfilled-placeholder.
@@ -84,6 +81,27 @@ enum Command {
     /// Print the JSON Schema of preflight.toml (for editor completion).
     #[command(hide = true)]
     ConfigSchema,
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// The endpoint id, e.g. sandeza/send (or meta/message-templates: the
+    /// templates file's schema).
+    #[arg(required_unless_present_any = ["export", "output"])]
+    id: Option<String>,
+    /// Print the schema self-contained: every `$ref` to a shared piece
+    /// brought under its own `$defs`, for editors and other validators.
+    #[arg(long)]
+    bundle: bool,
+    /// Write every endpoint's bundled schema (and the templates file's) to
+    /// DIR/<provider>/<endpoint>.json and preflight.toml's schema to
+    /// DIR/preflight.schema.json, overwriting, and list what was written.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["id", "bundle", "output"])]
+    export: Option<PathBuf>,
+    /// Print the JSON Schema of what `validate --format json` prints
+    /// (schemas/output/report.json).
+    #[arg(long, conflicts_with_all = ["id", "bundle"])]
+    output: bool,
 }
 
 /// Output formats.
@@ -240,19 +258,7 @@ pub fn run() -> Result<u8> {
             }
             Ok(0)
         }
-        Command::Schema { id } => match preflight::endpoint(&id) {
-            Ok(e) => {
-                stdout.write_all(e.schema().as_bytes())?;
-                if !e.schema().ends_with('\n') {
-                    writeln!(stdout)?;
-                }
-                Ok(0)
-            }
-            Err(err) => {
-                eprintln!("preflight: error: {err}");
-                Ok(2)
-            }
-        },
+        Command::Schema(args) => schema(args, &mut stdout),
         Command::Rules { markdown: true, .. } => {
             stdout.write_all(rules_markdown().as_bytes())?;
             Ok(0)
@@ -263,6 +269,79 @@ pub fn run() -> Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// `preflight schema`: one schema (as embedded or bundled), every bundled
+/// one written to a directory, or the JSON report's.
+fn schema(args: SchemaArgs, stdout: &mut dyn Write) -> Result<u8> {
+    if let Some(dir) = args.export {
+        for (path, text) in exported()? {
+            let target = dir.join(&path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+            std::fs::write(&target, text)
+                .with_context(|| format!("writing {}", target.display()))?;
+            writeln!(stdout, "wrote {}", target.display())?;
+        }
+        return Ok(0);
+    }
+    let text = if args.output {
+        preflight::render::JSON_REPORT_SCHEMA.to_string()
+    } else {
+        let id = args.id.unwrap_or_default();
+        let endpoint = match schema_endpoint(&id) {
+            Ok(e) => e,
+            Err(err) => {
+                eprintln!("preflight: error: {err}");
+                return Ok(2);
+            }
+        };
+        if args.bundle {
+            pretty(&endpoint.bundled_schema()?)?
+        } else {
+            endpoint.schema().to_string()
+        }
+    };
+    stdout.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        writeln!(stdout)?;
+    }
+    Ok(0)
+}
+
+/// An endpoint by id, or the templates file's schema by its id.
+fn schema_endpoint(id: &str) -> Result<&'static preflight::Endpoint, preflight::Error> {
+    let templates = preflight::templates::file_schema()?;
+    if id == templates.id {
+        return Ok(templates);
+    }
+    preflight::endpoint(id)
+}
+
+/// What `preflight schema --export` writes: relative path and text, in
+/// order (every endpoint's bundle, the templates file's, preflight.toml's).
+fn exported() -> Result<Vec<(PathBuf, String)>> {
+    let mut out = Vec::new();
+    let endpoints = preflight::endpoints()?;
+    let templates = preflight::templates::file_schema()?;
+    for endpoint in endpoints.iter().chain([templates]) {
+        let path = PathBuf::from(endpoint.provider).join(format!("{}.json", endpoint.name));
+        out.push((path, pretty(&endpoint.bundled_schema()?)?));
+    }
+    out.push((
+        PathBuf::from("preflight.schema.json"),
+        config::json_schema(),
+    ));
+    Ok(out)
+}
+
+/// A schema as printed: two-space indentation, a final newline.
+fn pretty(value: &serde_json::Value) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// Whose rule, as the reference says it.

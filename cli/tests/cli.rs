@@ -629,6 +629,12 @@ fn help_is_stable() {
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
 
+#[test]
+fn schema_help_is_stable() {
+    let out = preflight().args(["schema", "--help"]).output().unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}
+
 /// `preflight.schema.json` (editor completion for `preflight.toml`) is generated
 /// from the config's Rust type; it must match what the binary generates now.
 #[test]

@@ -371,3 +371,78 @@ fn the_suppressions_and_expectations_snippets_read() {
         .assert()
         .code(0);
 }
+
+/// The README's Editor set-up: the export command prints what it writes
+/// (first and last lines shown), and every schema the VS Code and taplo
+/// snippets point at is a file that export writes, for the endpoint the
+/// fixture glob names.
+#[test]
+fn the_editor_set_up_points_at_what_export_writes() {
+    let text = readme();
+    let start = text
+        .find("### Editor set-up")
+        .expect("README has an Editor set-up section");
+    let section = &text[start..];
+    let section = &section[..section[4..].find("\n### ").map_or(section.len(), |i| i + 4)];
+    let command = block_after(section, "--export DIR");
+    let mut lines = command.lines();
+    let first = lines.next().unwrap();
+    let dir = first
+        .strip_prefix("$ preflight schema --export ")
+        .expect("the block starts with the export command");
+    let temp = tempfile::tempdir().unwrap();
+    let target = temp.path().join(dir);
+    let out = preflight()
+        .args(["schema", "--export"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let written: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let path = l.strip_prefix("wrote ").unwrap();
+            let rel = Path::new(path).strip_prefix(&target).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    // The shown lines are what it prints, with `…` for the ones between.
+    let shown: Vec<&str> = lines.collect();
+    let printed: Vec<String> = written.iter().map(|w| format!("wrote {dir}/{w}")).collect();
+    let gap = shown.iter().position(|l| *l == "…").unwrap();
+    assert_eq!(shown[..gap], printed[..gap]);
+    let tail = shown.len() - gap - 1;
+    assert_eq!(shown[gap + 1..], printed[printed.len() - tail..]);
+
+    // VS Code: valid JSON, every url a written file, matching its glob.
+    let settings: serde_json::Value =
+        serde_json::from_str(&block_after(section, "`.vscode/settings.json`")).unwrap();
+    let entries = settings["json.schemas"].as_array().unwrap();
+    assert!(entries.len() >= 5);
+    let prefix = format!("./{dir}/");
+    for entry in entries {
+        let url = entry["url"].as_str().unwrap();
+        let rel = url
+            .strip_prefix(&prefix)
+            .unwrap_or_else(|| panic!("{url} is not under ./{dir}/"));
+        assert!(written.iter().any(|w| w == rel), "{url} is not exported");
+        let id = rel.strip_suffix(".json").unwrap();
+        for glob in entry["fileMatch"].as_array().unwrap() {
+            let glob = glob.as_str().unwrap();
+            let named = id == "meta/message-templates" && glob.starts_with("templates/")
+                || glob.contains(&format!("/{id}/"));
+            assert!(named, "{glob} is mapped to {url}");
+        }
+    }
+    // taplo: the directive on the first line names the exported config schema.
+    let toml = block_after(section, "`#:schema`");
+    let directive = toml.lines().next().unwrap();
+    let rel = directive
+        .strip_prefix(&format!("#:schema {prefix}"))
+        .expect("a #:schema directive first");
+    assert_eq!(rel, "preflight.schema.json");
+    assert!(written.iter().any(|w| w == rel));
+    let config: toml::Value = toml::from_str(&toml).unwrap();
+    assert!(config.get("fixtures").is_some());
+}

@@ -218,8 +218,13 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), CodegenErr
         let path = entry.path();
         if path.is_dir() {
             // `meta/` holds the schemas of preflight's own inputs (templates
-            // files): not endpoints, never request types.
-            if dir == root && path.file_name().is_some_and(|n| n == "meta") {
+            // files) and `output/` those of its outputs (the JSON report):
+            // not endpoints, never request types.
+            if dir == root
+                && path
+                    .file_name()
+                    .is_some_and(|n| n == "meta" || n == "output")
+            {
                 continue;
             }
             walk(root, &path, out)?;

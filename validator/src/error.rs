@@ -29,6 +29,15 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// An embedded schema could not be made self-contained (a bug in
+    /// preflight, not in the payload).
+    #[error("bundling the schema of '{endpoint}': {reason}")]
+    Bundle {
+        /// The endpoint whose schema failed.
+        endpoint: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// A value could not be turned into a payload.
     #[error("serializing the payload: {0}")]
     Serialize(#[from] serde_json::Error),

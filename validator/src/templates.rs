@@ -37,7 +37,7 @@ pub use preflight_templates::{
 
 use crate::engine::pipeline::{self, Checked};
 use crate::engine::schema::registry::Registry;
-use crate::{Error, Options, Position};
+use crate::{Endpoint, Error, Options, Position};
 
 /// Checks a templates file's bytes: that it is JSON, fits the templates
 /// file's schema, and breaks none of the template-file rules (duplicate
@@ -48,17 +48,37 @@ use crate::{Error, Options, Position};
 /// # Errors
 /// Only if the embedded schemas are broken (a bug in preflight).
 pub fn check_file(bytes: &[u8], options: &Options) -> Result<Checked, Error> {
-    let registry = Registry::get()?;
-    let endpoint = registry.templates_file().ok_or_else(|| Error::Schema {
-        endpoint: "meta/message-templates".to_string(),
-        reason: "the templates file schema is not embedded".to_string(),
-    })?;
+    let endpoint = file_schema()?;
     pipeline::check_bytes(
         bytes,
         Some(endpoint),
         options,
         pipeline::Origin { offset: 0, line: 1 },
     )
+}
+
+/// The templates file's schema (`schemas/meta/message-templates.json`), as
+/// an [`Endpoint`] whose id is `meta/message-templates`: what
+/// [`check_file`] checks against, and what an editor can use for completion
+/// in templates files ([`Endpoint::schema`], [`Endpoint::bundled_schema`]).
+/// It is never one of [`crate::endpoints`]: no payload is sent to it.
+///
+/// ```
+/// let schema = preflight::templates::file_schema()?;
+/// assert_eq!(schema.id, "meta/message-templates");
+/// assert!(preflight::endpoints()?.iter().all(|e| e.id != schema.id));
+/// # Ok::<(), preflight::Error>(())
+/// ```
+///
+/// # Errors
+/// Only if the embedded schemas are broken (a bug in preflight).
+pub fn file_schema() -> Result<&'static Endpoint, Error> {
+    Registry::get()?
+        .templates_file()
+        .ok_or_else(|| Error::Schema {
+            endpoint: "meta/message-templates".to_string(),
+            reason: "the templates file schema is not embedded".to_string(),
+        })
 }
 
 /// The line and column where the value at `pointer` starts in JSON `text`

@@ -153,4 +153,36 @@ mod tests {
             assert_eq!(streamed, pretty.replace('\u{1b}', "\\u001b"));
         }
     }
+
+    #[test]
+    fn the_document_fits_its_schema() {
+        let schema: Value = serde_json::from_str(crate::render::JSON_REPORT_SCHEMA).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let mut files = files(2, 2);
+        let mut d = Diagnostic::warning("max-length", "/a~1b", "too long")
+            .with_help("shorten it")
+            .with_related("/c", "first used here");
+        d.start = Some(crate::Position::new(1, 2));
+        d.end = Some(crate::Position::new(1, 9));
+        files[0].findings.push(Finding {
+            diagnostic: d,
+            snippet: None,
+            related: Vec::new(),
+        });
+        let document: Value =
+            serde_json::from_str(&render(super::super::Format::Json, &files, false)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&document)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        // A renamed field is caught.
+        let mut renamed = document.clone();
+        let finding = renamed["files"][0]["diagnostics"][0]
+            .as_object_mut()
+            .unwrap();
+        let rule = finding.remove("rule").unwrap();
+        finding.insert("code".into(), rule);
+        assert!(!validator.is_valid(&renamed));
+    }
 }

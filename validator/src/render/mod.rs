@@ -27,6 +27,18 @@ mod text;
 
 pub use escape::{escape_controls, is_unsafe};
 
+/// The JSON Schema (draft 2020-12) of the document [`Format::Json`] prints,
+/// as shipped in `schemas/output/report.json` (`preflight schema --output`
+/// prints it). Fields are only ever added to the top level and the file
+/// entries; findings, fixes, related places and the summary are closed.
+///
+/// ```
+/// let schema: serde_json::Value = serde_json::from_str(preflight::render::JSON_REPORT_SCHEMA)?;
+/// assert!(schema["$defs"]["diagnostic"]["required"].as_array().is_some_and(|r| r.len() == 4));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub const JSON_REPORT_SCHEMA: &str = crate::engine::schema::documents::REPORT_SCHEMA;
+
 /// One finding with the part of the source line it points at.
 #[derive(Debug, Clone)]
 pub struct Finding {

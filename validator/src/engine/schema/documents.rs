@@ -50,10 +50,18 @@ pub const COMMON_SCHEMAS: &[EmbeddedSchema] = embed!["common/whatsapp",];
 /// not endpoints: the templates file (`preflight validate --templates`).
 pub const META_SCHEMAS: &[EmbeddedSchema] = embed!["meta/message-templates",];
 
+/// The schemas of preflight's own outputs: never checked against, never
+/// registered, only printed (`preflight schema --output`): the document
+/// `--format json` prints.
+pub const OUTPUT_SCHEMAS: &[EmbeddedSchema] = embed!["output/report",];
+
+/// The schema of `--format json`'s document.
+pub const REPORT_SCHEMA: &str = OUTPUT_SCHEMAS[0].text;
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use super::{COMMON_SCHEMAS, ENDPOINT_SCHEMAS, META_SCHEMAS};
+    use super::{COMMON_SCHEMAS, ENDPOINT_SCHEMAS, META_SCHEMAS, OUTPUT_SCHEMAS};
     use std::path::Path;
 
     fn on_disk(dir: &Path, root: &Path, out: &mut Vec<String>) {
@@ -77,6 +85,7 @@ mod tests {
             .iter()
             .chain(COMMON_SCHEMAS)
             .chain(META_SCHEMAS)
+            .chain(OUTPUT_SCHEMAS)
             .map(|s| s.path)
             .collect();
         for p in &files {

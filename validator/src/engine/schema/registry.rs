@@ -42,6 +42,31 @@ impl Endpoint {
         self.schema_text
     }
 
+    /// The endpoint's JSON Schema as one self-contained document: every
+    /// `$ref` into another schema (the shared pieces of `schemas/common/`, a
+    /// sibling endpoint's `$defs`) brought under the document's own `$defs`
+    /// and pointed there, so that an editor or another validator can use it
+    /// with nothing else. preflight's own `x-` keywords are kept as written.
+    ///
+    /// ```
+    /// let bundle = preflight::endpoint("oca/push-message")?.bundled_schema()?;
+    /// assert!(bundle["$defs"]["common.whatsapp.ButtonIndex"].is_object());
+    /// assert!(!bundle.to_string().contains("common/whatsapp.json"));
+    /// # Ok::<(), preflight::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Bundle`] if the embedded schemas cannot be bundled (a bug in
+    /// preflight, not in a payload).
+    pub fn bundled_schema(&self) -> Result<Value, Error> {
+        let registry = Registry::get()?;
+        let text_of = |uri: &str| registry.texts.get(uri).copied();
+        super::bundle::bundle(&self.uri, &text_of).map_err(|reason| Error::Bundle {
+            endpoint: self.id.to_string(),
+            reason,
+        })
+    }
+
     /// The schema's `title` (parses the schema on first use).
     pub fn title(&self) -> String {
         self.schema_text_of("title")
