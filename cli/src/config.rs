@@ -344,22 +344,36 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 }
 
 /// `file` made absolute without needing it to exist (an editor's unsaved
-/// buffer named with `--stdin-filename`): canonical when it exists, else its
-/// canonical directory joined with its name, else joined to the current
-/// directory.
+/// buffer named with `--stdin-filename`): its directory made canonical (once
+/// per directory in a run: a run asks this of every file several times)
+/// joined with its name, else joined to the current directory. The file's
+/// own name is kept, not resolved: globs match the path a link is at.
 pub fn absolute(file: &Path) -> Option<PathBuf> {
-    if let Ok(c) = file.canonicalize() {
-        return Some(c);
-    }
     let name = file.file_name()?;
     let parent = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     };
-    match parent.canonicalize() {
-        Ok(p) => Some(p.join(name)),
-        Err(_) => std::env::current_dir().ok().map(|d| d.join(file)),
+    match canonical_dir(parent) {
+        Some(dir) => Some(dir.join(name)),
+        None => std::env::current_dir().ok().map(|d| d.join(file)),
     }
+}
+
+/// `dir` made canonical, remembered for the rest of the run.
+fn canonical_dir(dir: &Path) -> Option<PathBuf> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashMap<PathBuf, Option<PathBuf>>>> = OnceLock::new();
+    let seen = SEEN.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(known) = seen.lock().ok().and_then(|m| m.get(dir).cloned()) {
+        return known;
+    }
+    let canonical = dir.canonicalize().ok();
+    if let Ok(mut m) = seen.lock() {
+        m.insert(dir.to_path_buf(), canonical.clone());
+    }
+    canonical
 }
 
 impl Loaded {

@@ -380,12 +380,18 @@ impl Scopes {
         if self.explicit {
             return Ok(self.default.clone());
         }
+        // Files of one directory share its scope: looked up by the directory
+        // as given first, so most files cost one map look-up.
+        let given = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if let Some(s) = self.by_dir.lock().ok().and_then(|m| m.get(&given).cloned()) {
+            return Ok(s);
+        }
         let dir = config::absolute(file)
             .and_then(|a| a.parent().map(Path::to_path_buf))
             .unwrap_or_else(|| PathBuf::from("."));
-        if let Some(s) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).cloned()) {
-            return Ok(s);
-        }
         let scope = match config::find(&dir) {
             None => self.none(),
             Some(path) => {
@@ -411,7 +417,7 @@ impl Scopes {
             }
         };
         if let Ok(mut m) = self.by_dir.lock() {
-            m.insert(dir, scope.clone());
+            m.insert(given, scope.clone());
         }
         Ok(scope)
     }

@@ -212,7 +212,7 @@ pub(crate) fn prepare(
     }
     for p in &declared {
         if let Ok(files) = crate::templates::expand(p) {
-            templates_files.extend(files.iter().filter_map(|f| f.canonicalize().ok()));
+            templates_files.extend(files.iter().filter_map(|f| crate::config::absolute(f)));
         }
     }
     let excluded = |p: &Path| {
@@ -222,7 +222,7 @@ pub(crate) fn prepare(
             .is_ignore()
             || run.scope(Some(p)).excludes(p)
             || (!templates_files.is_empty()
-                && p.canonicalize().is_ok_and(|c| templates_files.contains(&c)))
+                && crate::config::absolute(p).is_some_and(|c| templates_files.contains(&c)))
     };
     // A path that holds no payload file is an error of its own.
     let mut inputs = Vec::new();
