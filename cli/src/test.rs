@@ -176,13 +176,10 @@ impl Collector<'_> {
     }
 }
 
-/// The path a report's file name stands for.
-fn fixture_path(run: &Run, name: &str) -> Option<PathBuf> {
-    if name == "<stdin>" {
-        return None;
-    }
-    let _ = run;
-    Some(PathBuf::from(name))
+/// The path a report's file name stands for (`None`: standard input with no
+/// `--stdin-filename`).
+fn fixture_path(name: &str) -> Option<PathBuf> {
+    (name != "<stdin>").then(|| PathBuf::from(name))
 }
 
 /// The expectation of `path`, and where it came from.
@@ -236,8 +233,8 @@ fn report_of(findings: &[&Finding]) -> preflight::Report {
 }
 
 fn judge(run: &Run, current: Current) -> Judged {
-    let path = fixture_path(run, &current.path);
-    let at = path.as_deref().or(run_stdin(run));
+    let path = fixture_path(&current.path);
+    let at = path.as_deref().or(run.stdin_name());
     let (compiled, source) = match expectation_of(run, at) {
         Ok(x) => x,
         Err(err) => {
@@ -312,10 +309,6 @@ fn judge(run: &Run, current: Current) -> Judged {
         findings: current.findings,
         mismatches,
     }
-}
-
-fn run_stdin(run: &Run) -> Option<&Path> {
-    run.stdin_name()
 }
 
 fn placed(m: Mismatch, default_line: usize, payload_line: Option<usize>) -> Placed {
