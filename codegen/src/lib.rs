@@ -28,6 +28,7 @@
 //! ```
 
 mod case;
+mod docs;
 mod emit;
 mod error;
 mod ir;
@@ -158,6 +159,7 @@ impl Generated {
 pub fn generate(set: &SchemaSet, options: &Options) -> Result<Generated, CodegenError> {
     let mut ir = parse::Parser::new(set).parse()?;
     names::assign(&mut ir)?;
+    docs::fill(&mut ir);
     let emitter = emit::Emitter::new(&ir, options)?;
     let tokens = emitter.emit()?;
     let endpoints = ir
