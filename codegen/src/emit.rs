@@ -448,7 +448,7 @@ impl<'a> Emitter<'a> {
                 })
                 .filter_map(|t| {
                     let title = t.title.as_deref()?;
-                    Some(format!(" - [`{}`]: {title}", t.name))
+                    Some(format!(" - [`{}`] — {title}", t.name))
                 })
                 .collect();
             if !index.is_empty() {
