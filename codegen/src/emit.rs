@@ -682,6 +682,16 @@ impl<'a> Emitter<'a> {
         let amin = opt_usize(s.advisory_min_length);
         let amax = opt_usize(s.advisory_max_length);
         let apat = str_slice(&s.advisory_patterns);
+        // Left at the trait's defaults unless set, to keep the code small.
+        let phone = s
+            .phone
+            .as_ref()
+            .map(|p| quote!(const PHONE: ::std::option::Option<&'static str> = ::std::option::Option::Some(#p);));
+        let secret = s.secret.then(|| {
+            quote!(
+                const SECRET: bool = true;
+            )
+        });
         quote! {
             pub enum #ident {}
             impl #rt::StringSpec for #ident {
@@ -693,6 +703,8 @@ impl<'a> Emitter<'a> {
                 const ADVISORY_MIN_LENGTH: ::std::option::Option<usize> = #amin;
                 const ADVISORY_MAX_LENGTH: ::std::option::Option<usize> = #amax;
                 const ADVISORY_PATTERNS: &'static [&'static str] = #apat;
+                #phone
+                #secret
             }
         }
     }
