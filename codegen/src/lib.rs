@@ -34,6 +34,7 @@ mod ir;
 mod names;
 mod parse;
 mod schema_set;
+pub mod templates;
 
 pub use error::{CodegenError, ErrorKind};
 pub use schema_set::{Document, SchemaSet};
