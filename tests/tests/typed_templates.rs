@@ -383,3 +383,43 @@ fn every_payload_validates_with_the_templates_loaded() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(checked > 150, "{checked} payloads");
 }
+
+// The README's "Typed templates" usage example, run (the README shows the
+// code from `fn send_tracking` on; `the_readme_shows_this_example` checks it).
+use preflight_tests::templates::LacakPengirimanUrlId;
+
+fn send_tracking() -> Result<(), Box<dyn std::error::Error>> {
+    let send = LacakPengirimanUrlId {
+        header_1: "Paket Sedang Dikirim".try_into()?,
+        body_1: "Andi Wijaya".try_into()?,
+        button_0_suffix: "TB-88213".try_into()?,
+    };
+    let payload = serde_json::json!({
+        "phone_number": "6281234567890",
+        "message": {"type": "template", "template": {
+            "template_code_id": LacakPengirimanUrlId::NAME,
+            "payload": send.to_oca()?,
+        }},
+    });
+    assert!(preflight::validate_value("oca/push-message", &payload)?.is_clean());
+    Ok(())
+}
+
+#[test]
+fn the_readme_example_runs() {
+    send_tracking().unwrap();
+}
+
+#[test]
+fn the_readme_shows_this_example() {
+    let readme = std::fs::read_to_string(preflight_tests::root().join("README.md")).unwrap();
+    let section = &readme[readme.find("### Typed templates").unwrap()..];
+    let start = section.find("fn send_tracking").unwrap();
+    let end = start + section[start..].find("\n```").unwrap();
+    let shown = &section[start..end];
+    let this = include_str!("typed_templates.rs");
+    assert!(
+        this.contains(shown),
+        "README's typed-templates example differs from tests/tests/typed_templates.rs:\n{shown}"
+    );
+}
