@@ -50,7 +50,12 @@ fn names_that_would_collide_get_distinct_types() {
     let text = r#"[{"name": "promo_1212", "language": "id"}, {"name": "promo-1212", "language": "id"},
         {"name": "Promo1212", "language": "id"}, {"name": "sandeza_parts", "language": ""}]"#;
     let source = templates::generate_text("akun.json", text).unwrap();
-    for name in ["Promo1212Id", "Promo1212Id2", "Promo1212Id3", "SandezaParts2"] {
+    for name in [
+        "Promo1212Id",
+        "Promo1212Id2",
+        "Promo1212Id3",
+        "SandezaParts2",
+    ] {
         assert!(
             source.contains(&format!("pub struct {name} ")),
             "{name} in:\n{source}"

@@ -312,7 +312,9 @@ fn template(p: &Plan) -> TokenStream {
 fn bounded(items: &[TokenStream]) -> TokenStream {
     match items {
         [one] => quote!(::preflight::types::runtime::BoundedVec::one(#one)),
-        _ => quote!(::preflight::types::runtime::BoundedVec::try_from(::std::vec![#(#items),*])?),
+        _ => {
+            quote!(::preflight::types::runtime::BoundedVec::try_from(::std::vec::Vec::from([#(#items),*]))?)
+        }
     }
 }
 
@@ -335,8 +337,12 @@ fn otp_code(p: &Plan) -> TokenStream {
 fn sandeza_media(kind: FieldKind, value: TokenStream) -> TokenStream {
     let s = quote!(::preflight::types::sandeza);
     match kind {
-        FieldKind::Image => quote!(#s::WhatsAppHeaderImage::new(#s::TemplateImage::new(#value.clone()))),
-        FieldKind::Video => quote!(#s::WhatsAppHeaderVideo::new(#s::TemplateVideo::new(#value.clone()))),
+        FieldKind::Image => {
+            quote!(#s::WhatsAppHeaderImage::new(#s::TemplateImage::new(#value.clone())))
+        }
+        FieldKind::Video => {
+            quote!(#s::WhatsAppHeaderVideo::new(#s::TemplateVideo::new(#value.clone())))
+        }
         _ => quote!(#s::WhatsAppHeaderDocument::new(#s::TemplateDocument::new(#value.clone()))),
     }
 }
@@ -419,7 +425,7 @@ fn to_sandeza(p: &Plan) -> TokenStream {
     let button = if buttons.is_empty() {
         quote!(::std::vec::Vec::new())
     } else {
-        quote!(::std::vec![#(#buttons),*])
+        quote!(::std::vec::Vec::from([#(#buttons),*]))
     };
     let carousel = if p.cards.is_empty() {
         quote!(::std::option::Option::None)
@@ -502,9 +508,11 @@ fn to_oca(p: &Plan) -> TokenStream {
                 #o::DocumentMedia::new(#o::DocumentMediaUrl::new(#v.as_str())?)
             ))),
         };
-        components.push(quote!(#o::TemplateComponent::Header(#o::HeaderComponent::new(
-            ::preflight::types::runtime::BoundedVec::one(#param)
-        ))));
+        components.push(
+            quote!(#o::TemplateComponent::Header(#o::HeaderComponent::new(
+                ::preflight::types::runtime::BoundedVec::one(#param)
+            ))),
+        );
     }
     if !p.body.is_empty() {
         let params: Vec<TokenStream> = p
@@ -527,18 +535,20 @@ fn to_oca(p: &Plan) -> TokenStream {
             }
             None => otp_code(p),
         };
-        components.push(quote!(#o::TemplateComponent::Button(#o::ButtonComponent::new(
-            #o::ButtonComponentSubTypes::UrlDynamic,
-            #idx,
-            ::preflight::types::runtime::BoundedVec::one(#o::ButtonParameter::Text(
-                #o::TextButtonParameter::new(#text)
-            )),
-        ))));
+        components.push(
+            quote!(#o::TemplateComponent::Button(#o::ButtonComponent::new(
+                #o::ButtonComponentSubTypes::UrlDynamic,
+                #idx,
+                ::preflight::types::runtime::BoundedVec::one(#o::ButtonParameter::Text(
+                    #o::TextButtonParameter::new(#text)
+                )),
+            ))),
+        );
     }
     let value = if components.is_empty() {
         quote!(::std::vec::Vec::new())
     } else {
-        quote!(::std::vec![#(#components),*])
+        quote!(::std::vec::Vec::from([#(#components),*]))
     };
     quote! {
         /// The `payload` of an OCA push message's `message.template` (whose
@@ -565,7 +575,7 @@ fn to_qiscus(p: &Plan) -> TokenStream {
     let variables = if variables.is_empty() {
         quote!(::std::vec::Vec::new())
     } else {
-        quote!(::std::vec![#(#variables),*])
+        quote!(::std::vec::Vec::from([#(#variables),*]))
     };
     let buttons: Vec<TokenStream> = p
         .buttons
@@ -592,7 +602,7 @@ fn to_qiscus(p: &Plan) -> TokenStream {
     let button_params = if buttons.is_empty() {
         quote!(::std::vec::Vec::new())
     } else {
-        quote!(::std::vec![#(#buttons),*])
+        quote!(::std::vec::Vec::from([#(#buttons),*]))
     };
     quote! {
         /// The template's parts of a Qiscus `broadcast-client` request.
@@ -637,7 +647,9 @@ fn to_dolphins(p: &Plan) -> TokenStream {
                     .and_then(|h| h.text.as_ref())
                     .and_then(|text| text.keys().first().map(ToString::to_string))
                     .unwrap_or_else(|| "{{1}}".to_string());
-                header_variables.push(quote!(::serde_json::json!({"type": "personalized", "key": #key, "value": "Judul"})));
+                header_variables.push(quote!(
+                    ::serde_json::json!({"type": "personalized", "key": #key, "value": "Judul"})
+                ));
                 columns.push(("Judul".to_string(), quote!(#v.as_str())));
             }
             kind => {
@@ -646,7 +658,9 @@ fn to_dolphins(p: &Plan) -> TokenStream {
                     FieldKind::Video => "video",
                     _ => "document",
                 };
-                content.push(quote!(::serde_json::json!({"type": #word, "url": #v.as_str()})));
+                content.push(quote!(
+                    ::serde_json::json!({"type": #word, "url": #v.as_str()})
+                ));
             }
         }
     }
@@ -680,7 +694,7 @@ fn to_dolphins(p: &Plan) -> TokenStream {
         if items.is_empty() {
             quote!(::std::vec::Vec::new())
         } else {
-            quote!(::std::vec![#(#items),*])
+            quote!(::std::vec::Vec::from([#(#items),*]))
         }
     };
     let content = list(&content);
@@ -689,9 +703,9 @@ fn to_dolphins(p: &Plan) -> TokenStream {
     let row = if columns.is_empty() {
         quote!(::serde_json::Map::new())
     } else {
-        let pairs = columns.iter().map(|(c, v)| {
-            quote!((::std::string::String::from(#c), ::serde_json::Value::from(#v)))
-        });
+        let pairs = columns
+            .iter()
+            .map(|(c, v)| quote!((::std::string::String::from(#c), ::serde_json::Value::from(#v))));
         quote!([#(#pairs),*].into_iter().collect())
     };
     quote! {

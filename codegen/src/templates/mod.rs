@@ -181,8 +181,7 @@ pub fn generate(templates: &[Template]) -> proc_macro2::TokenStream {
 /// Only [`TemplatesError::Format`], a bug.
 pub fn generate_source(templates: &[Template]) -> Result<String, TemplatesError> {
     let tokens = generate(templates);
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| TemplatesError::Format(e.to_string()))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| TemplatesError::Format(e.to_string()))?;
     Ok(prettyplease::unparse(&file))
 }
 

@@ -223,50 +223,56 @@ fn plan_one(t: &Template) -> Plan {
                 .collect()
         })
         .unwrap_or_default();
-    let header = t.header.as_ref().and_then(|h| match (&h.text, media_kind(&h.format)) {
-        (Some(text), _) => keys_in_order(text).into_iter().next().map(|(key, example)| {
-            let wanted = match &key {
-                Key::Number(n) => format!("header_{n}"),
-                Key::Name(n) if body_names.contains(&case::snake(n)) => {
-                    format!("header_{}", case::snake(n))
-                }
-                Key::Name(n) => case::snake(n),
-            };
-            fields.push(Field {
-                name: names.take(wanted),
-                kind: FieldKind::HeaderText,
-                doc: format!(
-                    "The value of the header's `{key}`{}.",
-                    quoted(example.as_ref())
-                ),
-                example,
-            });
-            fields.len() - 1
-        }),
-        (None, Some((kind, word))) => {
-            let example = h.media_example.clone().filter(|e| !e.trim().is_empty());
-            let doc = match kind {
-                FieldKind::Location => "The place the LOCATION header shows.".to_string(),
-                _ => format!(
-                    "The link of the {} header's {word}{}.",
-                    h.format.as_str(),
-                    quoted(example.as_ref())
-                ),
-            };
-            fields.push(Field {
-                name: names.take(format!("header_{word}")),
-                kind,
-                doc,
-                example: if kind == FieldKind::Location {
-                    None
-                } else {
-                    example
-                },
-            });
-            Some(fields.len() - 1)
-        }
-        (None, None) => None,
-    });
+    let header = t
+        .header
+        .as_ref()
+        .and_then(|h| match (&h.text, media_kind(&h.format)) {
+            (Some(text), _) => keys_in_order(text)
+                .into_iter()
+                .next()
+                .map(|(key, example)| {
+                    let wanted = match &key {
+                        Key::Number(n) => format!("header_{n}"),
+                        Key::Name(n) if body_names.contains(&case::snake(n)) => {
+                            format!("header_{}", case::snake(n))
+                        }
+                        Key::Name(n) => case::snake(n),
+                    };
+                    fields.push(Field {
+                        name: names.take(wanted),
+                        kind: FieldKind::HeaderText,
+                        doc: format!(
+                            "The value of the header's `{key}`{}.",
+                            quoted(example.as_ref())
+                        ),
+                        example,
+                    });
+                    fields.len() - 1
+                }),
+            (None, Some((kind, word))) => {
+                let example = h.media_example.clone().filter(|e| !e.trim().is_empty());
+                let doc = match kind {
+                    FieldKind::Location => "The place the LOCATION header shows.".to_string(),
+                    _ => format!(
+                        "The link of the {} header's {word}{}.",
+                        h.format.as_str(),
+                        quoted(example.as_ref())
+                    ),
+                };
+                fields.push(Field {
+                    name: names.take(format!("header_{word}")),
+                    kind,
+                    doc,
+                    example: if kind == FieldKind::Location {
+                        None
+                    } else {
+                        example
+                    },
+                });
+                Some(fields.len() - 1)
+            }
+            (None, None) => None,
+        });
     let body = t
         .body
         .as_ref()
@@ -407,7 +413,10 @@ fn cannot(p: &Plan) -> Vec<(&'static str, String)> {
         ));
     }
     if carousel {
-        out.push(("oca", "it is a carousel, and OCA's payload has no cards".to_string()));
+        out.push((
+            "oca",
+            "it is a carousel, and OCA's payload has no cards".to_string(),
+        ));
     } else if header_kind == Some(FieldKind::Location) {
         out.push((
             "oca",
@@ -447,7 +456,8 @@ fn cannot(p: &Plan) -> Vec<(&'static str, String)> {
     } else if header_kind == Some(FieldKind::Location) {
         out.push((
             "3dolphins",
-            "its header is a LOCATION, and 3Dolphins content is text, image, video or document".to_string(),
+            "its header is a LOCATION, and 3Dolphins content is text, image, video or document"
+                .to_string(),
         ));
     }
     out
@@ -456,9 +466,12 @@ fn cannot(p: &Plan) -> Vec<(&'static str, String)> {
 /// The type name of a template before collisions: its name and language in
 /// PascalCase.
 pub(crate) fn natural_name(name: &str, language: &str) -> String {
-    let mut out = case::pascal(name);
-    out.push_str(&case::pascal(language));
-    out.trim_end_matches('_').to_string()
+    let name = case::pascal(name);
+    if case::words(language).is_empty() {
+        // `Self_` stays: a keyword alone is no identifier.
+        return name;
+    }
+    format!("{}{}", name.trim_end_matches('_'), case::pascal(language))
 }
 
 /// Plans every template's type, with names unique across the file: a name
@@ -519,9 +532,11 @@ mod tests {
 
     #[test]
     fn named_placeholders_are_their_names() {
-        let t = template(json!({"name": "konfirmasi", "language": "en_US", "parameter_format": "NAMED",
+        let t = template(
+            json!({"name": "konfirmasi", "language": "en_US", "parameter_format": "NAMED",
             "components": [{"type": "HEADER", "format": "TEXT", "text": "{{nama}}"},
-                           {"type": "BODY", "text": "Halo {{nama}}, total {{totalHarga}} via {{type}}"}]}));
+                           {"type": "BODY", "text": "Halo {{nama}}, total {{totalHarga}} via {{type}}"}]}),
+        );
         let p = &plan(&[t])[0];
         assert_eq!(p.type_name, "KonfirmasiEnUs");
         assert_eq!(names(p), ["header_nama", "nama", "total_harga", "type"]);
@@ -569,9 +584,11 @@ mod tests {
 
     #[test]
     fn an_otp_button_sends_the_code_and_takes_no_field() {
-        let t = template(json!({"name": "otp", "language": "id", "category": "AUTHENTICATION",
+        let t = template(
+            json!({"name": "otp", "language": "id", "category": "AUTHENTICATION",
             "components": [{"type": "BODY", "text": "*{{1}}* adalah kode Anda."},
-                           {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]}]}));
+                           {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]}]}),
+        );
         let p = &plan(&[t])[0];
         assert_eq!(names(p), ["body_1"]);
         assert_eq!(p.buttons[0].field, None);
@@ -587,6 +604,8 @@ mod tests {
             ("promo_12122", "id"),
             ("sandeza_parts", ""),
             ("1212", "id"),
+            ("self", ""),
+            ("self", "id"),
             ("otp_login", "en_US"),
             ("otp_login", "id"),
             ("otp_login_en", "US"),
@@ -599,9 +618,13 @@ mod tests {
         let distinct: HashSet<&&str> = names.iter().collect();
         assert_eq!(distinct.len(), names.len(), "{names:?}");
         assert_eq!(names[0], "Promo1212Id");
-        assert_eq!(names[7], "OtpLoginEnUs");
-        assert_eq!(names[8], "OtpLoginId");
+        assert_eq!(names[9], "OtpLoginEnUs");
+        assert_eq!(names[10], "OtpLoginId");
         assert!(!names.contains(&"SandezaParts"));
-        assert!(names.iter().all(|n| syn::parse_str::<syn::Ident>(n).is_ok()));
+        assert!(
+            names
+                .iter()
+                .all(|n| syn::parse_str::<syn::Ident>(n).is_ok())
+        );
     }
 }
