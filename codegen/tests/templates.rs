@@ -33,7 +33,7 @@ fn a_file_that_cannot_be_read_is_named() {
 fn a_file_that_is_not_templates_is_named() {
     let err = templates::generate_text("akun.json", "{\"data\": [").unwrap_err();
     assert!(matches!(err, TemplatesError::Parse { .. }));
-    assert!(err.to_string().starts_with("akun.json: "), "{err}");
+    assert!(err.to_string().starts_with("akun.json:1:"), "{err}");
     let err = templates::generate_text("akun.json", "[{\"language\": \"id\"}]").unwrap_err();
     assert!(err.to_string().contains("`name`"), "{err}");
 }

@@ -27,7 +27,14 @@
 //!
 //! Static buttons (a URL without `{{1}}`, a phone number, quick replies,
 //! catalog, flow) take no field; an AUTHENTICATION template's OTP button
-//! sends the body's `{{1}}`, the code, so it takes none either.
+//! sends the body's `{{1}}`, the code, so it takes none either. The text
+//! types hold lengths; a newline, tab or run of spaces in a value (the
+//! schema's `x-format`) is left to validation.
+//!
+//! The generated code refers to the `preflight` and `serde_json` crates
+//! and defines a few items once (`ImageLink`, `VideoLink`, `DocumentLink`,
+//! `SandezaParts`, `QiscusParts`, `DolphinsParts`): include each generated
+//! file in a module of its own.
 //!
 //! Type names are the template's name and language in PascalCase
 //! (`otp_login` in `en_US` is `OtpLoginEnUs`); names that would meet (or
@@ -66,11 +73,12 @@ pub enum TemplatesError {
         source: std::io::Error,
     },
     /// A templates file is not JSON, or not templates.
-    #[error("{file}: not a templates file: {message}")]
+    #[error("{message}")]
     Parse {
         /// The file, as given.
         file: String,
-        /// What is wrong, with the line and column or the pointer.
+        /// What is wrong, starting with the file and then its line and
+        /// column or the pointer (`templates.json:3:1: not JSON: …`).
         message: String,
     },
     /// The same template name and language in two places.
@@ -99,15 +107,9 @@ pub enum TemplatesError {
 }
 
 fn parse_error(file: &str, e: LoadError) -> TemplatesError {
-    let message = e.to_string();
-    // LoadError's message starts with the file; keep only what follows.
-    let message = message
-        .strip_prefix(file)
-        .map(|m| m.trim_start_matches([':', ' ']).to_string())
-        .unwrap_or(message);
     TemplatesError::Parse {
         file: file.to_string(),
-        message,
+        message: e.to_string(),
     }
 }
 
