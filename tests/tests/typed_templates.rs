@@ -67,8 +67,8 @@ fn sandeza(p: &SandezaParts) -> Value {
         "message".into(),
         p.message.as_ref().map_or(json!(""), to_value),
     );
-    if !p.button.is_empty() {
-        wa.insert("button".into(), to_value(&p.button));
+    if let Some(b) = &p.button {
+        wa.insert("button".into(), to_value(b));
     }
     if let Some(c) = &p.carousel {
         wa.insert("carousel".into(), to_value(c));

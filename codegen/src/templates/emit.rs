@@ -54,9 +54,9 @@ fn shared() -> TokenStream {
             /// `message`: the body's parameters; `None` for a body without
             /// placeholders (send `"message": ""`).
             pub message: ::std::option::Option<::preflight::types::sandeza::WhatsAppTemplateBody>,
-            /// `button`: the buttons that take a value, by index (send
-            /// `"button": ""` when empty).
-            pub button: ::std::vec::Vec<::preflight::types::sandeza::WhatsAppTemplateButton>,
+            /// `button`: the buttons that take a value, by index; `None` for
+            /// a template without one (send `"button": ""` or leave it out).
+            pub button: ::std::option::Option<::preflight::types::sandeza::WhatsAppTemplateButtons>,
             /// `carousel`: every card, for a carousel template.
             pub carousel: ::std::option::Option<::preflight::types::sandeza::WhatsAppCarousel>,
         }
@@ -423,9 +423,10 @@ fn to_sandeza(p: &Plan) -> TokenStream {
         })
         .collect();
     let button = if buttons.is_empty() {
-        quote!(::std::vec::Vec::new())
+        quote!(::std::option::Option::None)
     } else {
-        quote!(::std::vec::Vec::from([#(#buttons),*]))
+        let buttons = bounded(&buttons);
+        quote!(::std::option::Option::Some(#buttons))
     };
     let carousel = if p.cards.is_empty() {
         quote!(::std::option::Option::None)
