@@ -3,7 +3,13 @@
 //! A pure library: schemas in, a [`proc_macro2::TokenStream`] or formatted
 //! source out. It prints nothing, reads no environment variables and knows
 //! nothing of `OUT_DIR`; `validator/build.rs` and the `preflight-codegen`
-//! binary are thin front ends around [`generate`].
+//! binary are thin front ends around [`generate`]. (The one exception is
+//! [`templates::build`], the build-script helper of typed templates, which
+//! writes to `OUT_DIR` and prints `cargo:rerun-if-changed`.)
+//!
+//! [`templates`] generates typed templates: one type per WhatsApp template
+//! and language of the account's templates files, whose fields are the
+//! template's placeholders.
 //!
 //! The pipeline is schema → IR (`parse`) → names (`names`) → tokens
 //! (`emit`): `$ref`s are resolved natively (local pointers at any depth,
@@ -35,6 +41,7 @@ mod ir;
 mod names;
 mod parse;
 mod schema_set;
+pub mod templates;
 
 pub use error::{CodegenError, ErrorKind};
 pub use schema_set::{Document, SchemaSet};
