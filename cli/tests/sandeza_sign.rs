@@ -317,3 +317,41 @@ fn a_bad_username_or_time_is_exit_2_saying_what_is_wrong() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--username"), "{}", out.stderr);
 }
+
+/// On a terminal the password is prompted for and not echoed. Runs the
+/// command under `script` (util-linux) for a pseudo-terminal; skipped
+/// where there is none.
+#[test]
+fn on_a_terminal_the_prompt_does_not_echo() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script` for a pseudo-terminal");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_preflight");
+    // The password is typed two seconds in, after the prompt turned echo off.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"(sleep 2; printf '%s\n' "$PW") | script -qec "$BIN sandeza sign --username kebunsegar --time 1764135529" /dev/null"#)
+        .env("PW", PASSWORD)
+        .env("BIN", bin)
+        .env_remove("PREFLIGHT_SANDEZA_PASSWORD")
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    let (before, after) = screen
+        .split_once("Sandeza password (not echoed): ")
+        .unwrap_or_else(|| panic!("no prompt: {screen:?}"));
+    assert!(
+        !before.contains(PASSWORD) && !after.contains(PASSWORD),
+        "echoed: {screen:?}"
+    );
+    assert_eq!(
+        after.trim(),
+        library("kebunsegar", "1764135529"),
+        "{screen:?}"
+    );
+}

@@ -537,7 +537,8 @@ impl<'a> Emitter<'a> {
                 ))
             }
             Kind::Values(vs) => {
-                let doc = doc_attrs(join_docs(&[t.doc.clone(), Some(serialized_as(vs))]).as_deref());
+                let doc =
+                    doc_attrs(join_docs(&[t.doc.clone(), Some(serialized_as(vs))]).as_deref());
                 // The serde impls are hand-written (every spelling is
                 // accepted), so the schema is too: `const` or `enum` of the
                 // spellings, from the same table.
@@ -559,7 +560,10 @@ impl<'a> Emitter<'a> {
                     let shown: Vec<String> = v.spellings.iter().map(|s| format!("`{s}`")).collect();
                     let d = match shown.split_first() {
                         Some((first, rest)) if !rest.is_empty() => {
-                            format!(" Serialized as {first}; also accepted: {}.", rest.join(", "))
+                            format!(
+                                " Serialized as {first}; also accepted: {}.",
+                                rest.join(", ")
+                            )
                         }
                         _ => format!(" {}", shown.join(", ")),
                     };
