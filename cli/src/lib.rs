@@ -9,6 +9,7 @@ mod expect;
 mod fix;
 mod input;
 mod output;
+mod sandeza;
 mod scope;
 mod templates;
 mod test;
@@ -65,6 +66,11 @@ enum Command {
     Templates {
         #[command(subcommand)]
         command: templates::TemplatesCommand,
+    },
+    /// Sandeza helpers: `sandeza sign` prints a request's signature.
+    Sandeza {
+        #[command(subcommand)]
+        command: sandeza::SandezaCommand,
     },
     /// List endpoint ids with one-line descriptions.
     Endpoints,
@@ -159,11 +165,11 @@ struct CheckArgs {
     /// checked to equal sha256(username + password + time). Never printed.
     #[arg(
         long,
-        env = "PREFLIGHT_SANDEZA_PASSWORD",
+        env = sandeza::PASSWORD_ENV,
         value_name = "PASSWORD",
         hide_env_values = true
     )]
-    sandeza_password: Option<String>,
+    sandeza_password: Option<preflight::types::sandeza::Password>,
     /// Check only files whose endpoint comes from --endpoint, the config file
     /// or their path; skip (and count) the others instead of guessing from
     /// their shape. For hooks that pass every staged JSON file, such as
@@ -252,6 +258,7 @@ pub fn run() -> Result<u8> {
         Command::Validate(args) => validate::run(args, &mut stdout),
         Command::Test(args) => test::run(&args, &mut stdout),
         Command::Templates { command } => templates::run(command, &mut stdout),
+        Command::Sandeza { command } => sandeza::run(command, &mut stdout),
         Command::Endpoints => {
             for e in preflight::endpoints()? {
                 writeln!(stdout, "{:<30} {}", e.id, e.title())?;

@@ -155,7 +155,9 @@ pub(crate) fn prepare(
     let scopes = match Scopes::new(
         args.config.as_deref(),
         &cwd,
-        args.sandeza_password.clone(),
+        args.sandeza_password
+            .as_ref()
+            .map(|p| p.expose().to_string()),
         !args.templates.is_empty(),
     ) {
         Ok(s) => s,

@@ -630,6 +630,15 @@ fn help_is_stable() {
 }
 
 #[test]
+fn sandeza_sign_help_is_stable() {
+    let out = preflight()
+        .args(["sandeza", "sign", "--help"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
 fn schema_help_is_stable() {
     let out = preflight().args(["schema", "--help"]).output().unwrap();
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());

@@ -42,6 +42,27 @@ fn doc_attrs(text: Option<&str>) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// How a generated enum of values serializes, for its rustdoc: built in
+/// code, each value as its first spelling in the schema's `enum`.
+fn serialized_as(vs: &[crate::ir::ValueVariant]) -> String {
+    let spelled = vs.iter().any(|v| v.spellings.len() > 1);
+    match vs {
+        [v] => {
+            let shown: Vec<String> = v.spellings.iter().map(|s| format!("`{s}`")).collect();
+            match shown.split_first() {
+                Some((first, rest)) if !rest.is_empty() => format!(
+                    "Serialized as {first}, the schema's canonical (first) spelling; {} {} also accepted, and a parsed request keeps the spelling it was given.",
+                    rest.join(", "),
+                    if rest.len() == 1 { "is" } else { "are" }
+                ),
+                _ => format!("Serialized as {}.", shown.join(", ")),
+            }
+        }
+        _ if spelled => "Serialized as each value's canonical spelling, the first in the schema's `enum` (each variant names it); the other spellings are accepted, and a parsed request keeps the spelling it was given.".to_string(),
+        _ => "Serialized as the spelling each variant names.".to_string(),
+    }
+}
+
 fn join_docs(parts: &[Option<String>]) -> Option<String> {
     let v: Vec<&String> = parts.iter().flatten().collect();
     if v.is_empty() {
@@ -457,10 +478,23 @@ impl<'a> Emitter<'a> {
                 doc_lines.push(String::new());
                 doc_lines.extend(index);
             }
+            let mut hand_written = Vec::new();
+            for (_, path) in self.opts.module_items.iter().filter(|(n, _)| n == module) {
+                let path: syn::Path = syn::parse_str(path).map_err(|e| {
+                    CodegenError::new(
+                        ErrorKind::Unsupported,
+                        "",
+                        "",
+                        format!("module_items: `{path}` is not a path: {e}"),
+                    )
+                })?;
+                hand_written.push(quote!(pub use #path::*;));
+            }
             out.extend(quote! {
                 #( #[doc = #doc_lines] )*
                 #[allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_markdown, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
                 pub mod #m {
+                    #(#hand_written)*
                     #items
                     /// Constraint specifications behind the constrained types of this module.
                     #[doc(hidden)]
@@ -530,7 +564,8 @@ impl<'a> Emitter<'a> {
                 ))
             }
             Kind::Values(vs) => {
-                let doc = doc_attrs(t.doc.as_deref());
+                let doc =
+                    doc_attrs(join_docs(&[t.doc.clone(), Some(serialized_as(vs))]).as_deref());
                 // The serde impls are hand-written (every spelling is
                 // accepted), so the schema is too: `const` or `enum` of the
                 // spellings, from the same table.
@@ -550,7 +585,15 @@ impl<'a> Emitter<'a> {
                 for v in vs {
                     let vn = type_ident(&v.name);
                     let shown: Vec<String> = v.spellings.iter().map(|s| format!("`{s}`")).collect();
-                    let d = format!(" {}", shown.join(", "));
+                    let d = match shown.split_first() {
+                        Some((first, rest)) if !rest.is_empty() => {
+                            format!(
+                                " Serialized as {first}; also accepted: {}.",
+                                rest.join(", ")
+                            )
+                        }
+                        _ => format!(" {}", shown.join(", ")),
+                    };
                     let default = if single {
                         quote!(#[default])
                     } else {

@@ -64,6 +64,10 @@ pub struct Options {
     pub proptest_feature: Option<String>,
     /// Derive `schemars::JsonSchema` behind this cargo feature.
     pub schemars_feature: Option<String>,
+    /// Hand-written items to add to generated modules: `(module, path)`
+    /// emits `pub use <path>::*;` inside `pub mod <module>` (preflight puts
+    /// `sandeza::signature` and `UnixSeconds::now` there this way).
+    pub module_items: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -75,6 +79,7 @@ impl Default for Options {
             endpoint_impls: false,
             proptest_feature: None,
             schemars_feature: None,
+            module_items: Vec::new(),
         }
     }
 }
@@ -89,6 +94,7 @@ impl Options {
             endpoint_impls: true,
             proptest_feature: Some("proptest".into()),
             schemars_feature: Some("schemars".into()),
+            module_items: vec![("sandeza".into(), "crate::types::extra::sandeza".into())],
         }
     }
 
@@ -103,6 +109,27 @@ impl Options {
     #[must_use]
     pub fn with_proptest_feature(mut self, feature: Option<String>) -> Self {
         self.proptest_feature = feature;
+        self
+    }
+
+    /// Adds `pub use <path>::*;` to the generated module `module` (a
+    /// provider's Rust module name, e.g. `sandeza` or `three_dolphins`), for
+    /// hand-written items that belong beside the generated ones.
+    ///
+    /// ```
+    /// let mut set = preflight_codegen::SchemaSet::new();
+    /// set.add("demo/ping.json", r#"{"type": "object"}"#)?;
+    /// let options = preflight_codegen::Options::default().with_module_items("demo", "crate::demo_extra");
+    /// let source = preflight_codegen::generate_source(&set, &options)?;
+    /// assert!(source.contains("pub mod demo {\n    pub use crate::demo_extra::*;"));
+    ///
+    /// let bad = preflight_codegen::Options::default().with_module_items("demo", "not a path");
+    /// assert!(preflight_codegen::generate_source(&set, &bad).is_err());
+    /// # Ok::<(), preflight_codegen::CodegenError>(())
+    /// ```
+    #[must_use]
+    pub fn with_module_items(mut self, module: impl Into<String>, path: impl Into<String>) -> Self {
+        self.module_items.push((module.into(), path.into()));
         self
     }
 

@@ -35,3 +35,37 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The endpoint of a doc sample under `tests/doc-samples/<provider>/`: the
+/// id among `endpoints` named in the sample's row of the provider's
+/// INDEX.md (`index`, its text), else the provider's only endpoint.
+pub fn sample_endpoint(
+    endpoints: &[&str],
+    provider: &str,
+    file: &str,
+    index: &str,
+) -> Option<String> {
+    let row = index
+        .lines()
+        .find(|l| l.starts_with('|') && l.contains(file))?;
+    let prefix = format!("{provider}/");
+    if let Some(id) = endpoints
+        .iter()
+        .filter(|id| id.starts_with(&prefix))
+        .filter(|id| {
+            row.split('|')
+                .any(|cell| cell.trim().trim_matches('`') == **id)
+        })
+        .max_by_key(|id| id.len())
+    {
+        return Some((*id).to_string());
+    }
+    let mine: Vec<&&str> = endpoints
+        .iter()
+        .filter(|id| id.starts_with(&prefix))
+        .collect();
+    match mine.as_slice() {
+        [only] => Some((**only).to_string()),
+        _ => None,
+    }
+}

@@ -88,3 +88,70 @@ fn casings_are_accepted_and_kept() {
     let back = serde_json::to_value(&parsed).unwrap();
     assert_eq!(back["type"], "HEADER");
 }
+
+#[test]
+fn built_in_code_a_value_is_spelled_as_the_samples() {
+    // Sandeza's URL-button samples send "BUTTON" / "URL".
+    let button = s::WhatsAppButtonUrl::new(
+        common::ButtonIndex::try_from(0).unwrap(),
+        BoundedVec::one(s::UrlButtonTextParameter::new(
+            "INV-2026-0042".parse().unwrap(),
+        )),
+    );
+    let json = serde_json::to_value(&button).unwrap();
+    assert_eq!(json["type"], "BUTTON");
+    assert_eq!(json["sub_type"], "URL");
+    // A parsed value keeps the spelling it was given.
+    let given = r#"{"type": "button", "sub_type": "url", "index": 0, "parameters": [{"type": "text", "text": "INV-2026-0042"}]}"#;
+    let parsed: s::WhatsAppButtonUrl = serde_json::from_str(given).unwrap();
+    let back = serde_json::to_value(&parsed).unwrap();
+    assert_eq!(back["type"], "button");
+    assert_eq!(back["sub_type"], "url");
+    assert_eq!(*parsed.sub_type, s::WhatsAppButtonUrlSubType::Url);
+}
+
+#[test]
+fn a_signature_is_computed_from_the_request() {
+    let username: s::SendRequestUsername = "kebunsegar".parse().unwrap();
+    let time: s::UnixSeconds = "1764135529".parse().unwrap();
+    let signature = s::signature(&username, &s::Password::new("rahasia123"), &time);
+    // The README's example request carries this signature.
+    assert_eq!(
+        signature.as_str(),
+        "2d16493da7932efabaeef86022b15d4f56de186917b1898c1cada0f8c4e1ec64"
+    );
+    // The validator agrees: no signature-mismatch with the password set.
+    let request = mpm_request().unwrap();
+    assert_eq!(request.signature, signature);
+    let mut options = preflight::Options::default();
+    options.sandeza_password = Some("rahasia123".into());
+    let value = serde_json::to_value(&request).unwrap();
+    let report = preflight::validate_value_with("sandeza/send", &value, &options).unwrap();
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.rule != "signature-mismatch"),
+        "{:?}",
+        report.diagnostics
+    );
+    // And a wrong password is reported.
+    options.sandeza_password = Some("salah".into());
+    let report = preflight::validate_value_with("sandeza/send", &value, &options).unwrap();
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "signature-mismatch")
+    );
+    // The request time is now, in seconds.
+    let now = s::UnixSeconds::now();
+    assert!(
+        now.len() >= 10 && now.bytes().all(|b| b.is_ascii_digit()),
+        "{now}"
+    );
+    assert_eq!(
+        format!("{:?}", s::Password::new("rahasia123")),
+        "Password(<redacted>)"
+    );
+}

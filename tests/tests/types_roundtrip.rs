@@ -73,31 +73,8 @@ fn every_example_round_trips() {
     assert!(count > 0, "no example found under {}", dir.display());
 }
 
-/// The endpoint of a doc sample: the id named in its INDEX.md row, else the
-/// provider's only endpoint.
 fn sample_endpoint(provider: &str, file: &str, index: &str) -> Option<String> {
-    let row = index
-        .lines()
-        .find(|l| l.starts_with('|') && l.contains(file))?;
-    if let Some(id) = Request::ENDPOINTS
-        .iter()
-        .filter(|id| id.starts_with(&format!("{provider}/")))
-        .filter(|id| {
-            row.split('|')
-                .any(|cell| cell.trim().trim_matches('`') == **id)
-        })
-        .max_by_key(|id| id.len())
-    {
-        return Some((*id).to_string());
-    }
-    let mine: Vec<&&str> = Request::ENDPOINTS
-        .iter()
-        .filter(|id| id.starts_with(&format!("{provider}/")))
-        .collect();
-    match mine.as_slice() {
-        [only] => Some((**only).to_string()),
-        _ => None,
-    }
+    preflight_tests::sample_endpoint(Request::ENDPOINTS, provider, file, index)
 }
 
 #[test]

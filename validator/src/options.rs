@@ -16,8 +16,9 @@ pub enum Level {
     Off,
 }
 
-/// Options for a validation run.
-#[derive(Debug, Clone, Default)]
+/// Options for a validation run. Its `Debug` shows whether a Sandeza
+/// password is set, never the password.
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Options {
     /// Severity overrides by rule name.
@@ -28,6 +29,19 @@ pub struct Options {
     /// The account's registered templates: when set, every template send is
     /// checked against the template it names (see [`crate::templates`]).
     pub templates: Option<std::sync::Arc<crate::templates::Templates>>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("levels", &self.levels)
+            .field(
+                "sandeza_password",
+                &self.sandeza_password.as_ref().map(|_| "<redacted>"),
+            )
+            .field("templates", &self.templates)
+            .finish()
+    }
 }
 
 impl Options {
@@ -41,5 +55,19 @@ impl Options {
     /// `warning` set its severity.
     pub fn apply_levels(&self, diagnostics: &mut Vec<Diagnostic>) {
         crate::engine::pipeline::apply_levels(diagnostics, self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn debug_hides_the_password() {
+        let options = super::Options {
+            sandeza_password: Some("rahasia123".to_string()),
+            ..Default::default()
+        };
+        let shown = format!("{options:?}");
+        assert!(!shown.contains("rahasia123"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
     }
 }

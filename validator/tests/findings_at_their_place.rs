@@ -297,7 +297,7 @@ fn carousel_card_bodies_alike() {
         &["write \"text\""],
     );
     let p = changed(carousel, &[(&format!("{card}/type"), Some(json!("text")))]);
-    one(&p, "enum", &format!("{card}/type"), &["write \"body\""]);
+    one(&p, "enum", &format!("{card}/type"), &["write \"BODY\""]);
     let p = changed(
         carousel,
         &[(&format!("{card}/parameters"), Some(json!([])))],

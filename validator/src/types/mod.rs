@@ -7,7 +7,10 @@
 //! [`Request`], the enum over every endpoint. The hand-written [`runtime`]
 //! holds what every generated type shares: bounded vectors, constrained
 //! strings and numbers, literals that keep their spelling, the
-//! [`Endpoint`] trait and [`ParseError`].
+//! [`Endpoint`] trait and [`ParseError`]. A few hand-written items live in
+//! the generated modules beside the generated ones:
+//! [`sandeza::signature`] (with [`sandeza::Password`]) and
+//! [`sandeza::UnixSeconds::now`].
 //!
 //! What the types hold: required fields (constructors take them), lengths,
 //! patterns, formats, numeric bounds and item counts (checked on
@@ -31,6 +34,12 @@
 //! ```
 
 pub mod runtime;
+
+/// Hand-written items of generated modules, re-exported there
+/// (`preflight_codegen::Options::module_items`).
+pub(crate) mod extra {
+    pub(crate) mod sandeza;
+}
 
 pub use runtime::{ConstraintError, Endpoint, Finding, ParseError};
 

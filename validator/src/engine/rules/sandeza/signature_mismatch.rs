@@ -5,8 +5,8 @@
 use super::shared::places_of;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity, Source};
 use crate::engine::rules::context::{Rule, RuleContext, RuleInfo};
+use crate::types::extra::sandeza::signature_hex as signature_of;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 /// The rule.
 pub struct SignatureMismatch;
@@ -47,9 +47,7 @@ impl Rule for SignatureMismatch {
             if expected.eq_ignore_ascii_case(signature) {
                 continue;
             }
-            let trimmed = hex(&Sha256::digest(
-                format!("{}{password}{}", username.trim(), time.trim()).as_bytes(),
-            ));
+            let trimmed = signature_of(username.trim(), password, time.trim());
             let hint = if trimmed.eq_ignore_ascii_case(signature) {
                 " (it matches the trimmed values: remove the spaces around `username` or `time`)"
             } else {
@@ -70,36 +68,5 @@ impl Rule for SignatureMismatch {
                 )),
             );
         }
-    }
-}
-
-/// hex(sha256(username + password + time)): Sandeza's signature.
-pub(crate) fn signature_of(username: &str, password: &str, time: &str) -> String {
-    hex(&Sha256::digest(
-        format!("{username}{password}{time}").as_bytes(),
-    ))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::hex;
-    use sha2::{Digest, Sha256};
-
-    #[test]
-    fn hex_of_sha256() {
-        assert_eq!(
-            hex(&Sha256::digest(b"abc")),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 }

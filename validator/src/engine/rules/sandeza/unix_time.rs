@@ -70,7 +70,7 @@ fn with_fix(cx: &RuleContext<'_>, d: Diagnostic, ptr: &str, t: &str) -> Diagnost
         field("signature"),
     ) {
         (Some(password), Some(username), Some(_)) => {
-            let signature = super::signature_mismatch::signature_of(username, password, secs);
+            let signature = crate::types::extra::sandeza::signature_hex(username, password, secs);
             edits.push(
                 Edit::value(
                     &crate::engine::text::pointer::join(parent, "signature"),
