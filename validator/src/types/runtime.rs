@@ -9,6 +9,9 @@
 #[cfg(feature = "proptest")]
 pub mod strategies;
 
+mod build;
+pub use build::{BuildError, Fields, Input, Items, Problem, items, pointer_to_path, validated};
+
 use std::fmt;
 use std::marker::PhantomData;
 use std::str::FromStr;
