@@ -84,12 +84,8 @@ impl Emitter<'_> {
             let raw = &f.raw;
             let ty = self.field_type(id, &f.shape, module);
             let inner = self.rust_type(&f.shape, Some(module));
-            let boxed = if self.needs_box(id, &f.shape) {
-                quote!(.map(::std::boxed::Box::new))
-            } else {
-                TokenStream::new()
-            };
-            slots.push(quote!(#ident: ::std::option::Option<::std::result::Result<#ty, #rt::BuildError>>));
+            let boxed = self.needs_box(id, &f.shape);
+            slots.push(quote!(#ident: #rt::Slot<#ty>));
             let how = if f.literal {
                 "Optional: it has one allowed value, which `build()` fills in."
             } else if f.required {
@@ -109,21 +105,25 @@ impl Emitter<'_> {
                 None => format!("{}\n\n{how}", self.field_doc(f)),
             };
             let doc = doc_attrs(Some(&doc));
-            setters.push(match &array_items {
-                Some(item) => quote! {
-                    #doc
-                    pub fn #ident<I: #rt::Input<#item>>(mut self, items: impl ::std::iter::IntoIterator<Item = I>) -> Self {
-                        self.#ident = ::std::option::Option::Some(#rt::items::<#inner, I>(items, #provider) #boxed);
-                        self
-                    }
-                },
-                None => quote! {
-                    #doc
-                    pub fn #ident(mut self, value: impl #rt::Input<#inner>) -> Self {
-                        self.#ident = ::std::option::Option::Some(#rt::Input::<#inner>::input(value, #provider) #boxed);
-                        self
-                    }
-                },
+            let (generics, param, set) = match &array_items {
+                Some(item) => (
+                    quote!(<I: #rt::Input<#item>>),
+                    quote!(items: impl ::std::iter::IntoIterator<Item = I>),
+                    quote!(#rt::set_items::<#inner, I>(items, #provider)),
+                ),
+                None => (
+                    TokenStream::new(),
+                    quote!(value: impl #rt::Input<#inner>),
+                    quote!(#rt::set(value, #provider)),
+                ),
+            };
+            let set = if boxed { quote!(#rt::boxed(#set)) } else { set };
+            setters.push(quote! {
+                #doc
+                pub fn #ident #generics(mut self, #param) -> Self {
+                    self.#ident = #set;
+                    self
+                }
             });
             if f.literal {
                 takes.push(quote!(let #local = fields.literal(#raw, self.#ident);));
@@ -194,12 +194,12 @@ impl Emitter<'_> {
             TokenStream::new()
         };
         let what = if endpoint {
-            " then runs the validator on the result"
+            ", then runs the validator on the result"
         } else {
             ""
         };
         let builder_doc = format!(
-            " Builds a [`{n}`] field by field: one setter per field, named as the field,\n taking what you have (a `&str` for a checked string, a number, a nested\n builder, a list). `build()` reports every missing or invalid field at once,\n each under its field path,{what}.\n\n [`{n}::new`] takes the required fields as arguments instead, so a missing\n one does not compile; the builder checks them when built, at run time.",
+            " Builds a [`{n}`] field by field: one setter per field, named as the field,\n taking what you have (a `&str` for a checked string, a number, a nested\n builder, a list). `build()` reports every missing or invalid field at once,\n each under its field path{what}.\n\n [`{n}::new`] takes the required fields as arguments instead, so a missing\n one does not compile; the builder checks them when built, at run time.",
             n = t.name
         );
         let builder_doc = doc_attrs(Some(&builder_doc));

@@ -10,7 +10,10 @@
 pub mod strategies;
 
 mod build;
-pub use build::{BuildError, Fields, Input, Items, Problem, items, pointer_to_path, validated};
+pub use build::{
+    BuildError, Fields, Input, Items, Problem, Slot, boxed, items, pointer_to_path, set, set_items,
+    validated,
+};
 
 use std::fmt;
 use std::marker::PhantomData;

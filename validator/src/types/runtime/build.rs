@@ -401,6 +401,31 @@ where
 
 // ---------------------------------------------------------------- building
 
+/// A builder's slot for one field: unset, or the converted value or why not.
+pub type Slot<T> = Option<Result<T, BuildError>>;
+
+/// A setter's work: converts `value` for the slot (generated setters call this).
+pub fn set<T>(value: impl Input<T>, provider: &'static str) -> Slot<T> {
+    Some(value.input(provider))
+}
+
+/// An array setter's work: [`items`] for the slot.
+pub fn set_items<C: Items, I: Input<C::Item>>(
+    list: impl IntoIterator<Item = I>,
+    provider: &'static str,
+) -> Slot<C>
+where
+    C::Item: Serialize,
+{
+    Some(items(list, provider))
+}
+
+/// A slot for a field held in a `Box` (recursive types).
+#[must_use]
+pub fn boxed<T>(slot: Slot<T>) -> Slot<Box<T>> {
+    slot.map(|r| r.map(Box::new))
+}
+
 /// The problems of one build so far and the JSON of what is set (generated
 /// `build()` methods use it; not meant to be called by hand).
 #[derive(Debug, Default)]
