@@ -826,7 +826,6 @@ impl<'a> Emitter<'a> {
             t.name
         );
         let arb = self.arbitrary_struct(id, t, s);
-        let _ = rt;
         let min_properties = if s.min_properties > 0 {
             let n = Literal::usize_unsuffixed(s.min_properties);
             vec![quote!(extend("minProperties" = #n))]
@@ -835,13 +834,31 @@ impl<'a> Emitter<'a> {
         };
         let schemars = self.schemars_derive(t, &min_properties);
         let builder = self.emit_builder(id, t, s);
+        let name_str = t.name.as_str();
         quote! {
             #doc #[doc = ""] #[doc = #origin]
             #derives
             #schemars
             #[derive(::serde::Serialize, ::serde::Deserialize)]
+            #[serde(remote = "Self")]
             #deny
             pub struct #name { #(#fields,)* }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    #name::serialize(self, serializer)
+                }
+            }
+            impl<'de> #rt::ObjectOnly<'de> for #name {
+                const NAME: &'static str = #name_str;
+                fn from_map<A: ::serde::de::MapAccess<'de>>(map: A) -> ::std::result::Result<Self, A::Error> {
+                    #name::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    #rt::deserialize_object(deserializer)
+                }
+            }
             impl #name {
                 #[doc = #new_doc]
                 #[allow(clippy::too_many_arguments, clippy::new_without_default)]
@@ -1146,8 +1163,9 @@ impl<'a> Emitter<'a> {
                 .unwrap_or_default();
             let d = format!(" `{id}`: {title}");
             variants.push(quote!(#[doc = #d] #vn(#path)));
-            parse_arms
-                .push(quote!(#id => #rt::from_value::<#path>(endpoint_id, value).map(Self::#vn)));
+            parse_arms.push(
+                quote!(#id => #rt::from_value_with::<#path>(endpoint_id, value, options).map(Self::#vn)),
+            );
             id_arms.push(quote!(Self::#vn(_) => #id));
             validate_arms.push(quote!(Self::#vn(r) => #rt::Endpoint::validate(r)));
             ids.push(id.clone());
@@ -1265,16 +1283,30 @@ impl<'a> Emitter<'a> {
                 /// Every endpoint id, in schema order.
                 pub const ENDPOINTS: &'static [&'static str] = &[#(#ids),*];
 
-                /// Parses `json` as a request to `endpoint_id`.
+                /// Parses `json` as a request to `endpoint_id` and runs the full
+                /// validator on it: a request this returns is a payload
+                /// preflight accepts (no error finding; warnings are left to
+                /// [`Request::validate`]).
                 ///
                 /// # Errors
                 ///
-                /// The endpoint id is unknown, the text is not JSON, or the
+                /// The endpoint id is unknown, the text is not JSON, the
                 /// payload does not fit the endpoint's type (the error names
-                /// the field).
+                /// the field), or preflight reports error findings on it
+                /// (`ParseError::Invalid`, all of them).
                 pub fn parse(endpoint_id: &str, json: &str) -> ::std::result::Result<Self, #rt::ParseError> {
+                    Self::parse_with(endpoint_id, json, &#rt::Options::default())
+                }
+
+                /// [`Request::parse`] with validator options: rule levels, the
+                /// account's templates.
+                ///
+                /// # Errors
+                ///
+                /// As [`Request::parse`].
+                pub fn parse_with(endpoint_id: &str, json: &str, options: &#rt::Options) -> ::std::result::Result<Self, #rt::ParseError> {
                     let value = #rt::parse_json(endpoint_id, json)?;
-                    Self::from_value(endpoint_id, value)
+                    Self::from_value_with(endpoint_id, value, options)
                 }
 
                 /// Like [`Request::parse`], from an already parsed value.
@@ -1283,6 +1315,15 @@ impl<'a> Emitter<'a> {
                 ///
                 /// As [`Request::parse`].
                 pub fn from_value(endpoint_id: &str, value: ::serde_json::Value) -> ::std::result::Result<Self, #rt::ParseError> {
+                    Self::from_value_with(endpoint_id, value, &#rt::Options::default())
+                }
+
+                /// [`Request::from_value`] with validator options.
+                ///
+                /// # Errors
+                ///
+                /// As [`Request::parse`].
+                pub fn from_value_with(endpoint_id: &str, value: ::serde_json::Value, options: &#rt::Options) -> ::std::result::Result<Self, #rt::ParseError> {
                     match endpoint_id {
                         #(#parse_arms,)*
                         _ => ::std::result::Result::Err(#rt::ParseError::unknown_endpoint(endpoint_id, Self::ENDPOINTS)),

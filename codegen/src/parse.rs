@@ -883,6 +883,9 @@ impl<'a> Parser<'a> {
         if node.map.contains_key("enum") || node.map.contains_key("const") {
             return self.values(&node);
         }
+        if let Some(key) = self.assertion_union(&node)? {
+            return self.assertions_on_one_object(node, id, key);
+        }
         if node.map.contains_key("oneOf") || node.map.contains_key("anyOf") {
             return self.one_of(&node, id);
         }
@@ -958,6 +961,148 @@ impl<'a> Parser<'a> {
                 Ok(Kind::Alias(self.shape(node, &ctx)?))
             }
         }
+    }
+
+    /// The `oneOf`/`anyOf` key of an object whose branches only assert
+    /// something more about the same object: which of its properties are
+    /// required, a narrower type or bound for one of them, `not`, property
+    /// counts. Such a union is a constraint, not a choice of shapes: the
+    /// object is one type and the validator checks the branches (variants
+    /// here would be near-identical structs, and a value would parse back
+    /// as whichever branch it fits first). A union whose branches are
+    /// discriminated by a literal, or bring their own properties or `$ref`s,
+    /// stays a union.
+    fn assertion_union(&self, node: &Node) -> Result<Option<&'static str>, CodegenError> {
+        const ASSERTIONS: &[&str] = &[
+            "title",
+            "description",
+            "$comment",
+            "required",
+            "properties",
+            "not",
+            "minProperties",
+            "maxProperties",
+            "dependentRequired",
+        ];
+        let key = match (
+            node.map.contains_key("oneOf"),
+            node.map.contains_key("anyOf"),
+        ) {
+            (true, false) => "oneOf",
+            (false, true) => "anyOf",
+            _ => return Ok(None),
+        };
+        let Some(Value::Object(props)) = node.map.get("properties") else {
+            return Ok(None);
+        };
+        let mut base = node.map.clone();
+        base.remove(key);
+        if self.types(&Node {
+            map: base,
+            ..node.clone()
+        })? != ["object"]
+        {
+            return Ok(None);
+        }
+        let Some(Value::Array(branches)) = node.map.get(key) else {
+            return Ok(None);
+        };
+        let mut views = Vec::new();
+        for b in branches {
+            let Value::Object(b) = b else {
+                return Ok(None);
+            };
+            if b.keys()
+                .any(|k| !ASSERTIONS.contains(&k.as_str()) && !is_annotation(k))
+                || Value::Object(b.clone()).to_string().contains("\"$ref\"")
+            {
+                return Ok(None);
+            }
+            let names_known = |v: Option<&Value>| match v {
+                None => true,
+                Some(Value::Array(names)) => names
+                    .iter()
+                    .all(|n| n.as_str().is_some_and(|n| props.contains_key(n))),
+                Some(_) => false,
+            };
+            let own_props = match b.get("properties") {
+                None => true,
+                Some(Value::Object(p)) => p.keys().all(|k| props.contains_key(k)),
+                Some(_) => false,
+            };
+            if !own_props || !names_known(b.get("required")) {
+                return Ok(None);
+            }
+            views.push(Node {
+                doc: node.doc,
+                ptr: node.ptr.clone(),
+                map: b.clone(),
+            });
+        }
+        if self.discriminator(&views).is_some() {
+            return Ok(None);
+        }
+        Ok(Some(key))
+    }
+
+    /// The object of [`Self::assertion_union`] as one type: the union is
+    /// left to the validator (and to the value strategies, as a residual
+    /// schema), and the type's doc says what it asks.
+    fn assertions_on_one_object(
+        &mut self,
+        node: Node,
+        id: TypeId,
+        key: &str,
+    ) -> Result<Kind, CodegenError> {
+        let mut map = node.map.clone();
+        let union = map.remove(key).unwrap_or(Value::Null);
+        let forms: Vec<String> = union
+            .as_array()
+            .map(|bs| {
+                bs.iter()
+                    .filter_map(|b| {
+                        let b = b.as_object()?;
+                        title(b).or_else(|| {
+                            let req = b.get("required")?.as_array()?;
+                            let names: Vec<String> = req
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .map(|n| format!("`{n}`"))
+                                .collect();
+                            Some(names.join(" and "))
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(t) = self.ir.types.get_mut(id) {
+            let mut schema = Map::new();
+            schema.insert(key.to_string(), union);
+            let own = Value::Object(schema);
+            t.residual = Some(match t.residual.take() {
+                Some(prev) => match serde_json::from_str::<Value>(&prev) {
+                    Ok(prev) => serde_json::json!({ "allOf": [prev, own] }).to_string(),
+                    Err(_) => own.to_string(),
+                },
+                None => own.to_string(),
+            });
+            if !forms.is_empty() {
+                let how = if key == "oneOf" {
+                    "exactly one of"
+                } else {
+                    "at least one of"
+                };
+                let note = format!(
+                    "Not held by the type, checked by `validate()`: {how} {}.",
+                    forms.join("; ")
+                );
+                t.doc = Some(match t.doc.take() {
+                    Some(d) => format!("{d}\n\n{note}"),
+                    None => note,
+                });
+            }
+        }
+        self.kind(Node { map, ..node }, id)
     }
 
     fn object(&mut self, node: &Node, id: TypeId) -> Result<Kind, CodegenError> {

@@ -22,14 +22,12 @@ fn mpm_request() -> Result<s::SendRequest, ConstraintError> {
         common::ButtonIndex::try_from(0)?,
         BoundedVec::one(s::MpmActionParameter::new(action)),
     );
-    let whatsapp = s::WithAButtonArray::new(
-        "6285798765123".parse()?,
-        "produk_unggulan_mpm".parse()?,
-        s::WithAButtonArrayButton::Array(vec![s::WhatsAppTemplateButton::Mpm(button)].try_into()?),
-    );
-    let channel = s::Channel::new().with_whatsapp(s::WhatsAppChannel::TemplateJson(
-        s::WhatsAppTemplateJson::WithAButtonArray(whatsapp),
-    ));
+    let whatsapp =
+        s::WhatsAppTemplateJson::new("6285798765123".parse()?, "produk_unggulan_mpm".parse()?)
+            .with_button(s::WhatsAppTemplateJsonButton::Array(
+                vec![s::WhatsAppTemplateButton::Mpm(button)].try_into()?,
+            ));
+    let channel = s::Channel::new().with_whatsapp(s::WhatsAppChannel::TemplateJson(whatsapp));
     Ok(s::SendRequest::new(
         "2d16493da7932efabaeef86022b15d4f56de186917b1898c1cada0f8c4e1ec64".parse()?,
         "1764135529".parse()?,

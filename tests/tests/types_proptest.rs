@@ -1,24 +1,45 @@
-//! Property: values drawn from the generated strategies serialize to
-//! payloads on which the validator reports no schema-keyword finding — the
-//! types and their strategies never produce what the schema rejects.
-//! (Preflight's own rules judge what the schema cannot say; they are not
-//! part of this property.)
+//! Properties of the generated types over their strategies, for every
+//! endpoint:
+//!
+//! - values drawn from the strategies serialize to payloads on which the
+//!   validator reports no schema-keyword finding (the types and their
+//!   strategies never produce what the schema rejects);
+//! - `parse(serialize(x)) == x`: a value comes back as the same Rust value
+//!   (not only the same JSON), checked with preflight's own rules turned
+//!   off, since the strategies know the schema, not every provider rule;
+//! - with the rules on, `Request::from_value` accepts a value exactly when
+//!   the validator has no error finding on it, and what it returns is that
+//!   value: a value from `parse()` never has an error finding.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use preflight::types::Request;
+use preflight::types::{ParseError, Request};
+use preflight::{Level, Options, Severity};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 fn cases() -> u32 {
     std::env::var("PREFLIGHT_TYPES_CASES")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(1000)
+        .unwrap_or(500)
+}
+
+/// Every rule that is not a schema keyword, off.
+fn keywords_only() -> Options {
+    let mut options = Options::default();
+    for rule in preflight::rules::all() {
+        if rule.kind() != preflight::rules::RuleKind::Keyword {
+            options.levels.insert(rule.name.to_string(), Level::Off);
+        }
+    }
+    options
 }
 
 #[test]
-fn generated_values_pass_the_schema() {
+fn generated_values_pass_the_schema_and_round_trip() {
+    let keywords = keywords_only();
     let mut failures = Vec::new();
+    let accepted_with_rules = std::cell::Cell::new(0usize);
     for endpoint in Request::ENDPOINTS {
         let strategy = Request::arbitrary_for(endpoint).unwrap();
         let mut runner = TestRunner::new(Config {
@@ -30,7 +51,7 @@ fn generated_values_pass_the_schema() {
             assert_eq!(request.endpoint_id(), *endpoint);
             let value = serde_json::to_value(&request).unwrap();
             let report = preflight::validate_value(endpoint, &value).unwrap();
-            let findings: Vec<String> = report
+            let keyword_findings: Vec<String> = report
                 .diagnostics
                 .iter()
                 .filter(|d| {
@@ -39,22 +60,93 @@ fn generated_values_pass_the_schema() {
                 })
                 .map(|d| format!("{} at {}: {}", d.rule, d.pointer, d.message))
                 .collect();
-            if findings.is_empty() {
-                // And it parses back to the same payload.
-                let again = Request::from_value(endpoint, value.clone()).map_err(|e| {
-                    TestCaseError::fail(format!("does not parse back: {e}\n{value:#}"))
-                })?;
-                if serde_json::to_value(&again).unwrap() != value {
-                    return Err(TestCaseError::fail(format!("changed on parse: {value:#}")));
-                }
-                Ok(())
-            } else {
-                Err(TestCaseError::fail(format!("{findings:#?}\n{value:#}")))
+            if !keyword_findings.is_empty() {
+                return Err(TestCaseError::fail(format!(
+                    "{keyword_findings:#?}\n{value:#}"
+                )));
             }
+            // The same Rust value back, not only the same JSON.
+            let again = Request::from_value_with(endpoint, value.clone(), &keywords)
+                .map_err(|e| TestCaseError::fail(format!("does not parse back: {e}\n{value:#}")))?;
+            if again != request {
+                return Err(TestCaseError::fail(format!(
+                    "a different value on parse: {value:#}\n{again:#?}\n{request:#?}"
+                )));
+            }
+            // With the rules on: accepted exactly when there is no error finding.
+            let errors = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            match Request::from_value(endpoint, value.clone()) {
+                Ok(parsed) if errors == 0 => {
+                    assert_eq!(parsed, request);
+                    assert!(!parsed.validate().has_errors());
+                    accepted_with_rules.set(accepted_with_rules.get() + 1);
+                }
+                Ok(_) => {
+                    return Err(TestCaseError::fail(format!(
+                        "accepted with {errors} error finding(s): {value:#}"
+                    )));
+                }
+                Err(ParseError::Invalid { findings, .. }) if errors > 0 => {
+                    assert_eq!(
+                        findings.len(),
+                        errors,
+                        "every error finding is in the error"
+                    );
+                }
+                Err(e) => {
+                    return Err(TestCaseError::fail(format!(
+                        "{e} (validator: {errors} error findings)\n{value:#}"
+                    )));
+                }
+            }
+            Ok(())
         });
         if let Err(e) = result {
             failures.push(format!("{endpoint}: {e}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(
+        accepted_with_rules.get() > 0,
+        "no strategy value passed every rule"
+    );
+}
+
+#[test]
+fn a_json_array_is_not_an_object() {
+    let array = r#"["6281234567890", "Halo", "https://tokobaju.co.id/a.jpg"]"#;
+    let e = Request::parse("chatbot/sendwa", array).unwrap_err();
+    assert!(matches!(e, ParseError::Mismatch { .. }), "{e}");
+    // serde's derived Deserialize would take the array; the types' does not.
+    let direct = serde_json::from_str::<preflight::types::chatbot::SendwaRequest>(array);
+    let message = direct.unwrap_err().to_string();
+    assert!(message.contains("expected a JSON object"), "{message}");
+}
+
+#[test]
+fn parse_rejects_what_the_validator_rejects_with_every_finding() {
+    // Fits the type; a phone with spaces for OCA and a newline in a
+    // template parameter are rules the validator holds.
+    let json = r#"{"phone_number": "0812 3456 7890", "message": {"type": "template",
+        "template": {"template_code_id": "tagihan_bulanan_v2", "payload": [
+          {"position": "body", "parameters": [{"type": "text", "text": "Andi\nWijaya"}]}]}}}"#;
+    let e = Request::parse("oca/push-message", json).unwrap_err();
+    let ParseError::Invalid { findings, .. } = &e else {
+        panic!("expected the validator's findings, got {e}");
+    };
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"phone-format"), "{e}");
+    assert!(findings.len() >= 2, "{e}");
+    let paths: Vec<String> = findings.iter().map(|f| f.path()).collect();
+    assert!(paths.iter().any(|p| p == "phone_number"), "{e}");
+    assert!(
+        paths
+            .iter()
+            .any(|p| p == "message.template.payload[0].parameters[0].text"),
+        "{e}"
+    );
 }

@@ -13,8 +13,11 @@
 //! patterns, formats, numeric bounds and item counts (checked on
 //! construction and deserialization), `const` values, discriminated
 //! `oneOf`s (enums) and closed objects (`deny_unknown_fields`). What they
-//! leave to [`Endpoint::validate`]: rules that span fields or live in
-//! prose (the provider rules), and warning-level limits.
+//! leave to the validator: rules that span fields or live in prose (the
+//! provider rules), unions that only ask more of one object, and
+//! warning-level limits. [`Request::parse`] runs it, so a parsed request is
+//! a payload preflight accepts; [`Endpoint::validate`] runs it on a value
+//! built in code (and reports warnings too).
 //!
 //! ```
 //! use preflight::types::Request;
@@ -29,6 +32,6 @@
 
 pub mod runtime;
 
-pub use runtime::{ConstraintError, Endpoint, ParseError};
+pub use runtime::{ConstraintError, Endpoint, Finding, ParseError};
 
 include!(concat!(env!("OUT_DIR"), "/types.rs"));

@@ -64,6 +64,17 @@ pub enum ParseError {
         /// The parser's message, with line and column.
         message: String,
     },
+    /// The payload fits the endpoint's type but preflight reports error
+    /// findings on it (a rule the type cannot hold: a phone form, a media
+    /// link's extension, a newline in a template parameter, a field another
+    /// field requires): every one of them, in the validator's order.
+    #[error("{endpoint}: {}", findings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid {
+        /// The endpoint.
+        endpoint: String,
+        /// The error findings.
+        findings: Vec<Finding>,
+    },
     /// The payload does not fit the endpoint's type.
     #[error("{endpoint}: {} {message}", if pointer.is_empty() { "the payload:".to_string() } else { format!("field {pointer}:") })]
     Mismatch {
@@ -87,15 +98,79 @@ impl ParseError {
         }
     }
 
-    /// The pointer of the offending field, for a mismatch.
+    /// The pointer of the offending field, for a mismatch (the first
+    /// finding's, for an invalid payload).
     #[must_use]
     pub fn pointer(&self) -> Option<&str> {
         match self {
             Self::Mismatch { pointer, .. } => Some(pointer),
+            Self::Invalid { findings, .. } => findings.first().map(|f| f.pointer.as_str()),
             _ => None,
         }
     }
 }
+
+/// One error finding that made a parse or build fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule id (`phone-format`).
+    pub rule: String,
+    /// RFC 6901 pointer of the field (`/msisdn`).
+    pub pointer: String,
+    /// The finding's message (secrets already masked).
+    pub message: String,
+}
+
+impl Finding {
+    fn from_diagnostic(d: &crate::Diagnostic) -> Self {
+        Self {
+            rule: d.rule.clone(),
+            pointer: d.pointer.clone(),
+            message: d.message.clone(),
+        }
+    }
+
+    /// The field as a path (`channel.whatsapp.button[0].index`), `the
+    /// payload` for the root.
+    #[must_use]
+    pub fn path(&self) -> String {
+        field_path(&self.pointer)
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} [{}]", self.path(), self.message, self.rule)
+    }
+}
+
+/// An RFC 6901 pointer as a field path a reader knows from code:
+/// `/channel/whatsapp/button/0/index` → `channel.whatsapp.button[0].index`.
+#[must_use]
+pub fn field_path(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "the payload".to_string();
+    }
+    let mut out = String::new();
+    for seg in pointer.split('/').skip(1) {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('[');
+            out.push_str(&seg);
+            out.push(']');
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&seg);
+        }
+    }
+    out
+}
+
+/// The validator's options, for generated code outside preflight
+/// (`Request::parse_with`).
+pub use crate::Options;
 
 /// Parses JSON text for `endpoint` (generated `Request::parse` calls this).
 ///
@@ -109,27 +184,57 @@ pub fn parse_json(endpoint: &str, json: &str) -> Result<Value, ParseError> {
     })
 }
 
-/// Deserializes `value` into an endpoint's type; on failure the validator
-/// finds the field, so the error names it even when serde's message does not.
+/// Deserializes `value` into an endpoint's type and runs the full validator
+/// on it: a value this returns is a payload preflight accepts. On a type
+/// failure the validator finds the field, so the error names it even when
+/// serde's message does not.
 ///
 /// # Errors
 ///
-/// [`ParseError::Mismatch`] with the pointer of the first error finding.
+/// [`ParseError::Mismatch`] with the pointer of the first error finding
+/// when the value does not fit the type, [`ParseError::Invalid`] with every
+/// error finding when it fits but preflight rejects it.
 pub fn from_value<T: DeserializeOwned>(endpoint: &str, value: Value) -> Result<T, ParseError> {
+    from_value_with(endpoint, value, &crate::Options::default())
+}
+
+/// [`from_value`] with validator options (rule levels, templates).
+///
+/// # Errors
+///
+/// As [`from_value`].
+pub fn from_value_with<T: DeserializeOwned>(
+    endpoint: &str,
+    value: Value,
+    options: &crate::Options,
+) -> Result<T, ParseError> {
+    let errors: Vec<Finding> = match crate::validate_value_with(endpoint, &value, options) {
+        Ok(report) => report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .map(Finding::from_diagnostic)
+            .collect(),
+        // A schema of the caller's own (types generated outside preflight):
+        // preflight has no rules for it, the type is the check.
+        Err(crate::Error::UnknownEndpoint { .. }) => Vec::new(),
+        Err(e) => vec![Finding {
+            rule: "internal".into(),
+            pointer: String::new(),
+            message: e.to_string(),
+        }],
+    };
     match T::deserialize(&value) {
-        Ok(v) => Ok(v),
+        Ok(v) if errors.is_empty() => Ok(v),
+        Ok(_) => Err(ParseError::Invalid {
+            endpoint: endpoint.to_string(),
+            findings: errors,
+        }),
         Err(e) => {
-            let mut pointer = String::new();
-            let mut message = e.to_string();
-            if let Ok(report) = crate::validate_value(endpoint, &value)
-                && let Some(d) = report
-                    .diagnostics
-                    .iter()
-                    .find(|d| d.severity == crate::Severity::Error)
-            {
-                pointer.clone_from(&d.pointer);
-                message = format!("{} ({e})", d.message);
-            }
+            let (pointer, message) = match errors.first() {
+                Some(d) => (d.pointer.clone(), format!("{} ({e})", d.message)),
+                None => (String::new(), e.to_string()),
+            };
             Err(ParseError::Mismatch {
                 endpoint: endpoint.to_string(),
                 pointer,
@@ -163,6 +268,46 @@ pub trait Endpoint: Serialize {
 }
 
 // ---------------------------------------------------------------- serde helpers
+
+/// A generated struct, deserialized from a JSON object only. serde's derived
+/// `Deserialize` also takes a JSON array of the fields in order, which no
+/// provider accepts; the generated `Deserialize` goes through
+/// [`deserialize_object`], which asks for a map.
+pub trait ObjectOnly<'de>: Sized {
+    /// The type's name, for the error message.
+    const NAME: &'static str;
+    /// Deserializes the object's entries (serde's derived code).
+    ///
+    /// # Errors
+    ///
+    /// Whatever the fields reject.
+    fn from_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+struct ObjectVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: ObjectOnly<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a JSON object ({})", T::NAME)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+}
+
+/// `Deserialize` of a generated struct: a JSON object, never an array.
+///
+/// # Errors
+///
+/// The input is not an object, or a field is rejected.
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: ObjectOnly<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
 
 /// `deserialize_with` for optional fields: present means `Some`, and `null`
 /// is *not* taken as absent (it is rejected unless the field is nullable,
