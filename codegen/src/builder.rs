@@ -251,6 +251,35 @@ impl Emitter<'_> {
         let name = type_ident(&t.name);
         let module = t.module.as_str();
         let mut out = TokenStream::new();
+        let arrays: Vec<_> = variants
+            .iter()
+            .filter(|(_, s)| matches!(self.resolved(s), Shape::Array { .. }))
+            .collect();
+        if let [(vn, shape)] = arrays.as_slice()
+            && let Shape::Array { items, .. } = self.resolved(shape)
+        {
+            // A list stands for the enum's only array form (`button: [..]` or "").
+            let vn = type_ident(vn);
+            let item = self.rust_type(items, Some(module));
+            let vty = self.rust_type(shape, Some(module));
+            let wrap = if self.needs_box(id, shape) {
+                quote!(.map(|v| #name::#vn(::std::boxed::Box::new(v))))
+            } else {
+                quote!(.map(#name::#vn))
+            };
+            out.extend(quote! {
+                impl<I: #rt::Input<#item>> #rt::Input<#name> for ::std::vec::Vec<I> {
+                    fn input(self, provider: &'static str) -> ::std::result::Result<#name, #rt::BuildError> {
+                        #rt::items::<#vty, I>(self, provider)#wrap
+                    }
+                }
+                impl<I: #rt::Input<#item>, const N: usize> #rt::Input<#name> for [I; N] {
+                    fn input(self, provider: &'static str) -> ::std::result::Result<#name, #rt::BuildError> {
+                        #rt::items::<#vty, I>(self, provider)#wrap
+                    }
+                }
+            });
+        }
         for (vn, shape) in variants {
             let Shape::Named(vid) = shape else {
                 continue;

@@ -917,7 +917,10 @@ impl<'a> Emitter<'a> {
         let inputs = self.emit_variant_inputs(
             id,
             t,
-            &d.variants.iter().map(|v| (&v.name, &v.shape)).collect::<Vec<_>>(),
+            &d.variants
+                .iter()
+                .map(|v| (&v.name, &v.shape))
+                .collect::<Vec<_>>(),
         );
         quote! {
             #doc #[doc = ""] #[doc = #origin]

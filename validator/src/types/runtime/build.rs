@@ -227,12 +227,18 @@ fn number_problem<S: NumberSpec>(n: f64, provider: &str) -> Option<String> {
     if let Some(min) = S::EXCLUSIVE_MINIMUM
         && n <= min
     {
-        return Some(format!("{n}; {}", at_least(provider, format!("more than {min}"))));
+        return Some(format!(
+            "{n}; {}",
+            at_least(provider, format!("more than {min}"))
+        ));
     }
     if let Some(max) = S::EXCLUSIVE_MAXIMUM
         && n >= max
     {
-        return Some(format!("{n}; {}", at_most(provider, format!("less than {max}"))));
+        return Some(format!(
+            "{n}; {}",
+            at_most(provider, format!("less than {max}"))
+        ));
     }
     None
 }
@@ -631,7 +637,10 @@ mod tests {
 
     #[test]
     fn paths_join_and_overlap() {
-        assert_eq!(join("channel", "whatsapp.msisdn"), "channel.whatsapp.msisdn");
+        assert_eq!(
+            join("channel", "whatsapp.msisdn"),
+            "channel.whatsapp.msisdn"
+        );
         assert_eq!(join("button", "[0].parameters"), "button[0].parameters");
         assert_eq!(join("ref_id", ""), "ref_id");
         assert!(overlaps("channel.whatsapp", "channel.whatsapp.msisdn"));
