@@ -85,7 +85,8 @@ impl Emitter<'_> {
             let ty = self.field_type(id, &f.shape, module);
             let inner = self.rust_type(&f.shape, Some(module));
             let boxed = self.needs_box(id, &f.shape);
-            slots.push(quote!(#ident: #rt::Slot<#ty>));
+            let slot_doc = doc_attrs(Some(&self.field_doc(f)));
+            slots.push(quote!(#slot_doc #ident: #rt::Slot<#ty>));
             let how = if f.literal {
                 "Optional: it has one allowed value, which `build()` fills in."
             } else if f.required {

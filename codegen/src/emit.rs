@@ -433,6 +433,33 @@ impl<'a> Emitter<'a> {
                 doc_lines.push(String::new());
                 doc_lines.extend(endpoints);
             }
+            // An index of the titled definitions (the doc's sections: one
+            // per channel, message form, header and button kind), in schema
+            // order, so the module page reads as the provider's doc does.
+            let index: Vec<String> = self
+                .ir
+                .types
+                .iter()
+                .filter(|t| {
+                    t.module == *module && matches!(t.hint, crate::ir::NameHint::Def { .. })
+                })
+                .filter(|t| {
+                    matches!(
+                        t.kind,
+                        Kind::Struct(_) | Kind::Tagged(_) | Kind::Untagged(_)
+                    )
+                })
+                .filter_map(|t| {
+                    let title = t.title.as_deref()?;
+                    Some(format!(" - [`{}`] — {title}", t.name))
+                })
+                .collect();
+            if !index.is_empty() {
+                doc_lines.push(String::new());
+                doc_lines.push(" # Contents".to_string());
+                doc_lines.push(String::new());
+                doc_lines.extend(index);
+            }
             out.extend(quote! {
                 #( #[doc = #doc_lines] )*
                 #[allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_markdown, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -664,6 +691,16 @@ impl<'a> Emitter<'a> {
         let amin = opt_usize(s.advisory_min_length);
         let amax = opt_usize(s.advisory_max_length);
         let apat = str_slice(&s.advisory_patterns);
+        // Left at the trait's defaults unless set, to keep the code small.
+        let phone = s
+            .phone
+            .as_ref()
+            .map(|p| quote!(const PHONE: ::std::option::Option<&'static str> = ::std::option::Option::Some(#p);));
+        let secret = s.secret.then(|| {
+            quote!(
+                const SECRET: bool = true;
+            )
+        });
         quote! {
             pub enum #ident {}
             impl #rt::StringSpec for #ident {
@@ -675,6 +712,8 @@ impl<'a> Emitter<'a> {
                 const ADVISORY_MIN_LENGTH: ::std::option::Option<usize> = #amin;
                 const ADVISORY_MAX_LENGTH: ::std::option::Option<usize> = #amax;
                 const ADVISORY_PATTERNS: &'static [&'static str] = #apat;
+                #phone
+                #secret
             }
         }
     }

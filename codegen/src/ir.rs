@@ -241,6 +241,11 @@ pub struct StringSpec {
     pub advisory_max_length: Option<usize>,
     /// Advisory (warning-only) patterns, for value strategies.
     pub advisory_patterns: Vec<String>,
+    /// `x-phone`: the provider whose written phone-number form the value
+    /// must be in (`oca`, `sandeza`, …).
+    pub phone: Option<String>,
+    /// `x-secret`: the value is never shown in an error.
+    pub secret: bool,
 }
 
 impl StringSpec {

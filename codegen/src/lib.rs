@@ -3,7 +3,13 @@
 //! A pure library: schemas in, a [`proc_macro2::TokenStream`] or formatted
 //! source out. It prints nothing, reads no environment variables and knows
 //! nothing of `OUT_DIR`; `validator/build.rs` and the `preflight-codegen`
-//! binary are thin front ends around [`generate`].
+//! binary are thin front ends around [`generate`]. (The one exception is
+//! [`templates::build`], the build-script helper of typed templates, which
+//! writes to `OUT_DIR` and prints `cargo:rerun-if-changed`.)
+//!
+//! [`templates`] generates typed templates: one type per WhatsApp template
+//! and language of the account's templates files, whose fields are the
+//! template's placeholders.
 //!
 //! The pipeline is schema → IR (`parse`) → names (`names`) → tokens
 //! (`emit`): `$ref`s are resolved natively (local pointers at any depth,
@@ -28,12 +34,14 @@
 //! ```
 
 mod case;
+mod docs;
 mod emit;
 mod error;
 mod ir;
 mod names;
 mod parse;
 mod schema_set;
+pub mod templates;
 
 pub use error::{CodegenError, ErrorKind};
 pub use schema_set::{Document, SchemaSet};
@@ -158,6 +166,7 @@ impl Generated {
 pub fn generate(set: &SchemaSet, options: &Options) -> Result<Generated, CodegenError> {
     let mut ir = parse::Parser::new(set).parse()?;
     names::assign(&mut ir)?;
+    docs::fill(&mut ir);
     let emitter = emit::Emitter::new(&ir, options)?;
     let tokens = emitter.emit()?;
     let endpoints = ir

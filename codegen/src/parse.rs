@@ -770,6 +770,8 @@ impl<'a> Parser<'a> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            phone: m.get("x-phone").and_then(Value::as_str).map(str::to_string),
+            secret: m.get("x-secret") == Some(&Value::Bool(true)),
         };
         if spec.max_length.is_some_and(|max| max < spec.min_length) {
             return Err(self.err(

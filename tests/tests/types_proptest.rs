@@ -129,24 +129,58 @@ fn a_json_array_is_not_an_object() {
 
 #[test]
 fn parse_rejects_what_the_validator_rejects_with_every_finding() {
-    // Fits the type; a phone with spaces for OCA and a newline in a
-    // template parameter are rules the validator holds.
-    let json = r#"{"phone_number": "0812 3456 7890", "message": {"type": "template",
+    // Fits the type; a newline and a tab in template parameters are rules
+    // the validator holds.
+    let json = r#"{"phone_number": "6281234567890", "message": {"type": "template",
         "template": {"template_code_id": "tagihan_bulanan_v2", "payload": [
-          {"position": "body", "parameters": [{"type": "text", "text": "Andi\nWijaya"}]}]}}}"#;
+          {"position": "body", "parameters": [{"type": "text", "text": "Andi\nWijaya"},
+            {"type": "text", "text": "Rp\t150.000"}]}]}}}"#;
     let e = Request::parse("oca/push-message", json).unwrap_err();
     let ParseError::Invalid { findings, .. } = &e else {
         panic!("expected the validator's findings, got {e}");
     };
-    let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
-    assert!(rules.contains(&"phone-format"), "{e}");
-    assert!(findings.len() >= 2, "{e}");
     let paths: Vec<String> = findings.iter().map(|f| f.path()).collect();
-    assert!(paths.iter().any(|p| p == "phone_number"), "{e}");
-    assert!(
-        paths
-            .iter()
-            .any(|p| p == "message.template.payload[0].parameters[0].text"),
+    assert_eq!(
+        paths,
+        [
+            "message.template.payload[0].parameters[0].text",
+            "message.template.payload[0].parameters[1].text"
+        ],
         "{e}"
     );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.rule == "template-param-whitespace"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_types_hold_the_provider_phone_form() {
+    use preflight::types::oca::PushMessageRequestPhoneNumber as Phone;
+    // OCA wants the country code: the trunk 0 and separators are refused by
+    // the type itself, with the rule's words and the number to write.
+    let e = Phone::try_from("0812 3456 7890").unwrap_err().to_string();
+    assert!(
+        e.contains("trunk prefix 0") && e.contains("`6281234567890`"),
+        "{e}"
+    );
+    for ok in ["6281234567890", "+6281234567890"] {
+        assert!(Phone::try_from(ok).is_ok(), "{ok}");
+    }
+    // And a payload with it is a mismatch naming the field.
+    let json = r#"{"phone_number": "0812 3456 7890", "message": {"type": "template",
+        "template": {"template_code_id": "tagihan_bulanan_v2", "payload": []}}}"#;
+    let e = Request::parse("oca/push-message", json).unwrap_err();
+    assert_eq!(e.pointer(), Some("/phone_number"), "{e}");
+}
+
+#[test]
+fn a_secret_is_never_shown_in_a_constraint_error() {
+    let secret = "not-hex-but-secret-value-000000000000000000000000000000000000000";
+    let e = preflight::types::sandeza::Signature::try_from(secret)
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains(secret) && e.contains("[redacted]"), "{e}");
 }

@@ -40,6 +40,12 @@ fn round_trip(endpoint: &str, text: &str, what: &Path) {
     let request = Request::parse(endpoint, text)
         .unwrap_or_else(|e| panic!("{}: does not parse as {endpoint}: {e}", what.display()));
     assert_eq!(request.endpoint_id(), endpoint);
+    // A parsed value is a payload preflight accepts.
+    assert!(
+        !request.validate().has_errors(),
+        "{}: parsed with error findings",
+        what.display()
+    );
     let back = serde_json::to_value(&request).unwrap();
     assert_eq!(back, value, "{}: changed on the way back", what.display());
 }

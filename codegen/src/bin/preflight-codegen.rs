@@ -1,5 +1,7 @@
 //! `preflight-codegen SCHEMA... --out FILE`: the generator as a command, for
-//! checking generated code in or typing a provider schema of your own.
+//! checking generated code in or typing a provider schema of your own;
+//! `preflight-codegen templates FILE... --out FILE`: one type per template
+//! and language of templates files.
 //!
 //! Thin on purpose: argument parsing, file I/O and exit codes; everything
 //! else is the library.
@@ -22,7 +24,15 @@ Files that the schemas $ref are loaded from the root as needed.
   --runtime PATH           path of preflight's runtime module
                            (default ::preflight::types::runtime)
   --proptest-feature NAME  emit proptest Arbitrary impls behind this feature
-  --schemars-feature NAME  derive schemars::JsonSchema behind this feature";
+  --schemars-feature NAME  derive schemars::JsonSchema behind this feature
+
+   or: preflight-codegen templates FILE... --out FILE
+
+Generates one Rust type per template and language of WhatsApp templates
+files (Meta's message_templates export; a directory stands for its *.json
+files), with the template's placeholders as fields and conversions into
+each provider's request parts. The code refers to the preflight and
+serde_json crates.";
 
 fn main() -> ExitCode {
     match run() {
@@ -35,6 +45,9 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
+    if std::env::args().nth(1).as_deref() == Some("templates") {
+        return templates(std::env::args().skip(2));
+    }
     let mut inputs: Vec<PathBuf> = Vec::new();
     let mut out: Option<String> = None;
     let mut root: Option<PathBuf> = None;
@@ -115,6 +128,40 @@ fn run() -> Result<(), String> {
         std::fs::write(&out, source).map_err(|e| format!("{out}: {e}"))?;
     }
     Ok(())
+}
+
+/// `preflight-codegen templates FILE... --out FILE`.
+fn templates(mut args: impl Iterator<Item = String>) -> Result<(), String> {
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    let mut out: Option<String> = None;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--out" | "-o" => {
+                out = Some(
+                    args.next()
+                        .ok_or_else(|| format!("--out needs a value\n\n{USAGE}"))?,
+                );
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            s if s.starts_with('-') => return Err(format!("unknown option {s}\n\n{USAGE}")),
+            _ => inputs.push(PathBuf::from(a)),
+        }
+    }
+    let out = out.ok_or_else(|| format!("--out is required\n\n{USAGE}"))?;
+    if inputs.is_empty() {
+        return Err(format!("no templates file given\n\n{USAGE}"));
+    }
+    if out == "-" {
+        let source =
+            preflight_codegen::templates::generate_files(&inputs).map_err(|e| e.to_string())?;
+        print!("{source}");
+        Ok(())
+    } else {
+        preflight_codegen::templates::write(&inputs, &out).map_err(|e| e.to_string())
+    }
 }
 
 fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {

@@ -680,6 +680,12 @@ pub trait StringSpec {
     const ADVISORY_MAX_LENGTH: Option<usize> = None;
     /// Warning-level patterns (not enforced; honoured by strategies).
     const ADVISORY_PATTERNS: &'static [&'static str] = &[];
+    /// `x-phone`: the provider whose written phone-number form the value must
+    /// be in (`oca`: digits with the country code, `+` allowed, never the
+    /// trunk 0; …), checked as the `phone-format` rule checks it.
+    const PHONE: Option<&'static str> = None;
+    /// `x-secret`: an error never shows the value.
+    const SECRET: bool = false;
 }
 
 pub(crate) fn keyword_ok(keyword: &str, argument: &str, value: &Value) -> bool {
@@ -726,15 +732,22 @@ pub(crate) fn check_string<S: StringSpec>(s: &str) -> Result<(), ConstraintError
             format!("{len} characters; at most {max} allowed"),
         ));
     }
-    if S::PATTERNS.is_empty() && S::FORMAT.is_none() {
+    if S::PATTERNS.is_empty() && S::FORMAT.is_none() && S::PHONE.is_none() {
         return Ok(());
     }
+    let shown = || {
+        if S::SECRET {
+            "[redacted]".to_string()
+        } else {
+            format!("{s:?}")
+        }
+    };
     let value = Value::String(s.to_string());
     for p in S::PATTERNS {
         if !keyword_ok("pattern", p, &value) {
             return Err(ConstraintError::new(
                 S::NAME,
-                format!("{s:?} does not match {p}"),
+                format!("{} does not match {p}", shown()),
             ));
         }
     }
@@ -743,7 +756,15 @@ pub(crate) fn check_string<S: StringSpec>(s: &str) -> Result<(), ConstraintError
     {
         return Err(ConstraintError::new(
             S::NAME,
-            format!("{s:?} is not a valid {f}"),
+            format!("{} is not a valid {f}", shown()),
+        ));
+    }
+    if let Some(form) = S::PHONE
+        && let Some(problem) = crate::engine::rules::views::phone::form_problem(form, s)
+    {
+        return Err(ConstraintError::new(
+            S::NAME,
+            format!("{} {problem}", shown()),
         ));
     }
     Ok(())

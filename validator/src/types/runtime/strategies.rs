@@ -140,9 +140,21 @@ pub fn string_for<S: StringSpec>() -> BoxedStrategy<String> {
         .map(|p| strip_anchors(p).to_string())
         .chain(S::FORMAT.and_then(format_regex).map(str::to_string))
         .find_map(|p| proptest::string::string_regex(&p).ok());
-    let base = match source {
-        Some(s) => s.boxed(),
-        None => text(min, max),
+    let base = match (S::PHONE, source) {
+        // Indonesian mobile numbers, written the ways people write them; the
+        // filter keeps those in the provider's form.
+        (Some(_), _) => (
+            proptest::sample::select(&["62", "+62", "0"][..]),
+            proptest::sample::select(&["811", "812", "813", "821", "852", "857", "878", "895"][..]),
+            proptest::collection::vec(0u8..10, 6..=8),
+        )
+            .prop_map(|(prefix, operator, rest)| {
+                let rest: String = rest.iter().map(|d| char::from(b'0' + d)).collect();
+                format!("{prefix}{operator}{rest}")
+            })
+            .boxed(),
+        (None, Some(s)) => s.boxed(),
+        (None, None) => text(min, max),
     };
     base.prop_filter("schema constraints", |s| {
         check_string::<S>(s).is_ok() && advisory_ok::<S>(s)

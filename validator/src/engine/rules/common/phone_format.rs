@@ -84,29 +84,11 @@ fn finding(cx: &RuleContext<'_>, ptr: &str, text: &str, form: Form) -> Option<Di
     } else {
         ""
     };
-    let (what, range) = match problem {
-        FormProblem::Plus => ("starts with `+`".to_string(), Some(start..start + 1)),
-        FormProblem::TrunkZero => (
-            "starts with the trunk prefix 0 instead of the country code".to_string(),
-            Some(start..start + 1),
-        ),
-        FormProblem::NoPrefix => ("has neither 0 nor 62 in front".to_string(), None),
-        FormProblem::OtherStart => (
-            match form {
-                Form::ThreeDolphins => "starts with neither 62 nor 0".to_string(),
-                _ => "starts with neither 0, 62 nor +".to_string(),
-            },
-            None,
-        ),
-        FormProblem::PlusZero => (
-            "starts with `+0`; after `+` comes a country code, and no country code starts with 0"
-                .to_string(),
-            Some(start..start + 2),
-        ),
-        FormProblem::Separators => (
-            "contains spaces, dashes, dots or parentheses".to_string(),
-            None,
-        ),
+    let what = problem.describe(form);
+    let range = match problem {
+        FormProblem::Plus | FormProblem::TrunkZero => Some(start..start + 1),
+        FormProblem::PlusZero => Some(start..start + 2),
+        FormProblem::NoPrefix | FormProblem::OtherStart | FormProblem::Separators => None,
     };
     let mut d = Diagnostic::error(
         INFO.name,

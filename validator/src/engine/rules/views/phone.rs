@@ -82,6 +82,41 @@ pub fn clean(text: &str) -> Result<Cleaned, Unreadable> {
     Ok(out)
 }
 
+/// What is wrong with `text` as a phone number in the form of the provider
+/// `form` names (`oca`, `sandeza`, … as in `x-phone`), in the words of the
+/// `phone-format` rule: `starts with the trunk prefix 0 instead of the
+/// country code; OCA expects …`. `None` when it is in the form (or the form
+/// is unknown). For the generated types, which hold the form too.
+pub(crate) fn form_problem(form: &str, text: &str) -> Option<String> {
+    let form = Form::from_annotation(form)?;
+    // As the rule: an empty value is the schema's to judge, a placeholder
+    // `unfilled-placeholder`'s.
+    if text.trim().is_empty() || text.contains("{{") || text.contains("${") {
+        return None;
+    }
+    let expects = form.expects();
+    let cleaned = match clean(text) {
+        Ok(n) => n,
+        Err(Unreadable::BadChar(_, c)) => {
+            return Some(format!(
+                "contains `{c}`, which is not part of a phone number; expected {expects}"
+            ));
+        }
+        Err(Unreadable::NoDigits) => return Some(format!("holds no digits; expected {expects}")),
+    };
+    let (problem, fix) = check_form(form, &cleaned)?;
+    let separators = if cleaned.had_separators && problem != FormProblem::Separators {
+        " (and has separators)"
+    } else {
+        ""
+    };
+    let instead = fix.map(|f| format!(" (`{f}`)")).unwrap_or_default();
+    Some(format!(
+        "{}{separators}; expected {expects}{instead}",
+        problem.describe(form)
+    ))
+}
+
 /// How a number departs from the provider's form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormProblem {
@@ -97,6 +132,25 @@ pub enum FormProblem {
     Separators,
     /// `+` followed by 0 (`+0812…`): no country code starts with 0.
     PlusZero,
+}
+
+impl FormProblem {
+    /// What the number does wrong, as a phrase after the number.
+    pub(crate) fn describe(self, form: Form) -> &'static str {
+        match self {
+            Self::Plus => "starts with `+`",
+            Self::TrunkZero => "starts with the trunk prefix 0 instead of the country code",
+            Self::NoPrefix => "has neither 0 nor 62 in front",
+            Self::OtherStart => match form {
+                Form::ThreeDolphins => "starts with neither 62 nor 0",
+                _ => "starts with neither 0, 62 nor +",
+            },
+            Self::PlusZero => {
+                "starts with `+0`; after `+` comes a country code, and no country code starts with 0"
+            }
+            Self::Separators => "contains spaces, dashes, dots or parentheses",
+        }
+    }
 }
 
 /// Checks a cleaned number against the form: the problem and the number to
