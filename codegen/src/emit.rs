@@ -7,6 +7,9 @@
 //! every `description` as a doc comment. Formatting is the caller's job
 //! (`lib.rs` runs prettyplease).
 
+#[path = "builder.rs"]
+mod builder;
+
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Literal, TokenStream};
@@ -550,6 +553,11 @@ impl<'a> Emitter<'a> {
                 });
                 let arb =
                     self.arbitrary_union(id, t, vs.iter().map(|v| (&v.name, &v.shape)).collect());
+                let inputs = self.emit_variant_inputs(
+                    id,
+                    t,
+                    &vs.iter().map(|v| (&v.name, &v.shape)).collect::<Vec<_>>(),
+                );
                 Ok((
                     quote! {
                         #doc #[doc = ""] #[doc = #origin]
@@ -559,6 +567,7 @@ impl<'a> Emitter<'a> {
                         #[serde(untagged)]
                         pub enum #name { #(#variants,)* }
                         #arb
+                        #inputs
                     },
                     TokenStream::new(),
                 ))
@@ -906,6 +915,7 @@ impl<'a> Emitter<'a> {
             Vec::new()
         };
         let schemars = self.schemars_derive(t, &min_properties);
+        let builder = self.emit_builder(id, t, s);
         let name_str = t.name.as_str();
         quote! {
             #doc #[doc = ""] #[doc = #origin]
@@ -941,6 +951,7 @@ impl<'a> Emitter<'a> {
                 #(#withs)*
             }
             #arb
+            #builder
         }
     }
 
@@ -985,6 +996,14 @@ impl<'a> Emitter<'a> {
         // Serialized untagged, so the schema is `anyOf` the variants' structs,
         // each of which holds its discriminator value.
         let schemars = self.schemars_derive(t, &[]);
+        let inputs = self.emit_variant_inputs(
+            id,
+            t,
+            &d.variants
+                .iter()
+                .map(|v| (&v.name, &v.shape))
+                .collect::<Vec<_>>(),
+        );
         quote! {
             #doc #[doc = ""] #[doc = #origin]
             #derives
@@ -1002,6 +1021,7 @@ impl<'a> Emitter<'a> {
                 }
             }
             #arb
+            #inputs
         }
     }
 

@@ -9,6 +9,12 @@
 #[cfg(feature = "proptest")]
 pub mod strategies;
 
+mod build;
+pub use build::{
+    BuildError, Fields, Input, Items, Problem, Slot, boxed, items, pointer_to_path, set, set_items,
+    validated,
+};
+
 use std::fmt;
 use std::marker::PhantomData;
 use std::str::FromStr;
