@@ -136,7 +136,7 @@ fn the_image_header_url_button_request_builds_and_serializes() {
             "header": {"type": "header", "parameters": [
                 {"type": "image", "image": {"link": "https://cdn.kebunsegar.co.id/promo/desember.jpg"}}
             ]},
-            "button": [{"type": "button", "sub_type": "url", "index": 0, "parameters": [
+            "button": [{"type": "BUTTON", "sub_type": "URL", "index": 0, "parameters": [
                 {"type": "text", "text": "desember-2026"}
             ]}]
         }}
