@@ -34,6 +34,17 @@ impl Status {
         }
     }
 
+    /// The error WhatsApp answers a send of a template in this status with,
+    /// where the status has one of its own (`132015` paused, `132016`
+    /// disabled).
+    pub fn send_error(&self) -> Option<&'static str> {
+        match self {
+            Status::Paused => Some("132015"),
+            Status::Disabled => Some("132016"),
+            _ => None,
+        }
+    }
+
     /// The status as Meta writes it.
     pub fn as_str(&self) -> &str {
         match self {

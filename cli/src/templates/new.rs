@@ -52,12 +52,13 @@ pub fn build(
     if delimited && endpoint != "sandeza/send" {
         bail!("--form delimited is Sandeza's delimiter form: only for sandeza/send");
     }
-    let code = match template.status {
-        Status::Approved => None,
-        Status::Paused => Some(" (WhatsApp would answer 132015)"),
-        Status::Disabled => Some(" (WhatsApp would answer 132016)"),
-        _ => Some(""),
-    };
+    let code = (template.status != Status::Approved).then(|| {
+        template
+            .status
+            .send_error()
+            .map(|e| format!(" (WhatsApp would answer {e})"))
+            .unwrap_or_default()
+    });
     if let Some(code) = code {
         bail!(
             "template `{}` ({}) is {}, not APPROVED: it cannot be sent{code}",

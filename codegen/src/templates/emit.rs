@@ -193,12 +193,12 @@ fn type_doc(p: &Plan) -> String {
         t.category.as_str(),
         summary(t)
     );
-    let refused = match t.status {
-        Status::Approved => None,
-        Status::Paused => Some(" (WhatsApp answers 132015)"),
-        Status::Disabled => Some(" (WhatsApp answers 132016)"),
-        _ => Some(""),
-    };
+    let refused = (t.status != Status::Approved).then(|| {
+        t.status
+            .send_error()
+            .map(|e| format!(" (WhatsApp answers {e})"))
+            .unwrap_or_default()
+    });
     if let Some(code) = refused {
         doc.push_str(&format!(
             "\nIts status was **{}** in the export: it cannot be sent until it is approved{code}.\n",
