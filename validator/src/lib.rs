@@ -51,6 +51,7 @@ mod diagnostic;
 mod engine;
 mod error;
 pub mod fix;
+pub mod http;
 mod options;
 pub mod render;
 pub mod rules;
