@@ -11,6 +11,7 @@ mod input;
 mod output;
 mod sandeza;
 mod scope;
+mod serve;
 mod templates;
 mod test;
 mod validate;
@@ -72,6 +73,10 @@ enum Command {
         #[command(subcommand)]
         command: sandeza::SandezaCommand,
     },
+    /// A local stand-in for every provider (and a gate in front of the real
+    /// ones): checks each request the application sends, answers like the
+    /// provider, records everything.
+    Serve(serve::ServeArgs),
     /// List endpoint ids with one-line descriptions.
     Endpoints,
     /// Print an endpoint's JSON Schema, or write every one for editors.
@@ -259,6 +264,7 @@ pub fn run() -> Result<u8> {
         Command::Test(args) => test::run(&args, &mut stdout),
         Command::Templates { command } => templates::run(command, &mut stdout),
         Command::Sandeza { command } => sandeza::run(command, &mut stdout),
+        Command::Serve(args) => serve::run(args, &mut stdout),
         Command::Endpoints => {
             for e in preflight::endpoints()? {
                 writeln!(stdout, "{:<30} {}", e.id, e.title())?;

@@ -64,7 +64,11 @@ impl Ids {
     /// A 24-hex-digit id (`173ae7e440…`), as 3Dolphins' and the gateway's samples look.
     pub fn hex24(&self) -> String {
         let n = self.next();
-        format!("{:08x}{:016x}", (self.seed >> 16) as u32, n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ self.seed)
+        format!(
+            "{:08x}{:016x}",
+            (self.seed >> 16) as u32,
+            n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ self.seed
+        )
     }
 }
 

@@ -1,0 +1,152 @@
+//! `preflight serve`: the stand-in provider server and gate (the
+//! `preflight-server` crate), started from the command line.
+
+use crate::{config, display, error_text, sandeza, templates};
+use anyhow::{Context, Result, bail};
+use preflight::Options;
+use preflight_server::{Config, OnInvalid};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// `preflight serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The address to listen on; port 0 picks a free port (the first line on
+    /// stdout, `listening on http://ADDR`, says which).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4010")]
+    listen: SocketAddr,
+    /// The config file (default: the preflight.toml of the current directory
+    /// or a parent): rule levels, templates.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Templates files or directories (Meta's `message_templates` export):
+    /// every template send is checked against them.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    templates: Vec<PathBuf>,
+    /// Append every request's record (masked) to this NDJSON file.
+    #[arg(long, value_name = "FILE.ndjson")]
+    record: Option<PathBuf>,
+    /// How many records `GET /__preflight/requests` keeps (older ones are
+    /// dropped and counted).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    ring: usize,
+    /// What a request with an error finding gets: `reject` (the provider's
+    /// error answer), `accept` (the success answer; the findings are only
+    /// recorded), `forward` (gate mode: sent upstream anyway).
+    #[arg(long, value_enum, default_value_t = OnInvalidArg::Reject)]
+    on_invalid: OnInvalidArg,
+    /// Exit 0 at shutdown even when a request had an error finding.
+    #[arg(long)]
+    exit_zero: bool,
+    /// The largest request body read, in bytes; a larger one is answered
+    /// 413 without being read.
+    #[arg(long, value_name = "BYTES", default_value_t = preflight::MAX_PAYLOAD_BYTES)]
+    max_body: usize,
+    /// Seconds a client may take to send a request's head, and then its body.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    client_timeout: u64,
+    /// The Sandeza account password: each Sandeza `signature` is checked
+    /// against it. Never printed or recorded.
+    #[arg(
+        long,
+        env = sandeza::PASSWORD_ENV,
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    sandeza_password: Option<preflight::types::sandeza::Password>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum OnInvalidArg {
+    Reject,
+    Accept,
+    Forward,
+}
+
+/// Runs the server until SIGINT or SIGTERM. Exit status: 0, or 1 when a
+/// request had an error finding (unless `--exit-zero`); 2 when it cannot start.
+pub fn run(args: ServeArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let cwd = std::env::current_dir()?;
+    let loaded = config::load(args.config.as_deref(), &cwd)?;
+    let mut options = Options::default();
+    options.sandeza_password = args
+        .sandeza_password
+        .as_ref()
+        .map(|p| p.expose().to_string());
+    if let Some(l) = &loaded {
+        options.levels = l
+            .config
+            .rules
+            .iter()
+            .map(|(k, v)| (k.clone(), (*v).into()))
+            .collect();
+    }
+    let mut template_paths = args.templates.clone();
+    if template_paths.is_empty()
+        && let Some(l) = &loaded
+    {
+        template_paths = l.template_files();
+    }
+    if !template_paths.is_empty() {
+        let read = templates::load(&template_paths, loaded.as_ref(), &options)?;
+        if read.failed {
+            let names: Vec<&str> = read.reports.iter().map(|r| r.path.as_str()).collect();
+            bail!(
+                "the templates files have errors ({}); run `preflight templates check` on them",
+                names.join(", ")
+            );
+        }
+        eprintln!("{}", read.describe());
+        options.templates = Some(read.templates);
+    }
+    if let Some(record) = &args.record {
+        eprintln!("recording to {}", display(record));
+    }
+
+    let mut server = Config::default();
+    server.options = options;
+    server.on_invalid = match args.on_invalid {
+        OnInvalidArg::Reject => OnInvalid::Reject,
+        OnInvalidArg::Accept => OnInvalid::Accept,
+        OnInvalidArg::Forward => OnInvalid::Forward,
+    };
+    server.record = args.record.clone();
+    server.ring = args.ring;
+    server.max_body = args.max_body;
+    server.client_timeout = Duration::from_secs(args.client_timeout.max(1));
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the server's runtime")?;
+    let outcome = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        writeln!(stdout, "listening on http://{addr}")?;
+        stdout.flush()?;
+        let outcome =
+            preflight_server::serve(listener, server, preflight_server::stop_signal()).await?;
+        anyhow::Ok(outcome)
+    });
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("error: {}", error_text(&e));
+            return Ok(2);
+        }
+    };
+    eprintln!(
+        "preflight serve: {} requests{}",
+        outcome.requests,
+        if outcome.any_error {
+            ", some with error findings (GET /__preflight/requests?errors=true lists them)"
+        } else {
+            ""
+        }
+    );
+    Ok(u8::from(outcome.any_error && !args.exit_zero))
+}

@@ -1,0 +1,71 @@
+//! `/__preflight/…`: what tests ask the server.
+//!
+//! - `GET /__preflight/health`: `{"status": "ok", "version": …, "requests": N}`
+//! - `GET /__preflight/requests[?endpoint=ID&findings=true&errors=true]`: `{"requests": […], "dropped": N}`
+//! - `DELETE /__preflight/requests`: forgets the records and counts, `{"deleted": N}`
+//! - `GET /__preflight/summary`: counts by endpoint, rule and status
+//!
+//! The shapes are `schemas/output/serve.json`.
+
+use crate::app::{Body, State, json_response};
+use crate::records::Filter;
+use crate::routing::query_pairs;
+use hyper::header::{self, HeaderValue};
+use hyper::{Response, StatusCode};
+use serde_json::json;
+
+/// The answer to a `/__preflight/…` request.
+pub(crate) fn answer(
+    state: &State,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+) -> Response<Body> {
+    let path = path.trim_end_matches('/');
+    let allowed: &[&str] = match path {
+        "/__preflight/health" | "/__preflight/summary" => &["GET"],
+        "/__preflight/requests" => &["GET", "DELETE"],
+        _ => {
+            return json_response(
+                StatusCode::NOT_FOUND,
+                &json!({
+                    "error": format!("no such preflight route: {}", preflight::render::escape_controls(path)),
+                    "routes": ["GET /__preflight/health", "GET /__preflight/requests", "DELETE /__preflight/requests", "GET /__preflight/summary"],
+                    "preflight": true,
+                }),
+            );
+        }
+    };
+    if !allowed.contains(&method) {
+        let mut response = json_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &json!({"error": format!("{path} takes {}", allowed.join(", ")), "allowed": allowed, "preflight": true}),
+        );
+        if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+            response.headers_mut().insert(header::ALLOW, v);
+        }
+        return response;
+    }
+    match (method, path) {
+        ("GET", "/__preflight/health") => json_response(
+            StatusCode::OK,
+            &json!({
+                "status": "ok",
+                "version": env!("CARGO_PKG_VERSION"),
+                "requests": state.records.next_seq_peek(),
+            }),
+        ),
+        ("GET", "/__preflight/summary") => json_response(StatusCode::OK, &state.records.summary()),
+        ("DELETE", _) => {
+            let deleted = state.records.reset();
+            json_response(StatusCode::OK, &json!({"deleted": deleted}))
+        }
+        _ => match Filter::parse(&query_pairs(query)) {
+            Ok(filter) => json_response(StatusCode::OK, &state.records.list(&filter)),
+            Err(problem) => json_response(
+                StatusCode::BAD_REQUEST,
+                &json!({"error": problem, "preflight": true}),
+            ),
+        },
+    }
+}

@@ -1,0 +1,657 @@
+//! One request, from its head to its answer and record.
+
+use crate::answers::{self, Answer, Asked, Ids};
+use crate::records::{self, RING_BODY_LIMIT, Records};
+use crate::routing::{self, Lookup};
+use crate::{Config, OnInvalid};
+use bytes::Bytes;
+use futures_util::FutureExt;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use preflight::http::{BodyKind, Route};
+use preflight::{Diagnostic, Report};
+use serde_json::{Map, Value, json};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The body type of every answer.
+pub type Body = http_body_util::combinators::BoxBody<Bytes, BoxError>;
+/// Errors a streamed body may end with.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Bodies longer than this are checked on a blocking thread.
+const INLINE_CHECK_LIMIT: usize = 256 * 1024;
+
+/// What every request shares.
+pub struct State {
+    pub config: Config,
+    pub records: Records,
+    pub ids: Ids,
+}
+
+impl State {
+    pub fn new(config: Config) -> Result<Self, crate::ServeError> {
+        let records = Records::new(config.ring, config.record.as_deref())?;
+        Ok(State {
+            config,
+            records,
+            ids: Ids::new(),
+        })
+    }
+}
+
+/// The answer to one request. A panic anywhere in handling it is answered
+/// 500 and recorded; the server goes on.
+pub async fn answer(state: Arc<State>, request: Request<Incoming>) -> Response<Body> {
+    let method = request.method().as_str().to_string();
+    let path = request.uri().path().to_string();
+    let started = Instant::now();
+    match AssertUnwindSafe(handle(state.clone(), request, started))
+        .catch_unwind()
+        .await
+    {
+        Ok(response) => response,
+        Err(_) => {
+            let body = json!({"error": "preflight failed while handling this request (a bug in preflight; please report it with the request)",
+                              "preflight": true});
+            let mut record = base_record(&state, &method, &path, None, started);
+            record.insert("status".into(), json!(500));
+            record.insert("outcome".into(), json!("internal-error"));
+            state.records.keep(Value::Object(record), None);
+            json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+        }
+    }
+}
+
+async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant) -> Response<Body> {
+    let method = request.method().as_str().to_string();
+    let path = request.uri().path().to_string();
+    if path == "/__preflight" || path.starts_with("/__preflight/") {
+        return crate::admin::answer(&state, &method, &path, request.uri().query());
+    }
+    let (route, params, under) = match routing::lookup(&method, &path) {
+        Lookup::Found {
+            route,
+            params,
+            under,
+        } => (route, params, under),
+        Lookup::WrongMethod { allowed, route } => {
+            let allow = allowed.join(", ");
+            let body = json!({
+                "error": format!("{} takes {allow}, not {}", routing::served(route).split_once(' ').map_or("", |(_, p)| p), escape(&method)),
+                "allowed": allowed,
+                "route": route.id,
+                "preflight": true,
+            });
+            let mut record = base_record(&state, &method, &path, Some(route), started);
+            record.insert("status".into(), json!(405));
+            record.insert("outcome".into(), json!("method-not-allowed"));
+            state.records.keep(Value::Object(record), None);
+            let mut response = json_response(StatusCode::METHOD_NOT_ALLOWED, &body);
+            if let Ok(v) = HeaderValue::from_str(&allow) {
+                response.headers_mut().insert(header::ALLOW, v);
+            }
+            return response;
+        }
+        Lookup::NotFound { nearest } => {
+            let mut body = json!({
+                "error": format!("no documented route is {} {}", escape(&method), escape(&path)),
+                "preflight": true,
+            });
+            if let Some(nearest) = &nearest {
+                body["nearest"] = json!(nearest);
+                body["help"] = json!(format!(
+                    "did you mean {nearest}? Routes are served under /<provider>: point the provider's base URL at http://HOST:PORT/<provider>"
+                ));
+            }
+            let mut record = base_record(&state, &method, &path, None, started);
+            record.insert("status".into(), json!(404));
+            record.insert("outcome".into(), json!("not-found"));
+            state.records.keep(Value::Object(record), None);
+            return json_response(StatusCode::NOT_FOUND, &body);
+        }
+    };
+    let _ = under;
+    let query = routing::query_pairs(request.uri().query());
+    let (parts, body) = request.into_parts();
+
+    // The body: refused unread when it says it is too long, else read up to the limit.
+    let limit = state.config.max_body;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large(&state, &method, &path, route, started, declared);
+    }
+    let read = tokio::time::timeout(
+        state.config.client_timeout,
+        Limited::new(body, limit).collect(),
+    )
+    .await;
+    let bytes = match read {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            return too_large(&state, &method, &path, route, started, None);
+        }
+        Ok(Err(_)) => {
+            // The client went away mid-body (or sent a broken chunk).
+            let mut record = base_record(&state, &method, &path, Some(route), started);
+            record.insert("status".into(), json!(400));
+            record.insert("outcome".into(), json!("incomplete-body"));
+            state.records.keep(Value::Object(record), None);
+            return json_response(
+                StatusCode::BAD_REQUEST,
+                &json!({"error": "the request body ended early or was malformed", "preflight": true}),
+            );
+        }
+        Err(_) => {
+            let mut record = base_record(&state, &method, &path, Some(route), started);
+            record.insert("status".into(), json!(408));
+            record.insert("outcome".into(), json!("body-timeout"));
+            state.records.keep(Value::Object(record), None);
+            let mut response = json_response(
+                StatusCode::REQUEST_TIMEOUT,
+                &json!({"error": format!("the request body did not arrive within {} s", state.config.client_timeout.as_secs()), "preflight": true}),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
+    };
+
+    let form = if route.bodies.contains(&BodyKind::Multipart) && is_multipart(&parts.headers) {
+        Some(read_form(&parts.headers, bytes.clone()).await)
+    } else {
+        None
+    };
+
+    let check = Checked::run(&state, route, &method, &path, &parts.headers, &bytes, form).await;
+    let mut params_all = params.clone();
+    params_all.extend(query.iter().cloned());
+    let body_value = check.body_value();
+    let asked = Asked {
+        body: body_value.as_ref(),
+        params: &params_all,
+    };
+
+    let findings_doc = check.findings_document(route, &method, &path);
+    let errors = check.report.error_count();
+    let unauthorized = check.unauthorized();
+    let (answer, outcome) = if unauthorized {
+        (
+            Answer {
+                status: 401,
+                body: findings_doc.clone(),
+            },
+            "unauthorized",
+        )
+    } else if errors > 0 && state.config.on_invalid == OnInvalid::Reject {
+        match answers::invalid(route, &findings_doc) {
+            Some(answer) => (answer, "rejected"),
+            None => (
+                Answer {
+                    status: 400,
+                    body: findings_doc.clone(),
+                },
+                "rejected",
+            ),
+        }
+    } else {
+        (
+            answers::success(route, asked, &state.ids),
+            if errors > 0 { "accepted" } else { "answered" },
+        )
+    };
+
+    let mut response = json_response(
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
+        &answer.body,
+    );
+    preflight_headers(response.headers_mut(), &check.report);
+
+    let mut record = base_record(&state, &method, &path, Some(route), started);
+    record.insert("status".into(), json!(answer.status));
+    record.insert("outcome".into(), json!(outcome));
+    check.fill_record(&mut record, &parts.headers, route, &params_all);
+    let ring = check.ring_record(&record);
+    state.records.keep(Value::Object(record), ring);
+    response
+}
+
+fn too_large(
+    state: &State,
+    method: &str,
+    path: &str,
+    route: &Route,
+    started: Instant,
+    declared: Option<u64>,
+) -> Response<Body> {
+    let limit = state.config.max_body;
+    let mut record = base_record(state, method, path, Some(route), started);
+    record.insert("status".into(), json!(413));
+    record.insert("outcome".into(), json!("too-large"));
+    if let Some(n) = declared {
+        record.insert("body_bytes".into(), json!(n));
+    }
+    state.records.keep(Value::Object(record), None);
+    let mut response = json_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &json!({"error": format!("the request body is over preflight's limit of {limit} bytes"),
+                "limit": limit, "preflight": true}),
+    );
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// A multipart form as read: text fields and files.
+pub struct Form {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<FormFile>,
+    /// Why the form could not be read to its end, if it could not.
+    pub problem: Option<String>,
+}
+
+/// One uploaded file.
+pub struct FormFile {
+    pub field: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Bytes,
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+}
+
+async fn read_form(headers: &HeaderMap, bytes: Bytes) -> Form {
+    let mut form = Form {
+        fields: Vec::new(),
+        files: Vec::new(),
+        problem: None,
+    };
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(multer::Error::NoBoundary)
+        .and_then(multer::parse_boundary);
+    let boundary = match boundary {
+        Ok(b) => b,
+        Err(e) => {
+            form.problem = Some(e.to_string());
+            return form;
+        }
+    };
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                let filename = field.file_name().map(str::to_string);
+                let content_type = field.content_type().map(|m| m.to_string());
+                match field.bytes().await {
+                    Ok(data) => {
+                        if filename.is_some() {
+                            form.files.push(FormFile {
+                                field: name,
+                                filename,
+                                content_type,
+                                bytes: data,
+                            });
+                        } else {
+                            form.fields
+                                .push((name, String::from_utf8_lossy(&data).into_owned()));
+                        }
+                    }
+                    Err(e) => {
+                        form.problem = Some(e.to_string());
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                form.problem = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    form
+}
+
+/// A request checked by the library.
+struct Checked {
+    report: Report,
+    text: Option<String>,
+    form: Option<Form>,
+    body_len: usize,
+}
+
+impl Checked {
+    async fn run(
+        state: &Arc<State>,
+        route: &'static Route,
+        method: &str,
+        path: &str,
+        headers: &HeaderMap,
+        bytes: &Bytes,
+        form: Option<Form>,
+    ) -> Checked {
+        let header_pairs: Vec<(String, Vec<u8>)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.as_bytes().to_vec()))
+            .collect();
+        let under = path
+            .strip_prefix(&routing::prefix(route.provider))
+            .unwrap_or(path)
+            .to_string();
+        let method = method.to_string();
+        let body = bytes.clone();
+        let state2 = state.clone();
+        let (report, form) = if bytes.len() > INLINE_CHECK_LIMIT {
+            let joined = tokio::task::spawn_blocking(move || {
+                let report = check(
+                    &state2,
+                    route,
+                    &method,
+                    &under,
+                    &header_pairs,
+                    &body,
+                    form.as_ref(),
+                );
+                (report, form)
+            })
+            .await;
+            match joined {
+                Ok(pair) => pair,
+                Err(_) => (Report::default(), None),
+            }
+        } else {
+            let report = check(
+                state,
+                route,
+                &method,
+                &under,
+                &header_pairs,
+                bytes,
+                form.as_ref(),
+            );
+            (report, form)
+        };
+        let text = if form.is_some() {
+            None
+        } else {
+            Some(String::from_utf8_lossy(bytes).into_owned())
+        };
+        Checked {
+            report,
+            text,
+            form,
+            body_len: bytes.len(),
+        }
+    }
+
+    fn unauthorized(&self) -> bool {
+        self.report
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == UNAUTHORIZED_RULE && d.severity == preflight::Severity::Error)
+    }
+
+    /// The body as JSON, for answers that echo it: the parsed JSON body, or
+    /// the form's fields as an object of strings.
+    fn body_value(&self) -> Option<Value> {
+        if let Some(form) = &self.form {
+            let object: Map<String, Value> = form
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
+            return Some(Value::Object(object));
+        }
+        self.text
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .and_then(|t| serde_json::from_str(t).ok())
+    }
+
+    /// The `--format json` document of the findings.
+    fn findings_document(&self, route: &Route, method: &str, path: &str) -> Value {
+        let diagnostics: Vec<Value> = self
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| serde_json::to_value(d).unwrap_or(Value::Null))
+            .collect();
+        let mut file = json!({
+            "path": format!("{} {}", escape(method), escape(path)),
+            "diagnostics": diagnostics,
+        });
+        if let Some(endpoint) = route.endpoint {
+            file["endpoint"] = json!(endpoint);
+        }
+        json!({
+            "files": [file],
+            "summary": {
+                "files": 1,
+                "payloads": 1,
+                "errors": self.report.error_count(),
+                "warnings": self.report.warning_count(),
+            }
+        })
+    }
+
+    fn fill_record(
+        &self,
+        record: &mut Map<String, Value>,
+        headers: &HeaderMap,
+        route: &Route,
+        params: &[(String, String)],
+    ) {
+        record.insert("errors".into(), json!(self.report.error_count()));
+        record.insert("warnings".into(), json!(self.report.warning_count()));
+        record.insert(
+            "findings".into(),
+            Value::Array(
+                self.report
+                    .diagnostics
+                    .iter()
+                    .map(|d| serde_json::to_value(d).unwrap_or(Value::Null))
+                    .collect(),
+            ),
+        );
+        record.insert("headers".into(), masked_headers(headers, route));
+        if !params.is_empty() {
+            let object: Map<String, Value> =
+                params.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            record.insert("params".into(), Value::Object(object));
+        }
+        record.insert("body_bytes".into(), json!(self.body_len));
+        if let Some(form) = &self.form {
+            let fields = Value::Object(
+                form.fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!(v)))
+                    .collect(),
+            );
+            let masked = preflight::render::masked_text(&fields.to_string(), false);
+            record.insert(
+                "form".into(),
+                serde_json::from_str(&masked).unwrap_or(Value::String(masked)),
+            );
+            let files: Vec<Value> = form
+                .files
+                .iter()
+                .map(|f| {
+                    use sha2::Digest;
+                    let digest = sha2::Sha256::digest(&f.bytes);
+                    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                    json!({"field": f.field, "filename": f.filename, "content_type": f.content_type,
+                           "bytes": f.bytes.len(), "sha256": hex})
+                })
+                .collect();
+            record.insert("files".into(), Value::Array(files));
+            if let Some(problem) = &form.problem {
+                record.insert("form_problem".into(), json!(problem));
+            }
+        } else if let Some(text) = &self.text {
+            let masked = preflight::render::masked_text(text, false);
+            match serde_json::from_str::<Value>(&masked) {
+                Ok(value) if !masked.trim().is_empty() => {
+                    record.insert("body".into(), value);
+                }
+                _ if masked.is_empty() => {}
+                _ => {
+                    record.insert("body_text".into(), json!(masked));
+                }
+            }
+        }
+    }
+
+    /// The ring's copy of a record: the same, without a long body.
+    fn ring_record(&self, record: &Map<String, Value>) -> Option<Value> {
+        if self.body_len <= RING_BODY_LIMIT {
+            return None;
+        }
+        let mut short = record.clone();
+        short.remove("body");
+        short.remove("body_text");
+        short.insert("body_kept".into(), json!(false));
+        Some(Value::Object(short))
+    }
+}
+
+/// The rule whose error answers 401.
+const UNAUTHORIZED_RULE: &str = "missing-auth-header";
+
+/// The one check of a request: the library's.
+fn check(
+    state: &State,
+    route: &Route,
+    method: &str,
+    under: &str,
+    headers: &[(String, Vec<u8>)],
+    bytes: &[u8],
+    form: Option<&Form>,
+) -> Report {
+    let _ = (method, under, headers, form);
+    let Some(endpoint) = route.endpoint else {
+        return Report::default();
+    };
+    match preflight::validate_with(endpoint, bytes, &state.config.options) {
+        Ok(report) => report,
+        Err(e) => {
+            let mut report = Report::default();
+            report
+                .diagnostics
+                .push(Diagnostic::error("internal", "", e.to_string()));
+            report
+        }
+    }
+}
+
+/// The headers as recorded: credentials (the route's auth headers and any
+/// header named like a secret) as `"<redacted>"`.
+fn masked_headers(headers: &HeaderMap, route: &Route) -> Value {
+    let mut object = Map::new();
+    for (name, value) in headers {
+        let name = name.as_str();
+        let secret =
+            route.auth.iter().any(|a| a.name.eq_ignore_ascii_case(name)) || is_secret_header(name);
+        let shown = if secret {
+            json!("<redacted>")
+        } else {
+            json!(String::from_utf8_lossy(value.as_bytes()))
+        };
+        object.insert(name.to_string(), shown);
+    }
+    Value::Object(object)
+}
+
+/// Headers whose values are credentials whatever the route.
+pub fn is_secret_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "authorization",
+        "cookie",
+        "secret",
+        "key",
+        "token",
+        "password",
+        "signature",
+        "auth",
+    ]
+    .iter()
+    .any(|s| n.contains(s))
+}
+
+fn base_record(
+    state: &State,
+    method: &str,
+    path: &str,
+    route: Option<&Route>,
+    started: Instant,
+) -> Map<String, Value> {
+    let mut record = Map::new();
+    record.insert("seq".into(), json!(state.records.next_seq()));
+    record.insert("time".into(), json!(records::now_rfc3339()));
+    record.insert("method".into(), json!(method));
+    record.insert("path".into(), json!(path));
+    record.insert("route".into(), json!(route.map(|r| r.id)));
+    record.insert("endpoint".into(), json!(route.and_then(|r| r.endpoint)));
+    record.insert(
+        "duration_us".into(),
+        json!(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)),
+    );
+    record
+}
+
+fn preflight_headers(headers: &mut HeaderMap, report: &Report) {
+    headers.insert(
+        "x-preflight-errors",
+        HeaderValue::from(report.error_count()),
+    );
+    headers.insert(
+        "x-preflight-findings",
+        HeaderValue::from(report.diagnostics.len()),
+    );
+}
+
+/// A JSON answer.
+pub fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = Response::new(full(bytes));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A body of bytes.
+pub fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
+}
+
+/// Text from a request as it may be shown.
+fn escape(text: &str) -> String {
+    preflight::render::escape_controls(text).into_owned()
+}
