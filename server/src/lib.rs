@@ -6,3 +6,7 @@
 //! answered like the provider, and recorded.
 
 pub mod answers;
+pub mod callbacks;
+pub mod client;
+pub mod gate;
+pub mod webhook_test;

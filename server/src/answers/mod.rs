@@ -64,7 +64,11 @@ impl Ids {
     /// A 24-hex-digit id (`173ae7e440…`), as 3Dolphins' and the gateway's samples look.
     pub fn hex24(&self) -> String {
         let n = self.next();
-        format!("{:08x}{:016x}", (self.seed >> 16) as u32, n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ self.seed)
+        format!(
+            "{:08x}{:016x}",
+            (self.seed >> 16) as u32,
+            n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ self.seed
+        )
     }
 }
 
@@ -102,4 +106,29 @@ pub fn upstream_failure(route: &Route, failure: UpstreamFailure, detail: &str) -
         status,
         body: json!({"error": detail, "route": route.id}),
     }
+}
+
+// TEMPORARY STUBS on the `client` branch only, so callbacks and webhook-test
+// build before the answers branch lands: at the merge, take the answers
+// branch's versions of these two functions.
+
+/// The status callbacks the gateway POSTs to a send's `notifyurl`, in order.
+pub fn notify_sequence(msgid: &str) -> Vec<Value> {
+    [1, 2, 3]
+        .into_iter()
+        .map(|ack| json!({"msgid": msgid, "ack": ack}))
+        .collect()
+}
+
+/// The keyword webhook body the gateway POSTs to the user's webhook.
+pub fn keyword_webhook(keyword: &str, data: &str, from: &str) -> Value {
+    let data = match keyword.strip_suffix('#') {
+        Some(_) => Value::from(
+            data.split('#')
+                .map(|s| Value::from(s.to_string()))
+                .collect::<Vec<_>>(),
+        ),
+        None => json!({"nama": data, "nohp": from}),
+    };
+    json!({"keyword": keyword, "data": data, "webhookkey": "YourSecretWebhookKey", "from": from})
 }
