@@ -262,6 +262,137 @@ mod tests {
         )
     }
 
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A loopback receiver answering 204 to every request, keeping the
+    /// connection open; each request's head and body come out in order.
+    async fn receiver() -> (
+        std::net::SocketAddr,
+        tokio::sync::mpsc::UnboundedReceiver<(String, Vec<u8>)>,
+    ) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            loop {
+                let (mut s, _) = listener.accept().await.unwrap();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let mut got = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    loop {
+                        let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") else {
+                            match s.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => got.extend_from_slice(&buf[..n]),
+                            }
+                            continue;
+                        };
+                        let head = String::from_utf8_lossy(&got[..end]).to_string();
+                        let len = head
+                            .to_ascii_lowercase()
+                            .lines()
+                            .find_map(|l| {
+                                l.strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap())
+                            })
+                            .unwrap_or(0);
+                        if got.len() < end + 4 + len {
+                            match s.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => got.extend_from_slice(&buf[..n]),
+                            }
+                            continue;
+                        }
+                        let body = got[end + 4..end + 4 + len].to_vec();
+                        got.drain(..end + 4 + len);
+                        tx.send((head, body)).unwrap();
+                        s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+                            .await
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        (addr, rx)
+    }
+
+    #[tokio::test]
+    async fn spawn_posts_the_sequence_in_order() {
+        let (addr, mut got) = receiver().await;
+        let c = callbacks(&[]);
+        let msgid = "3EB020B4DBA916EB3379";
+        let outcomes = c
+            .spawn(
+                format!("http://{addr}/wa/notify?toko=batik-solo"),
+                msgid.into(),
+            )
+            .await
+            .unwrap();
+        let expected = crate::answers::notify_sequence(msgid);
+        assert!(!expected.is_empty());
+        assert_eq!(
+            outcomes.iter().map(|o| o.body.clone()).collect::<Vec<_>>(),
+            expected
+        );
+        for o in &outcomes {
+            assert_eq!(o.delivery, Delivery::Answered { status: 204 });
+        }
+        for body in &expected {
+            let (head, bytes) = got.recv().await.unwrap();
+            assert!(
+                head.starts_with("POST /wa/notify?toko=batik-solo HTTP/1.1\r\n"),
+                "{head}"
+            );
+            assert!(
+                head.to_ascii_lowercase()
+                    .contains("content-type: application/json")
+            );
+            let sent: Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(&sent, body);
+            assert_eq!(sent["msgid"], msgid);
+        }
+        assert!(got.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_refused_target_gets_nothing() {
+        let c = callbacks(&[]);
+        let outcomes = c
+            .spawn("https://yourdomain/your_notify_url".into(), "3EB0".into())
+            .await
+            .unwrap();
+        assert!(!outcomes.is_empty());
+        for o in outcomes {
+            assert!(
+                matches!(&o.delivery, Delivery::Refused { reason } if reason.contains("yourdomain")),
+                "{o:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_receiver_that_is_down_stops_the_sequence() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let outcomes = callbacks(&[])
+            .spawn(format!("http://{addr}/notify"), "3EB0".into())
+            .await
+            .unwrap();
+        assert!(
+            matches!(outcomes[0].delivery, Delivery::Failed { .. }),
+            "{outcomes:?}"
+        );
+        assert!(
+            outcomes[1..]
+                .iter()
+                .all(|o| o.delivery == Delivery::NotSent)
+        );
+        let json = serde_json::to_value(&outcomes[0]).unwrap();
+        assert_eq!(json["delivery"]["result"], "failed");
+    }
+
     #[test]
     fn loopback_targets_are_allowed() {
         let c = callbacks(&[]);

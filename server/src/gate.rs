@@ -307,6 +307,181 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    /// Reads one HTTP/1.1 request with a Content-Length body: its bytes.
+    async fn read_request(s: &mut tokio::net::TcpStream) -> Vec<u8> {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = s.read(&mut buf).await.unwrap();
+            if n == 0 {
+                return got;
+            }
+            got.extend_from_slice(&buf[..n]);
+            if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map(|v| v.trim().parse::<usize>().unwrap())
+                    .unwrap_or(0);
+                if got.len() >= end + 4 + len {
+                    return got;
+                }
+            }
+        }
+    }
+
+    /// A fake upstream answering each request with `answer`; the requests
+    /// it got come out of the channel, as bytes.
+    async fn fake_upstream(
+        answer: &'static [u8],
+    ) -> (
+        std::net::SocketAddr,
+        tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
+    ) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            loop {
+                let (mut s, _) = listener.accept().await.unwrap();
+                let got = read_request(&mut s).await;
+                tx.send(got).unwrap();
+                s.write_all(answer).await.unwrap();
+                let _ = s.shutdown().await;
+            }
+        });
+        (addr, rx)
+    }
+
+    const BODY: &str = r#"{"nohp": "6281234567890", "pesan": "[OTP] Kode Anda 482913. Jangan berikan ke siapa pun 🙏", "notifyurl": "http://127.0.0.1:9/ack"}"#;
+
+    fn incoming(uri: &str) -> (Parts, Bytes) {
+        let request = Request::post(uri)
+            .header("host", "127.0.0.1:4010")
+            .header("secretkey", "rahasia-sekali")
+            .header("content-type", "application/json")
+            .header("x-request-id", "a1")
+            .header("x-request-id", "a2")
+            .header("connection", "keep-alive, x-hop")
+            .header("x-hop", "dropped")
+            .header("content-length", BODY.len().to_string())
+            .body(())
+            .unwrap();
+        (request.into_parts().0, Bytes::from_static(BODY.as_bytes()))
+    }
+
+    #[tokio::test]
+    async fn forward_sends_the_same_request_and_returns_the_answer() {
+        let (addr, mut got) = fake_upstream(
+            b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\nx-upstream: ya\r\ncontent-length: 16\r\nconnection: close\r\n\r\n{\"success\":true}",
+        )
+        .await;
+        let upstream = Upstream::parse(&format!("chatbot=http://{addr}/bot-7")).unwrap();
+        let client = Client::with_defaults().unwrap();
+        let (parts, body) = incoming("/chatbot/api/sendwa?trace=1&nama=Siti%20Nurhaliza");
+        let response = forward(
+            &client,
+            &upstream,
+            parts,
+            body,
+            "/api/sendwa",
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), 201);
+        assert_eq!(response.headers()["x-upstream"], "ya");
+        let answer = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        assert_eq!(&answer[..], br#"{"success":true}"#);
+
+        let sent = got.recv().await.unwrap();
+        let end = sent.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        assert_eq!(&sent[end + 4..], BODY.as_bytes(), "the body's bytes");
+        let head = String::from_utf8(sent[..end].to_vec()).unwrap();
+        let mut lines = head.split("\r\n");
+        assert_eq!(
+            lines.next(),
+            Some("POST /bot-7/api/sendwa?trace=1&nama=Siti%20Nurhaliza HTTP/1.1")
+        );
+        let mut headers: Vec<String> = lines.map(|l| l.to_ascii_lowercase()).collect();
+        headers.sort();
+        assert_eq!(
+            headers,
+            [
+                format!("content-length: {}", BODY.len()),
+                "content-type: application/json".into(),
+                format!("host: {addr}"),
+                "secretkey: rahasia-sekali".into(),
+                "x-request-id: a1".into(),
+                "x-request-id: a2".into(),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn upstream_down_is_unreachable_and_names_no_header_value() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let upstream = Upstream::parse(&format!("chatbot=http://{addr}")).unwrap();
+        let client = Client::with_defaults().unwrap();
+        let (parts, body) = incoming("/chatbot/api/sendwa");
+        let (failure, detail) = forward(
+            &client,
+            &upstream,
+            parts,
+            body,
+            "/api/sendwa",
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(failure, UpstreamFailure::Unreachable);
+        assert!(detail.contains("127.0.0.1"), "{detail}");
+        assert!(!detail.contains("rahasia"), "{detail}");
+    }
+
+    #[tokio::test]
+    async fn a_stalled_upstream_times_out() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, mut requests) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            // Reads the request, then never answers.
+            let (mut s, _) = listener.accept().await.unwrap();
+            tx.send(read_request(&mut s).await).unwrap();
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            drop(s);
+        });
+        let upstream = Upstream::parse(&format!("sandeza=http://{addr}")).unwrap();
+        let client = Client::with_defaults().unwrap();
+        let (parts, body) = incoming("/sandeza/json/send/cgw");
+        let started = std::time::Instant::now();
+        let (failure, detail) = forward(
+            &client,
+            &upstream,
+            parts,
+            body,
+            "/json/send/cgw",
+            Duration::from_millis(300),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(failure, UpstreamFailure::Timeout);
+        assert!(detail.contains("0.3 s"), "{detail}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        // Sent once, never again.
+        assert!(requests.recv().await.is_some());
+        assert!(requests.try_recv().is_err());
+    }
+
     #[test]
     fn an_upstream_is_provider_equals_url() {
         let u = Upstream::parse("sandeza=https://api.sandeza.example").unwrap();
