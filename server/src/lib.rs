@@ -19,8 +19,12 @@
 pub mod admin;
 pub mod answers;
 mod app;
+pub mod callbacks;
+pub mod client;
+pub mod gate;
 pub mod records;
 pub mod routing;
+pub mod webhook_test;
 
 use std::future::Future;
 use std::path::PathBuf;

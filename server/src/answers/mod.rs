@@ -107,3 +107,28 @@ pub fn upstream_failure(route: &Route, failure: UpstreamFailure, detail: &str) -
         body: json!({"error": detail, "route": route.id}),
     }
 }
+
+// TEMPORARY STUBS on the `client` branch only, so callbacks and webhook-test
+// build before the answers branch lands: at the merge, take the answers
+// branch's versions of these two functions.
+
+/// The status callbacks the gateway POSTs to a send's `notifyurl`, in order.
+pub fn notify_sequence(msgid: &str) -> Vec<Value> {
+    [1, 2, 3]
+        .into_iter()
+        .map(|ack| json!({"msgid": msgid, "ack": ack}))
+        .collect()
+}
+
+/// The keyword webhook body the gateway POSTs to the user's webhook.
+pub fn keyword_webhook(keyword: &str, data: &str, from: &str) -> Value {
+    let data = match keyword.strip_suffix('#') {
+        Some(_) => Value::from(
+            data.split('#')
+                .map(|s| Value::from(s.to_string()))
+                .collect::<Vec<_>>(),
+        ),
+        None => json!({"nama": data, "nohp": from}),
+    };
+    json!({"keyword": keyword, "data": data, "webhookkey": "YourSecretWebhookKey", "from": from})
+}
