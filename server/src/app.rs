@@ -379,7 +379,19 @@ impl Checked {
             .await;
             match joined {
                 Ok(pair) => pair,
-                Err(_) => (Report::default(), None),
+                // A panic in the check is answered 500 by `answer`, like one here.
+                Err(e) => match e.try_into_panic() {
+                    Ok(panic) => std::panic::resume_unwind(panic),
+                    Err(_) => {
+                        let mut report = Report::default();
+                        report.diagnostics.push(Diagnostic::error(
+                            "internal",
+                            "",
+                            "the check was cancelled (the server is stopping)",
+                        ));
+                        (report, None)
+                    }
+                },
             }
         } else {
             let report = check(
