@@ -14,6 +14,7 @@ mod scope;
 mod templates;
 mod test;
 mod validate;
+mod webhook_test;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -72,6 +73,10 @@ enum Command {
         #[command(subcommand)]
         command: sandeza::SandezaCommand,
     },
+    /// Play the chatbot gateway against your keyword webhook: POST the
+    /// documented keyword webhook to URL and check the reply as
+    /// chatbot/webhook-reply, reported like `validate`.
+    WebhookTest(webhook_test::WebhookTestArgs),
     /// List endpoint ids with one-line descriptions.
     Endpoints,
     /// Print an endpoint's JSON Schema, or write every one for editors.
@@ -259,6 +264,7 @@ pub fn run() -> Result<u8> {
         Command::Test(args) => test::run(&args, &mut stdout),
         Command::Templates { command } => templates::run(command, &mut stdout),
         Command::Sandeza { command } => sandeza::run(command, &mut stdout),
+        Command::WebhookTest(args) => webhook_test::run(args, &mut stdout),
         Command::Endpoints => {
             for e in preflight::endpoints()? {
                 writeln!(stdout, "{:<30} {}", e.id, e.title())?;
