@@ -134,7 +134,9 @@ pub(crate) fn run(args: WebhookTestArgs, out: &mut impl Write) -> Result<u8> {
                 WebhookTestError::Timeout(_) => {
                     "the webhook took too long; --timeout SECS waits longer (the gateway waits for the reply before it answers the customer)"
                 }
-                WebhookTestError::Url(_) => "give the whole URL, e.g. http://127.0.0.1:8000/webhook",
+                WebhookTestError::Url(_) => {
+                    "give the whole URL, e.g. http://127.0.0.1:8000/webhook"
+                }
                 _ => "",
             };
             return Ok(fail(&format!("{shown_url}: {e}"), help));
@@ -266,16 +268,35 @@ fn excerpt(body: &[u8], secret: Option<&str>) -> String {
 fn before_json(text: &str) -> Option<String> {
     let start = text.find('{')?;
     let prefix = text[..start].trim();
-    if prefix.is_empty() || serde_json::from_str::<serde::de::IgnoredAny>(&text[start..]).is_err()
-    {
+    if prefix.is_empty() || serde_json::from_str::<serde::de::IgnoredAny>(&text[start..]).is_err() {
         return None;
     }
-    let first = prefix.lines().next().unwrap_or(prefix);
-    let first: String = first.chars().take(120).collect();
+    // The first line with words, HTML tags left out (PHP prints `<b>Notice</b>:`).
+    let first = prefix
+        .lines()
+        .map(without_tags)
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let first: String = first.trim().chars().take(120).collect();
     Some(format!(
         "the reply has text before its JSON (`{}`): a PHP notice or warning printed before the reply? The gateway reads the whole body as JSON; log errors instead of printing them (display_errors=Off)",
         preflight::render::escape_controls(&first)
     ))
+}
+
+/// `line` without `<…>` tags, spaces squeezed.
+fn without_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_tag = false;
+    for c in line.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The URL as the report names it: query values of secret-looking keys
@@ -307,7 +328,15 @@ fn shown_url(url: &str) -> String {
 fn secret_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     [
-        "key", "token", "secret", "sig", "pass", "auth", "pwd", "hash", "credential",
+        "key",
+        "token",
+        "secret",
+        "sig",
+        "pass",
+        "auth",
+        "pwd",
+        "hash",
+        "credential",
     ]
     .iter()
     .any(|w| n.contains(w))
@@ -334,7 +363,10 @@ mod tests {
     fn text_before_the_json_is_named() {
         let php = "<br />\n<b>Notice</b>: Undefined index: keyword in /var/www/hook.php on line 5<br />\n{\"success\":true,\"message\":{\"reply\":[]}}";
         let hint = before_json(php).unwrap();
-        assert!(hint.contains("Notice") && hint.contains("display_errors"), "{hint}");
+        assert!(
+            hint.contains("Notice") && hint.contains("display_errors"),
+            "{hint}"
+        );
         assert_eq!(before_json("{\"success\":true}"), None);
         assert_eq!(before_json("Unauthorized"), None);
     }
@@ -346,7 +378,10 @@ mod tests {
             "x".repeat(EXCERPT_CHARS)
         );
         let shown = excerpt(body.as_bytes(), Some("kunci-rahasia-99"));
-        assert!(!shown.contains("kunci-rahasia-99") && shown.ends_with('…'), "{shown}");
+        assert!(
+            !shown.contains("kunci-rahasia-99") && shown.ends_with('…'),
+            "{shown}"
+        );
     }
 
     #[test]
