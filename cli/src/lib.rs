@@ -15,6 +15,7 @@ mod serve;
 mod templates;
 mod test;
 mod validate;
+mod webhook_test;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -77,6 +78,10 @@ enum Command {
     /// ones): checks each request the application sends, answers like the
     /// provider, records everything.
     Serve(serve::ServeArgs),
+    /// Play the chatbot gateway against your keyword webhook: POST the
+    /// documented keyword webhook to URL and check the reply as
+    /// chatbot/webhook-reply, reported like `validate`.
+    WebhookTest(webhook_test::WebhookTestArgs),
     /// List endpoint ids with one-line descriptions.
     Endpoints,
     /// Print an endpoint's JSON Schema, or write every one for editors.
@@ -265,6 +270,7 @@ pub fn run() -> Result<u8> {
         Command::Templates { command } => templates::run(command, &mut stdout),
         Command::Sandeza { command } => sandeza::run(command, &mut stdout),
         Command::Serve(args) => serve::run(args, &mut stdout),
+        Command::WebhookTest(args) => webhook_test::run(args, &mut stdout),
         Command::Endpoints => {
             for e in preflight::endpoints()? {
                 writeln!(stdout, "{:<30} {}", e.id, e.title())?;

@@ -426,6 +426,39 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_chunked_request_arrives_with_its_length_and_the_same_bytes() {
+        let (addr, mut got) =
+            fake_upstream(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
+                .await;
+        let upstream = Upstream::parse(&format!("oca=http://{addr}")).unwrap();
+        let client = Client::with_defaults().unwrap();
+        let (parts, _) = Request::post("/oca/api/v2/push/message")
+            .header("transfer-encoding", "chunked")
+            .header("authorization", "rahasia")
+            .body(())
+            .unwrap()
+            .into_parts();
+        forward(
+            &client,
+            &upstream,
+            parts,
+            Bytes::from_static(BODY.as_bytes()),
+            "/api/v2/push/message",
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+        let sent = String::from_utf8(got.recv().await.unwrap()).unwrap();
+        let lower = sent.to_ascii_lowercase();
+        assert!(!lower.contains("transfer-encoding"), "{sent}");
+        assert!(
+            lower.contains(&format!("content-length: {}\r\n", BODY.len())),
+            "{sent}"
+        );
+        assert!(sent.ends_with(&format!("\r\n\r\n{BODY}")), "{sent}");
+    }
+
+    #[tokio::test]
     async fn upstream_down_is_unreachable_and_names_no_header_value() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();

@@ -38,6 +38,8 @@ pub struct WebhookTest {
 pub struct Reply {
     /// The HTTP status.
     pub status: u16,
+    /// The status's standard reason phrase (`Internal Server Error`), when it has one.
+    pub reason: Option<&'static str>,
     /// The `Content-Type`, when it is text.
     pub content_type: Option<String>,
     /// The body, whole.
@@ -168,6 +170,7 @@ pub async fn send(client: &Client, test: &WebhookTest) -> Result<Reply, WebhookT
         .map(str::to_string);
     Ok(Reply {
         status: answer.status().as_u16(),
+        reason: answer.status().canonical_reason(),
         content_type,
         body: answer.into_body(),
     })
