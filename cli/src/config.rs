@@ -377,6 +377,15 @@ fn canonical_dir(dir: &Path) -> Option<PathBuf> {
 }
 
 impl Loaded {
+    /// The `[rules]` levels, as the library's options take them.
+    pub fn levels(&self) -> std::collections::HashMap<String, preflight::Level> {
+        self.config
+            .rules
+            .iter()
+            .map(|(k, v)| (k.clone(), (*v).into()))
+            .collect()
+    }
+
     /// The endpoint the config maps `file` to, if any.
     pub fn endpoint_for(&self, file: &Path) -> Option<&'static preflight::Endpoint> {
         let relative = self.relative(file)?;

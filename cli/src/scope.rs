@@ -38,12 +38,7 @@ impl Scope {
         let mut options = Options::default();
         options.sandeza_password = password;
         if let Some(l) = &loaded {
-            options.levels = l
-                .config
-                .rules
-                .iter()
-                .map(|(k, v)| (k.clone(), (*v).into()))
-                .collect();
+            options.levels = l.levels();
         }
         let hits = loaded.as_ref().map(|l| l.config.ignore.len()).unwrap_or(0);
         Scope {

@@ -76,12 +76,7 @@ pub fn run(args: ServeArgs, stdout: &mut dyn Write) -> Result<u8> {
         .as_ref()
         .map(|p| p.expose().to_string());
     if let Some(l) = &loaded {
-        options.levels = l
-            .config
-            .rules
-            .iter()
-            .map(|(k, v)| (k.clone(), (*v).into()))
-            .collect();
+        options.levels = l.levels();
     }
     let mut template_paths = args.templates.clone();
     if template_paths.is_empty()

@@ -244,12 +244,7 @@ fn config_and_options(explicit: Option<&Path>) -> Result<(Option<Config>, Option
     let config = config::load(explicit, &cwd)?;
     let mut options = Options::default();
     if let Some(loaded) = &config {
-        options.levels = loaded
-            .config
-            .rules
-            .iter()
-            .map(|(k, v)| (k.clone(), (*v).into()))
-            .collect();
+        options.levels = loaded.levels();
     }
     Ok((config, options))
 }
