@@ -5,7 +5,7 @@
 //! - `DELETE /__preflight/requests`: forgets the records and counts, `{"deleted": N}`
 //! - `GET /__preflight/summary`: counts by endpoint, rule and status
 //!
-//! The shapes are `schemas/output/serve.json`.
+//! The README's "Stand-in server" section describes the shapes.
 
 use crate::app::{Body, State, json_response};
 use crate::records::Filter;

@@ -1,9 +1,8 @@
 //! # preflight-server
 //!
 //! `preflight serve`: a local stand-in for every provider preflight knows, and
-//! a gate in front of the real ones. Each request is checked with
-//! [`preflight::http::validate_request`] — the library is the only validator —
-//! answered like the provider, and recorded.
+//! a gate in front of the real ones. Each request is checked by the library
+//! ([`preflight::validate_with`], the only validator), answered, and recorded.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), preflight_server::ServeError> {

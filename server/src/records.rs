@@ -3,8 +3,10 @@
 //! and, with `--record FILE.ndjson`, every record appended to a file by a
 //! writer thread, flushed at shutdown.
 //!
-//! A record is one JSON object; its shape is `schemas/output/serve.json`
-//! (`$defs/record`).
+//! A record is one JSON object: `seq`, `time`, `method`, `path`, `route`,
+//! `endpoint`, `status`, `outcome`, `errors`, `warnings`, `findings` (the
+//! `--format json` diagnostics), `headers` (credentials `"<redacted>"`),
+//! `body` (secrets masked) or `body_text`, and for forms `form` and `files`.
 
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, VecDeque};
