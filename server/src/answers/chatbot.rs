@@ -18,8 +18,10 @@ pub const BOT_NUMBER: &str = "6283100000000";
 /// doc's `6282386xxxxxx` filled in.
 pub const STAND_IN_CUSTOMER: &str = "6282386123456";
 
-/// The doc's placeholder for the webhook key (`"webhookkey": "YourSecretWebhookKey"`).
-pub const WEBHOOK_KEY_PLACEHOLDER: &str = "YourSecretWebhookKey";
+/// The webhook key sent when the user gives none. Not the doc's placeholder
+/// (`"webhookkey": "YourSecretWebhookKey"`), which preflight itself reports as
+/// unfilled: a marked stand-in the user's webhook should refuse.
+pub const WEBHOOK_KEY_STAND_IN: &str = "preflight-stand-in-webhook-key";
 
 pub(super) fn success(route: &Route, asked: Asked<'_>, ids: &Ids) -> Option<Answer> {
     let body = match route.id {
@@ -189,7 +191,7 @@ pub(super) fn keyword_webhook(keyword: &str, data: &str, from: Option<&str>) -> 
     json!({
         "keyword": keyword,
         "data": data,
-        "webhookkey": WEBHOOK_KEY_PLACEHOLDER,
+        "webhookkey": WEBHOOK_KEY_STAND_IN,
         "from": from,
     })
 }

@@ -18,7 +18,7 @@ mod qiscus;
 mod sandeza;
 mod time;
 
-pub use chatbot::{BOT_NUMBER, STAND_IN_CUSTOMER, WEBHOOK_KEY_PLACEHOLDER};
+pub use chatbot::{BOT_NUMBER, STAND_IN_CUSTOMER, WEBHOOK_KEY_STAND_IN};
 
 /// A response: status and JSON body.
 #[derive(Debug, Clone, PartialEq)]
@@ -264,8 +264,8 @@ pub fn notify_sequence(msgid: &str) -> Vec<Value> {
 /// list); for a keyword without `#`, `data` is the customer's name (sent as
 /// `{"nama", "nohp"}`). A `keyword` holding the whole chat
 /// (`penawaran#Jhon Doe#…`) is split at its first `#`. `from` is the
-/// customer's number; empty: [`STAND_IN_CUSTOMER`]. `webhookkey` is the doc's
-/// placeholder [`WEBHOOK_KEY_PLACEHOLDER`]; replace it with the user's key.
+/// customer's number; empty: [`STAND_IN_CUSTOMER`]. `webhookkey` is
+/// [`WEBHOOK_KEY_STAND_IN`]; replace it with the user's key.
 pub fn keyword_webhook(keyword: &str, data: &str, from: &str) -> Value {
     chatbot::keyword_webhook(keyword, data, (!from.is_empty()).then_some(from))
 }
