@@ -24,7 +24,7 @@ pub struct WebhookTest {
     pub data: String,
     /// The customer's number (`6282386123456`).
     pub from: String,
-    /// The webhook key sent as `webhookkey`; `None`: the doc's placeholder.
+    /// The webhook key sent as `webhookkey`; `None`: preflight's stand-in key (`answers::WEBHOOK_KEY_STAND_IN`).
     pub webhook_key: Option<String>,
     /// Extra request headers, in order; a name given again is added, a
     /// `Content-Type` given replaces the default.
