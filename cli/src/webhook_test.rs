@@ -47,8 +47,8 @@ pub(crate) struct WebhookTestArgs {
     #[arg(long, value_name = "NUMBER", default_value = "6282386123456")]
     from: String,
     /// The webhook key sent as `webhookkey` (the one in the gateway's
-    /// Webhook Settings, which the webhook checks). Without it the doc's
-    /// placeholder `YourSecretWebhookKey` is sent. Never printed.
+    /// Webhook Settings, which the webhook checks). Without it preflight's
+    /// stand-in key `preflight-stand-in-webhook-key` is sent. Never printed.
     #[arg(long, env = KEY_ENV, value_name = "KEY", hide_env_values = true)]
     webhook_key: Option<String>,
     /// An extra request header, `NAME:VALUE`; repeatable. Values are never
