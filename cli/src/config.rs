@@ -50,6 +50,35 @@ pub struct Config {
     /// sidecar `NAME.expect.toml` beside the fixture wins over these).
     #[serde(default)]
     pub expect: Vec<crate::expect::ConfigExpect>,
+    /// The account's credentials, which `preflight serve` checks each
+    /// request's credential headers against (`credentials-mismatch`): per
+    /// provider (`qiscus`), per header (`Qiscus-Secret-Key`), the name of the
+    /// environment variable that holds it (`{ env = "QISCUS_SECRET_KEY" }`)
+    /// or, for test accounts only, the value itself. Never printed.
+    #[serde(default)]
+    pub credentials: BTreeMap<String, BTreeMap<String, Credential>>,
+}
+
+/// One credential of `[credentials.<provider>]`.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Credential {
+    /// The environment variable that holds it.
+    Env {
+        /// The variable's name.
+        env: String,
+    },
+    /// The value itself (a test account's; keep real ones out of the file).
+    Value(String),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credential::Env { env } => write!(f, "env {env}"),
+            Credential::Value(_) => f.write_str("<redacted>"),
+        }
+    }
 }
 
 /// `[[ignore]]`: findings not reported in some files.
@@ -384,6 +413,58 @@ impl Loaded {
             .iter()
             .map(|(k, v)| (k.clone(), (*v).into()))
             .collect()
+    }
+
+    /// `[credentials]`, resolved: per provider, per header, the value.
+    ///
+    /// # Errors
+    /// A provider or header no documented route has, or an environment
+    /// variable that is not set.
+    pub fn credentials(
+        &self,
+    ) -> Result<std::collections::HashMap<String, std::collections::HashMap<String, String>>> {
+        let mut out = std::collections::HashMap::new();
+        for (provider, headers) in &self.config.credentials {
+            let auth: Vec<&str> = preflight::http::routes_of(provider)
+                .flat_map(|r| r.auth.iter().map(|a| a.name))
+                .collect();
+            if auth.is_empty() {
+                let known: Vec<&str> = preflight::http::ROUTES
+                    .iter()
+                    .filter(|r| !r.auth.is_empty())
+                    .map(|r| r.provider)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                bail!(
+                    "[credentials.{provider}] in {}: no documented route of `{provider}` takes a credential header (those that do: {})",
+                    self.path.display(),
+                    known.join(", ")
+                );
+            }
+            let mut resolved = std::collections::HashMap::new();
+            for (header, credential) in headers {
+                let Some(name) = auth.iter().find(|a| a.eq_ignore_ascii_case(header)) else {
+                    bail!(
+                        "[credentials.{provider}] in {}: `{header}` is not a credential header of {provider} (it has: {})",
+                        self.path.display(),
+                        auth.iter().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ")
+                    );
+                };
+                let value = match credential {
+                    Credential::Value(v) => v.clone(),
+                    Credential::Env { env } => std::env::var(env).map_err(|_| {
+                        anyhow::anyhow!(
+                            "[credentials.{provider}] {header} in {}: the environment variable {env} is not set",
+                            self.path.display()
+                        )
+                    })?,
+                };
+                resolved.insert((*name).to_string(), value);
+            }
+            out.insert(provider.clone(), resolved);
+        }
+        Ok(out)
     }
 
     /// The endpoint the config maps `file` to, if any.

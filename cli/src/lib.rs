@@ -396,6 +396,10 @@ pub fn rules_markdown() -> String {
     for (kind, title) in [
         (RuleKind::Payload, "Rules on payload values"),
         (RuleKind::Input, "Checks of the input"),
+        (
+            RuleKind::Request,
+            "Checks of HTTP requests (`preflight serve`)",
+        ),
     ] {
         let _ = writeln!(out, "## {title}\n");
         for info in rules::all().filter(|r| r.kind() == kind) {

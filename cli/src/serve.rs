@@ -77,6 +77,7 @@ pub fn run(args: ServeArgs, stdout: &mut dyn Write) -> Result<u8> {
         .map(|p| p.expose().to_string());
     if let Some(l) = &loaded {
         options.levels = l.levels();
+        options.credentials = l.credentials()?;
     }
     let mut template_paths = args.templates.clone();
     if template_paths.is_empty()

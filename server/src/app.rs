@@ -419,10 +419,7 @@ impl Checked {
     }
 
     fn unauthorized(&self) -> bool {
-        self.report
-            .diagnostics
-            .iter()
-            .any(|d| d.rule == UNAUTHORIZED_RULE && d.severity == preflight::Severity::Error)
+        preflight::http::is_unauthorized(&self.report)
     }
 
     /// The body as JSON, for answers that echo it: the parsed JSON body, or
@@ -548,9 +545,6 @@ impl Checked {
     }
 }
 
-/// The rule whose error answers 401.
-const UNAUTHORIZED_RULE: &str = "missing-auth-header";
-
 /// The one check of a request: the library's.
 fn check(
     state: &State,
@@ -561,11 +555,42 @@ fn check(
     bytes: &[u8],
     form: Option<&Form>,
 ) -> Report {
-    let _ = (method, under, headers, form);
-    let Some(endpoint) = route.endpoint else {
-        return Report::default();
+    use preflight::http::{self, File};
+    let headers: Vec<(&str, &[u8])> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_slice()))
+        .collect();
+    let fields: Vec<(&str, &str)>;
+    let files: Vec<File<'_>>;
+    let body = match form {
+        Some(form) => {
+            fields = form
+                .fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            files = form
+                .files
+                .iter()
+                .map(|f| {
+                    File::new(
+                        &f.field,
+                        f.filename.as_deref(),
+                        f.content_type.as_deref(),
+                        &f.bytes,
+                    )
+                })
+                .collect();
+            http::Body::Form {
+                fields: &fields,
+                files: &files,
+                problem: form.problem.as_deref(),
+            }
+        }
+        None => http::Body::Bytes(bytes),
     };
-    match preflight::validate_with(endpoint, bytes, &state.config.options) {
+    let request = http::Request::new(method, under, &headers, body);
+    match http::validate_request(route, &request, &state.config.options) {
         Ok(report) => report,
         Err(e) => {
             let mut report = Report::default();

@@ -29,6 +29,12 @@ pub struct Options {
     /// The account's registered templates: when set, every template send is
     /// checked against the template it names (see [`crate::templates`]).
     pub templates: Option<std::sync::Arc<crate::templates::Templates>>,
+    /// The account's credentials, by provider (`qiscus`) and header name
+    /// (`Qiscus-Secret-Key`, matched case-insensitively): when set, a
+    /// request's header is checked to carry this value (for a header with a
+    /// scheme, such as 3Dolphins' `Bearer`, the token after it) by
+    /// [`crate::http::validate_request`]. Never printed.
+    pub credentials: HashMap<String, HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for Options {
@@ -40,6 +46,14 @@ impl std::fmt::Debug for Options {
                 &self.sandeza_password.as_ref().map(|_| "<redacted>"),
             )
             .field("templates", &self.templates)
+            .field(
+                "credentials",
+                &self
+                    .credentials
+                    .iter()
+                    .map(|(p, h)| (p, h.keys().map(|k| (k, "<redacted>")).collect::<Vec<_>>()))
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -64,10 +78,16 @@ mod tests {
     fn debug_hides_the_password() {
         let options = super::Options {
             sandeza_password: Some("rahasia123".to_string()),
+            credentials: [(
+                "qiscus".to_string(),
+                [("Qiscus-Secret-Key".to_string(), "sk-9f8e7d".to_string())].into(),
+            )]
+            .into(),
             ..Default::default()
         };
         let shown = format!("{options:?}");
         assert!(!shown.contains("rahasia123"), "{shown}");
+        assert!(!shown.contains("sk-9f8e7d"), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");
     }
 }

@@ -25,6 +25,9 @@ pub enum RuleKind {
     /// A check of the input itself: its text, its size, where it came from
     /// (`parse-error`, `duplicate-key`, `payload-too-large`, …).
     Input,
+    /// A check of a whole HTTP request: its headers, its content type, the
+    /// file it uploads, its route (`preflight serve`).
+    Request,
     /// A JSON Schema keyword (`required`, `max-length`, …): the limit, its
     /// severity and whose rule it is come from the endpoint's schema.
     Keyword,
@@ -53,7 +56,9 @@ fn keywords() -> &'static [RuleInfo] {
 /// Every rule, check and keyword: preflight's rules in listing order, then
 /// the input checks, then the keywords.
 pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
-    registry::all_infos().chain(keywords())
+    registry::all_infos()
+        .chain(registry::REQUEST_RULES)
+        .chain(keywords())
 }
 
 /// The rule, check or keyword named `name`.
@@ -74,6 +79,8 @@ impl RuleInfo {
     pub fn kind(&self) -> RuleKind {
         if registry::KEYWORD_RULES.iter().any(|(n, _)| *n == self.name) {
             RuleKind::Keyword
+        } else if registry::REQUEST_RULES.iter().any(|r| r.name == self.name) {
+            RuleKind::Request
         } else if registry::ENGINE_RULES.iter().any(|r| r.name == self.name) {
             RuleKind::Input
         } else {

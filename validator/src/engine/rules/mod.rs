@@ -134,6 +134,67 @@ pub(crate) static ENGINE_RULES: &[RuleInfo] = &[
     },
 ];
 
+/// Checks of whole HTTP requests (`preflight::http::validate_request`,
+/// `preflight serve`): headers, content type, uploaded files, routes.
+pub(crate) static REQUEST_RULES: &[RuleInfo] = &[
+    RuleInfo {
+        name: "missing-auth-header",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "A request without a header the provider reads its credentials from.",
+        docs: include_str!("docs/missing-auth-header.md"),
+    },
+    RuleInfo {
+        name: "auth-header-form",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "A credential header that cannot be a credential: no `Bearer` scheme, a doc placeholder, not text.",
+        docs: include_str!("docs/auth-header-form.md"),
+    },
+    RuleInfo {
+        name: "credentials-mismatch",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "A credential header that differs from the configured one.",
+        docs: include_str!("docs/credentials-mismatch.md"),
+    },
+    RuleInfo {
+        name: "wrong-content-type",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "A request body sent with a `Content-Type` its route does not read.",
+        docs: include_str!("docs/wrong-content-type.md"),
+    },
+    RuleInfo {
+        name: "missing-upload-file",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "An upload route's form without its file in the documented field.",
+        docs: include_str!("docs/missing-upload-file.md"),
+    },
+    RuleInfo {
+        name: "upload-file-format",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "An uploaded recipients file that is not what the route takes (.xlsx, or CSV by the separator).",
+        docs: include_str!("docs/upload-file-format.md"),
+    },
+    RuleInfo {
+        name: "sibling-route-body",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "A body sent to one route that is another documented route's payload.",
+        docs: include_str!("docs/sibling-route-body.md"),
+    },
+];
+
 /// Names of the findings JSON Schema keywords produce, with a one-line summary.
 pub(crate) static KEYWORD_RULES: &[(&str, &str)] = &[
     ("required", "A field the provider requires is missing."),

@@ -78,6 +78,11 @@ pub struct Route {
     /// Where the provider's doc disagrees with itself about this route, what
     /// preflight does about it (said in a finding when it applies).
     pub discrepancy: Option<&'static str>,
+    /// Another path the doc's own samples send this route's body to
+    /// (`/api/sendcontact` for `sendcontacttogroup`): a body of this route
+    /// arriving there is checked as this route's, with a `doc-discrepancy`
+    /// warning.
+    pub also_at: Option<&'static str>,
 }
 
 const JSON: &[BodyKind] = &[BodyKind::Json];
@@ -124,6 +129,7 @@ const fn documented(
         auth,
         upload: None,
         discrepancy: None,
+        also_at: None,
     }
 }
 
@@ -250,6 +256,7 @@ pub const ROUTES: &[Route] = &[
             "the chatbot gateway's sendcontacttogroup samples post to /api/sendcontact; \
              preflight answers both paths and names the one the body fits",
         ),
+        also_at: Some("/api/sendcontact"),
         ..chatbot("chatbot/sendcontacttogroup", "/api/sendcontacttogroup")
     },
     documented(
@@ -272,6 +279,13 @@ pub const ROUTES: &[Route] = &[
     ),
     chatbot("chatbot/checknumber", "/api/checknumber"),
 ];
+
+mod request;
+pub use request::{
+    AUTH_HEADER_FORM, Body, CREDENTIALS_MISMATCH, File, MISSING_AUTH_HEADER, MISSING_UPLOAD_FILE,
+    QISCUS_CSV_MAX_RECIPIENTS, Request, SIBLING_ROUTE_BODY, UNAUTHORIZED_RULES, UPLOAD_FILE_FORMAT,
+    WRONG_CONTENT_TYPE, is_unauthorized, validate_request,
+};
 
 /// The route with this id.
 pub fn route(id: &str) -> Option<&'static Route> {
