@@ -234,7 +234,7 @@ fn bodies_over_the_limit_are_refused_unread_and_the_record_file_is_flushed() {
     let odd = server.request(
         "POST",
         "/chatbot/api/sendwa",
-        &["Content-Type: application/json"],
+        &["Content-Type: application/json", "secretkey: 3c1f9a77e2"],
         b"{\"nohp\": \"\xff\xfe\"",
     );
     assert_eq!(odd.status, 400);

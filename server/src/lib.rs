@@ -60,6 +60,33 @@ pub struct Config {
     pub client_timeout: Duration,
     /// How long shutdown waits for requests in flight.
     pub drain_timeout: Duration,
+    /// Gate mode: where each provider's valid requests are forwarded
+    /// (`--upstream sandeza=https://…`); a provider without one is answered
+    /// by the stand-in.
+    pub upstreams: Vec<gate::Upstream>,
+    /// How long an upstream has to answer a forwarded request (its head);
+    /// past it the client gets a 504 in the provider's shape.
+    pub upstream_timeout: Duration,
+    /// `--callbacks`: the chatbot gateway's status callbacks to a valid
+    /// send's `notifyurl` (mock mode only: in gate mode the gateway sends its own).
+    pub callbacks: Option<CallbackConfig>,
+}
+
+/// Where status callbacks may go, and when.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CallbackConfig {
+    /// Hosts allowed beside loopback (`--callback-allow HOST`).
+    pub allow: Vec<String>,
+    /// The wait before each callback.
+    pub delay: Duration,
+}
+
+impl CallbackConfig {
+    /// Callbacks to loopback and `allow`, `delay` before each.
+    pub fn new(allow: Vec<String>, delay: Duration) -> Self {
+        CallbackConfig { allow, delay }
+    }
 }
 
 impl Default for Config {
@@ -72,6 +99,9 @@ impl Default for Config {
             max_body: preflight::MAX_PAYLOAD_BYTES,
             client_timeout: Duration::from_secs(10),
             drain_timeout: Duration::from_secs(10),
+            upstreams: Vec::new(),
+            upstream_timeout: Duration::from_secs(30),
+            callbacks: None,
         }
     }
 }
@@ -93,6 +123,9 @@ pub enum ServeError {
     /// The listen address could not be bound.
     #[error("cannot listen: {0}")]
     Bind(std::io::Error),
+    /// The outgoing HTTP client (gate mode, callbacks) could not be built.
+    #[error(transparent)]
+    Client(#[from] client::ClientError),
     /// The record could not be kept.
     #[error(transparent)]
     Record(#[from] records::RecordError),
