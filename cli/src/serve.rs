@@ -159,10 +159,11 @@ pub fn run(args: ServeArgs, stdout: &mut dyn Write) -> Result<u8> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        // Installed before the address is announced: a stop sent right after it is kept.
+        let stop = preflight_server::stop_signal();
         writeln!(stdout, "listening on http://{addr}")?;
         stdout.flush()?;
-        let outcome =
-            preflight_server::serve(listener, server, preflight_server::stop_signal()).await?;
+        let outcome = preflight_server::serve(listener, server, stop).await?;
         anyhow::Ok(outcome)
     });
     let outcome = match outcome {

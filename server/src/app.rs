@@ -244,7 +244,11 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
                 record.insert("status".into(), json!(head.status.as_u16()));
                 record.insert(
                     "outcome".into(),
-                    json!(if errors > 0 { "forwarded-invalid" } else { "forwarded" }),
+                    json!(if errors > 0 {
+                        "forwarded-invalid"
+                    } else {
+                        "forwarded"
+                    }),
                 );
                 Response::from_parts(head, body.map_err(|e| Box::new(e) as BoxError).boxed())
             }
