@@ -13,9 +13,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_preflight"));
+        command
             .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(args)
+            .args(args);
+        Server::spawn(command)
+    }
+
+    /// Starts `command` (a `preflight serve` command line) and reads its address.
+    pub fn spawn(mut command: Command) -> Server {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
