@@ -330,3 +330,212 @@ fn callbacks_post_the_status_sequence_to_a_loopback_notifyurl() {
     );
     assert!(bodies.recv_timeout(Duration::from_millis(500)).is_err());
 }
+
+/// `schemas/output/serve.json`, with the report schema its findings refer to.
+fn serve_schema() -> jsonschema::Validator {
+    let read = |name: &str| -> serde_json::Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../schemas/output")
+            .join(name);
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_retriever(ReportSchema(read("report.json")))
+        .build(&read("serve.json"))
+        .unwrap()
+}
+
+/// Answers the one reference serve.json makes, to report.json, from the checkout.
+struct ReportSchema(serde_json::Value);
+
+impl jsonschema::Retrieve for ReportSchema {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        if uri.as_str() == "https://preflight.invalid/schemas/output/report.json" {
+            Ok(self.0.clone())
+        } else {
+            Err(format!("no such schema here: {}", uri.as_str()).into())
+        }
+    }
+}
+
+fn assert_fits(validator: &jsonschema::Validator, document: &serde_json::Value) {
+    let problems: Vec<String> = validator
+        .iter_errors(document)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}\n{document:#}");
+}
+
+#[test]
+fn records_and_admin_answers_match_their_schema() {
+    let validator = serve_schema();
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("requests.ndjson");
+    let (upstream, _received) = fake_upstream(Duration::ZERO);
+    let (receiver, _bodies) = notify_receiver();
+    let server = Server::start(&[
+        "--record",
+        record.to_str().unwrap(),
+        "--upstream",
+        &format!("oca=http://{upstream}"),
+        "--callbacks",
+        "--callback-delay",
+        "10",
+        "--client-timeout",
+        "1",
+        "--max-body",
+        "4096",
+    ]);
+    let mut outcomes = std::collections::BTreeSet::new();
+    // answered (with callbacks scheduled and refused), rejected, unauthorized.
+    let with_notify = format!(
+        r#"{{"nohp": "6281234567890", "pesan": "Halo Kak Siti", "notifyurl": "http://{receiver}/n"}}"#
+    );
+    server.json("POST", "/chatbot/api/sendwa", &with_notify);
+    server.json("POST", "/chatbot/api/sendwa", r#"{"nohp": "6281234567890", "pesan": "Halo", "notifyurl": "https://api.tokobaju.co.id/n"}"#);
+    server.json("POST", "/chatbot/api/sendwa?ref=inv-0087", SENDWA_BAD);
+    server.request(
+        "POST",
+        "/chatbot/api/sendwa",
+        &["Content-Type: application/json"],
+        SENDWA.as_bytes(),
+    );
+    // Not JSON; not found; wrong method; too large.
+    server.request(
+        "POST",
+        "/chatbot/api/sendwa",
+        &["Content-Type: application/json", KEY],
+        b"nohp=62812&pesan=\xff",
+    );
+    server.request("POST", "/chatbot/api/sendwq", &[], b"");
+    server.request("GET", "/chatbot/api/sendwa", &[], b"");
+    server.request(
+        "POST",
+        "/chatbot/api/sendwa",
+        &["Content-Type: application/json", KEY],
+        &vec![b' '; 5000],
+    );
+    // Forwarded (OCA has an upstream), and a form with a file.
+    server.request(
+        "POST",
+        "/oca/api/v2/push/message",
+        &[
+            "Content-Type: application/json",
+            "Authorization: eyJhbGciOiJIUzI1NiJ9.e30.c2ln",
+        ],
+        &std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../examples/oca/push-message")
+                .read_dir()
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path(),
+        )
+        .unwrap(),
+    );
+    let boundary = "b0undary";
+    let form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"uploadFile\"; filename=\"r.xlsx\"\r\n\r\nPK\x03\x04xl/workbook.xml\r\n--{boundary}--\r\n"
+    );
+    server.request(
+        "POST",
+        "/3dolphins/dolphin/apiv1/graph/broadcast/upload/recipient",
+        &[
+            "Authorization: Bearer 9b1d7e4a0c2f",
+            &format!("Content-Type: multipart/form-data; boundary={boundary}"),
+        ],
+        form.as_bytes(),
+    );
+    // A body that never finishes arriving (408), and one cut off (400).
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    slow.write_all(format!("POST /chatbot/api/sendwa HTTP/1.1\r\nHost: x\r\n{KEY}\r\nContent-Length: 50\r\n\r\n{{\"nohp\"").as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = slow.read_to_end(&mut raw);
+    let mut cut = TcpStream::connect(&server.addr).unwrap();
+    cut.write_all(format!("POST /chatbot/api/sendwa HTTP/1.1\r\nHost: x\r\n{KEY}\r\nContent-Length: 50\r\n\r\n{{\"nohp\"").as_bytes()).unwrap();
+    cut.shutdown(std::net::Shutdown::Write).unwrap();
+    let _ = cut.read_to_end(&mut raw);
+    std::thread::sleep(Duration::from_millis(200));
+
+    let list = server
+        .request("GET", "/__preflight/requests", &[], b"")
+        .body;
+    assert_fits(&validator, &list);
+    for r in list["requests"].as_array().unwrap() {
+        outcomes.insert(r["outcome"].as_str().unwrap().to_string());
+    }
+    let filtered = server
+        .request(
+            "GET",
+            "/__preflight/requests?endpoint=chatbot/sendwa&findings=true",
+            &[],
+            b"",
+        )
+        .body;
+    assert_fits(&validator, &filtered);
+    assert!(
+        filtered["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["route"] == "chatbot/sendwa"
+                && r["findings"].as_array().is_some_and(|f| !f.is_empty()))
+    );
+    assert_fits(
+        &validator,
+        &server.request("GET", "/__preflight/summary", &[], b"").body,
+    );
+    assert_fits(
+        &validator,
+        &server.request("GET", "/__preflight/health", &[], b"").body,
+    );
+    let deleted = server
+        .request("DELETE", "/__preflight/requests", &[], b"")
+        .body;
+    assert_fits(&validator, &deleted);
+    assert_eq!(
+        server
+            .request("GET", "/__preflight/requests", &[], b"")
+            .body["requests"],
+        serde_json::json!([])
+    );
+    let (code, _) = server.stop();
+    assert_eq!(code, 1);
+    // Every line of the record file is a record, and the ring had them all.
+    let text = std::fs::read_to_string(&record).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 12, "every request but /__preflight's, once");
+    assert_eq!(lines.len(), list["requests"].as_array().unwrap().len());
+    for line in &lines {
+        assert_fits(&validator, line);
+    }
+    for expected in [
+        "answered",
+        "rejected",
+        "unauthorized",
+        "not-found",
+        "method-not-allowed",
+        "too-large",
+        "forwarded",
+        "body-timeout",
+        "incomplete-body",
+    ] {
+        assert!(
+            outcomes.contains(expected),
+            "no {expected} record: {outcomes:?}"
+        );
+    }
+    assert!(
+        !text.contains("3c1f9a77e2") && !text.contains("9b1d7e4a0c2f") && !text.contains("c2ln"),
+        "secrets in the record"
+    );
+}
