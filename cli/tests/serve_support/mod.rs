@@ -67,6 +67,17 @@ impl Server {
         )
     }
 
+    /// Waits for a server already signalled to stop: the exit code and stderr.
+    pub fn stop_after_signal(mut self) -> (i32, String) {
+        let output = std::mem::replace(&mut self.child, Command::new("true").spawn().unwrap())
+            .wait_with_output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
     /// SIGTERM, then the exit code and stderr.
     pub fn stop(mut self) -> (i32, String) {
         let status = Command::new("kill")
