@@ -97,6 +97,11 @@ pub async fn answer(state: Arc<State>, request: Request<Incoming>) -> Response<B
 async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant) -> Response<Body> {
     let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
+    // Only in this crate's tests: a request that panics, to show that one does not stop the server.
+    #[cfg(test)]
+    if path == "/__preflight/test-panic" {
+        panic!("a request handler panicked");
+    }
     if path == "/__preflight" || path.starts_with("/__preflight/") {
         return crate::admin::answer(&state, &method, &path, request.uri().query());
     }

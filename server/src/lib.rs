@@ -233,3 +233,40 @@ pub fn stop_signal() -> impl Future<Output = ()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn get(addr: std::net::SocketAddr, path: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).await.unwrap();
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_one_request_is_a_500_and_the_server_goes_on() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(super::serve(listener, super::Config::default(), async {
+            let _ = stopped.await;
+        }));
+        let first = get(addr, "/__preflight/test-panic").await;
+        assert!(first.starts_with("HTTP/1.1 500"), "{first}");
+        assert!(first.contains("a bug in preflight"), "{first}");
+        let second = get(addr, "/__preflight/test-panic").await;
+        assert!(second.starts_with("HTTP/1.1 500"), "{second}");
+        let health = get(addr, "/__preflight/health").await;
+        assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+        let list = get(addr, "/__preflight/requests").await;
+        assert_eq!(list.matches("internal-error").count(), 2, "{list}");
+        stop.send(()).unwrap();
+        let outcome = server.await.unwrap().unwrap();
+        assert_eq!(outcome.requests, 2);
+    }
+}
