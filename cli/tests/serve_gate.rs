@@ -318,8 +318,14 @@ fn callbacks_post_the_status_sequence_to_a_loopback_notifyurl() {
         "{refused}"
     );
     assert!(bodies.recv_timeout(Duration::from_millis(300)).is_err());
+    let (_, stderr) = server.stop();
+    assert!(
+        stderr.contains(
+            "status callbacks: ack 1 answered 200, ack 2 answered 200, ack 3 answered 200"
+        ),
+        "{stderr}"
+    );
     // Without --callbacks nothing is sent.
-    drop(server);
     let server = Server::start(&[]);
     let send = format!(
         r#"{{"nohp": "6281234567890", "pesan": "Halo", "notifyurl": "http://{receiver}/n"}}"#
@@ -538,4 +544,85 @@ fn records_and_admin_answers_match_their_schema() {
         !text.contains("3c1f9a77e2") && !text.contains("9b1d7e4a0c2f") && !text.contains("c2ln"),
         "secrets in the record"
     );
+}
+
+/// The fenced block after the README line that contains `after`, unindented.
+fn readme_block(after: &str) -> String {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
+    let at = readme
+        .find(after)
+        .unwrap_or_else(|| panic!("README lacks {after:?}"));
+    let rest = &readme[at..];
+    let open = rest.find("```").unwrap();
+    let body = &rest[open..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    let close = body.find("```").unwrap();
+    body[..close]
+        .lines()
+        .map(str::trim_start)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_readme_record_and_credentials_snippets_hold() {
+    let record: serde_json::Value = serde_json::from_str(&readme_block("A record:")).unwrap();
+    assert_fits(&serve_schema(), &record);
+    assert!(record.get("seq").is_some(), "it is a record");
+    // The credentials snippet, as written, with its variables set.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("preflight.toml");
+    std::fs::write(&config, readme_block("shown, recorded or echoed:")).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"));
+    command
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--exit-zero",
+            "--config",
+        ])
+        .arg(&config)
+        .env("QISCUS_APP_ID", "karyo-gzb8xa9qrdjt1ofmf")
+        .env("QISCUS_SECRET_KEY", "4b1c9e0d7a");
+    let server = Server::spawn(command);
+    let body = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/qiscus/send-broadcast/immediate.json"),
+    )
+    .unwrap();
+    let path = "/qiscus/api/v3/admin/broadcast/send_broadcast";
+    let json = "Content-Type: application/json";
+    let ok = server.request(
+        "POST",
+        path,
+        &[
+            json,
+            "Qiscus-App-Id: karyo-gzb8xa9qrdjt1ofmf",
+            "Qiscus-Secret-Key: 4b1c9e0d7a",
+        ],
+        &body,
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let wrong = server.request(
+        "POST",
+        path,
+        &[
+            json,
+            "Qiscus-App-Id: karyo-gzb8xa9qrdjt1ofmf",
+            "Qiscus-Secret-Key: staging-key",
+        ],
+        &body,
+    );
+    assert_eq!(wrong.status, 401);
+    let gateway = server.request(
+        "POST",
+        "/chatbot/api/sendwa",
+        &[json, "secretkey: test-gateway-key"],
+        SENDWA.as_bytes(),
+    );
+    assert_eq!(gateway.status, 200, "{}", gateway.body);
 }

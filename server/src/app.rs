@@ -315,7 +315,16 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
             Ok(()) => {
                 let sequence = answers::notify_sequence(msgid).len();
                 record.insert("callbacks".into(), json!({"scheduled": sequence}));
-                drop(callbacks.spawn(url.to_string(), msgid.to_string()));
+                let sending = callbacks.spawn(url.to_string(), msgid.to_string());
+                let seq = record.get("seq").cloned().unwrap_or(Value::Null);
+                tokio::spawn(async move {
+                    if let Ok(outcomes) = sending.await {
+                        eprintln!(
+                            "preflight serve: request {seq}'s status callbacks: {}",
+                            crate::callbacks::describe(&outcomes)
+                        );
+                    }
+                });
             }
             Err(refused) => {
                 record.insert("callbacks".into(), json!({"refused": refused.to_string()}));
