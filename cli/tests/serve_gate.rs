@@ -476,6 +476,44 @@ fn records_and_admin_answers_match_their_schema() {
     for r in list["requests"].as_array().unwrap() {
         outcomes.insert(r["outcome"].as_str().unwrap().to_string());
     }
+    // The uploaded workbook is stored beside the record and served back by digest.
+    let upload = list["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r.get("files").is_some())
+        .unwrap();
+    let digest = upload["files"][0]["sha256"].as_str().unwrap();
+    assert!(
+        upload["files"][0]["stored"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("requests.ndjson.files/{digest}"))
+    );
+    let mut get = TcpStream::connect(&server.addr).unwrap();
+    get.write_all(
+        format!("GET /__preflight/files/{digest} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    get.read_to_end(&mut raw).unwrap();
+    assert!(
+        raw.starts_with(b"HTTP/1.1 200") && raw.ends_with(b"PK\x03\x04xl/workbook.xml"),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+    assert_eq!(
+        server
+            .request(
+                "GET",
+                &format!("/__preflight/files/{}", "0".repeat(64)),
+                &[],
+                b""
+            )
+            .status,
+        404
+    );
     let filtered = server
         .request(
             "GET",

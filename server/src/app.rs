@@ -63,6 +63,15 @@ impl State {
         })
     }
 
+    /// Where uploaded files are stored: beside the record file, in
+    /// `FILE.ndjson.files/`, named by their SHA-256.
+    pub(crate) fn files_dir(&self) -> Option<std::path::PathBuf> {
+        let record = self.config.record.as_ref()?;
+        let mut name = record.as_os_str().to_owned();
+        name.push(".files");
+        Some(std::path::PathBuf::from(name))
+    }
+
     fn upstream(&self, provider: &str) -> Option<&crate::gate::Upstream> {
         self.config
             .upstreams
@@ -220,6 +229,9 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
 
     let mut record = base_record(&state, &method, &path, Some(route), started);
     check.fill_record(&mut record, &parts.headers, route, &params_all);
+    if let Some(dir) = state.files_dir() {
+        check.store_files(&dir, &mut record);
+    }
 
     // Gate mode: forwarded as it came, the provider's answer streamed back.
     if passes
@@ -652,6 +664,46 @@ impl Checked {
                 _ if masked.is_empty() => {}
                 _ => {
                     record.insert("body_text".into(), json!(masked));
+                }
+            }
+        }
+    }
+
+    /// Keeps the form's files in `dir` by digest (written once; the same file
+    /// uploaded again is not written twice), and says where in the record.
+    /// A file that cannot be written is said in the record, not an error of
+    /// the request.
+    fn store_files(&self, dir: &std::path::Path, record: &mut Map<String, Value>) {
+        let Some(form) = &self.form else { return };
+        let Some(Value::Array(files)) = record.get_mut("files") else {
+            return;
+        };
+        for (file, entry) in form.files.iter().zip(files.iter_mut()) {
+            let Some(digest) = entry
+                .get("sha256")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            let path = dir.join(&digest);
+            let stored = if path.exists() {
+                Ok(())
+            } else {
+                std::fs::create_dir_all(dir).and_then(|()| {
+                    let partial = dir.join(format!("{digest}.partial"));
+                    std::fs::write(&partial, &file.bytes)?;
+                    std::fs::rename(&partial, &path)
+                })
+            };
+            if let Value::Object(entry) = entry {
+                match stored {
+                    Ok(()) => {
+                        entry.insert("stored".into(), json!(path.display().to_string()));
+                    }
+                    Err(e) => {
+                        entry.insert("store_error".into(), json!(e.to_string()));
+                    }
                 }
             }
         }
