@@ -11,10 +11,12 @@ mod input;
 mod output;
 mod sandeza;
 mod scope;
+#[cfg(feature = "serve")]
 mod serve;
 mod templates;
 mod test;
 mod validate;
+#[cfg(feature = "serve")]
 mod webhook_test;
 
 use anyhow::{Context, Result};
@@ -77,10 +79,12 @@ enum Command {
     /// A local stand-in for every provider (and a gate in front of the real
     /// ones): checks each request the application sends, answers like the
     /// provider, records everything.
+    #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
     /// Play the chatbot gateway against your keyword webhook: POST the
     /// documented keyword webhook to URL and check the reply as
     /// chatbot/webhook-reply, reported like `validate`.
+    #[cfg(feature = "serve")]
     WebhookTest(webhook_test::WebhookTestArgs),
     /// List endpoint ids with one-line descriptions.
     Endpoints,
@@ -269,7 +273,9 @@ pub fn run() -> Result<u8> {
         Command::Test(args) => test::run(&args, &mut stdout),
         Command::Templates { command } => templates::run(command, &mut stdout),
         Command::Sandeza { command } => sandeza::run(command, &mut stdout),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, &mut stdout),
+        #[cfg(feature = "serve")]
         Command::WebhookTest(args) => webhook_test::run(args, &mut stdout),
         Command::Endpoints => {
             for e in preflight::endpoints()? {
