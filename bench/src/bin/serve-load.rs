@@ -343,12 +343,19 @@ async fn gate_phase(args: &Args, body: &[u8]) -> Result<Value> {
     )
     .await?;
 
+    let d = direct.summary();
+    print_line("direct ", &direct, &d);
+
     let url = format!("sandeza=http://{}", upstream.addr);
     let mut server = match Server::start(args, Some(&url)) {
         Ok(s) => s,
         Err(e) => {
             println!("  preflight serve --upstream did not start: {e}");
-            return Ok(json!({"failed": true, "error": e.to_string()}));
+            return Ok(json!({
+                "direct": {"requests_per_second": direct.rate(), "latency_ms": d.to_json(), "not_200": direct.bad},
+                "failed": true,
+                "error": e.to_string(),
+            }));
         }
     };
     let gate_request = http_request(server.addr, PATH_MOCK, body);
@@ -373,20 +380,9 @@ async fn gate_phase(args: &Args, body: &[u8]) -> Result<Value> {
     let memory = Memory::of(server.pid());
     let stopped = server.stop()?;
 
-    let d = direct.summary();
     let t = through.summary();
+    print_line("through", &through, &t);
     let added = t.p50 as f64 / 1e6 - d.p50 as f64 / 1e6;
-    for (name, r, s) in [("direct ", &direct, &d), ("through", &through, &t)] {
-        println!(
-            "  {name}: {:.0} requests/s; p50 {} p90 {} p99 {} max {}; not 200: {}",
-            r.rate(),
-            ms(s.p50),
-            ms(s.p90),
-            ms(s.p99),
-            ms(s.max),
-            r.bad
-        );
-    }
     println!(
         "  the gate adds {added:.3} ms at p50 ({} of {} requests reached the upstream); server peak {} MB",
         forwarded,
@@ -406,6 +402,18 @@ async fn gate_phase(args: &Args, body: &[u8]) -> Result<Value> {
         "exit": stopped.status,
         "failed": failed,
     }))
+}
+
+fn print_line(name: &str, run: &Run, s: &Summary) {
+    println!(
+        "  {name}: {:.0} requests/s; p50 {} p90 {} p99 {} max {}; not 200: {}",
+        run.rate(),
+        ms(s.p50),
+        ms(s.p90),
+        ms(s.p99),
+        ms(s.max),
+        run.bad
+    );
 }
 
 // ---- the load ------------------------------------------------------------------
