@@ -448,7 +448,12 @@ impl Loaded {
                     bail!(
                         "[credentials.{provider}] in {}: `{header}` is not a credential header of {provider} (it has: {})",
                         self.path.display(),
-                        auth.iter().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ")
+                        auth.iter()
+                            .copied()
+                            .collect::<std::collections::BTreeSet<_>>()
+                            .into_iter()
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
                 };
                 let value = match credential {

@@ -40,6 +40,28 @@ pub struct ServeArgs {
     /// Exit 0 at shutdown even when a request had an error finding.
     #[arg(long)]
     exit_zero: bool,
+    /// Gate mode for one provider: forward its valid requests, unchanged, to
+    /// the real provider at this base URL and stream its answer back
+    /// (`--upstream sandeza=https://…`; repeat for more providers). Invalid
+    /// requests are answered here and never forwarded, unless
+    /// `--on-invalid forward`.
+    #[arg(long, value_name = "PROVIDER=URL")]
+    upstream: Vec<String>,
+    /// Seconds an upstream has to answer a forwarded request; past it the
+    /// client gets a 504 in the provider's error shape. Never retried.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    upstream_timeout: u64,
+    /// POST the chatbot gateway's status callbacks (`{"msgid", "ack"}`, ack
+    /// 1, 2, 3) to each valid send's `notifyurl`, as the gateway does: only
+    /// to loopback hosts unless `--callback-allow` names others.
+    #[arg(long)]
+    callbacks: bool,
+    /// A host callbacks may go to beside loopback (repeatable).
+    #[arg(long, value_name = "HOST", requires = "callbacks")]
+    callback_allow: Vec<String>,
+    /// Milliseconds before each status callback.
+    #[arg(long, value_name = "MS", default_value_t = 200, requires = "callbacks")]
+    callback_delay: u64,
     /// The largest request body read, in bytes; a larger one is answered
     /// 413 without being read.
     #[arg(long, value_name = "BYTES", default_value_t = preflight::MAX_PAYLOAD_BYTES)]
@@ -112,6 +134,21 @@ pub fn run(args: ServeArgs, stdout: &mut dyn Write) -> Result<u8> {
     server.ring = args.ring;
     server.max_body = args.max_body;
     server.client_timeout = Duration::from_secs(args.client_timeout.max(1));
+    server.upstreams = preflight_server::gate::Upstream::parse_all(&args.upstream)?;
+    server.upstream_timeout = Duration::from_secs(args.upstream_timeout.max(1));
+    if args.callbacks {
+        server.callbacks = Some(preflight_server::CallbackConfig::new(
+            args.callback_allow.clone(),
+            Duration::from_millis(args.callback_delay),
+        ));
+    }
+    for upstream in &server.upstreams {
+        eprintln!(
+            "gate: {} requests go to {} when they pass",
+            upstream.provider,
+            upstream.base.host().unwrap_or_default()
+        );
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -122,10 +159,11 @@ pub fn run(args: ServeArgs, stdout: &mut dyn Write) -> Result<u8> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        // Installed before the address is announced: a stop sent right after it is kept.
+        let stop = preflight_server::stop_signal();
         writeln!(stdout, "listening on http://{addr}")?;
         stdout.flush()?;
-        let outcome =
-            preflight_server::serve(listener, server, preflight_server::stop_signal()).await?;
+        let outcome = preflight_server::serve(listener, server, stop).await?;
         anyhow::Ok(outcome)
     });
     let outcome = match outcome {

@@ -2,125 +2,11 @@
 //! to over HTTP/1.1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod serve_support;
+
+use serve_support::{Answer, Server, records};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("first line: {line:?}"))
-            .to_string();
-        Server { child, addr }
-    }
-
-    fn request(&self, method: &str, path: &str, headers: &[&str], body: &[u8]) -> Answer {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.addr,
-            body.len()
-        );
-        for h in headers {
-            head.push_str(h);
-            head.push_str("\r\n");
-        }
-        head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(body).unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).unwrap();
-        Answer::parse(&raw)
-    }
-
-    fn json(&self, method: &str, path: &str, body: &str) -> Answer {
-        self.request(
-            method,
-            path,
-            &["Content-Type: application/json", "secretkey: 3c1f9a77e2"],
-            body.as_bytes(),
-        )
-    }
-
-    /// SIGTERM, then the exit code and stderr.
-    fn stop(mut self) -> (i32, String) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let output = std::mem::replace(&mut self.child, Command::new("true").spawn().unwrap())
-            .wait_with_output()
-            .unwrap();
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: serde_json::Value,
-}
-
-impl Answer {
-    fn parse(raw: &[u8]) -> Answer {
-        let text = String::from_utf8_lossy(raw);
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
-        Answer {
-            status,
-            headers,
-            body: serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
-        }
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 const SENDWA: &str = r#"{"nohp": "6281234567890", "pesan": "[OTP] Kode verifikasi Anda 482913. Jangan berikan kode ini kepada siapa pun 🙏"}"#;
 const SENDWA_BAD: &str = r#"{"nohp": "0812-3456-7890", "pesan": "Halo Kak Siti"}"#;
@@ -234,7 +120,7 @@ fn bodies_over_the_limit_are_refused_unread_and_the_record_file_is_flushed() {
     let odd = server.request(
         "POST",
         "/chatbot/api/sendwa",
-        &["Content-Type: application/json"],
+        &["Content-Type: application/json", "secretkey: 3c1f9a77e2"],
         b"{\"nohp\": \"\xff\xfe\"",
     );
     assert_eq!(odd.status, 400);
@@ -280,4 +166,290 @@ fn keep_alive_connections_carry_many_requests() {
     let health = server.json("GET", "/__preflight/health", "");
     assert_eq!(health.body["status"], "ok");
     assert_eq!(health.body["requests"], 50);
+}
+
+/// The credential headers a route's provider documents, filled in.
+fn auth_headers(route: &preflight::http::Route) -> Vec<String> {
+    route
+        .auth
+        .iter()
+        .map(|a| match a.scheme {
+            Some(scheme) => format!("{}: {scheme} 9b1d7e4a0c2f", a.name),
+            None => format!("{}: karyo-3c1f9a77e2", a.name),
+        })
+        .collect()
+}
+
+/// The route's path with its parameters filled in.
+fn concrete(route: &preflight::http::Route) -> String {
+    format!(
+        "/{}{}",
+        route.provider,
+        route.path.replace("{channel}", "5f8e2c1d9a0b4e7f6c3d2a18")
+    )
+}
+
+fn example(endpoint: &str) -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(endpoint);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    std::fs::read(&files[0]).unwrap()
+}
+
+#[test]
+fn every_documented_route_answers_a_valid_request_and_refuses_an_invalid_one() {
+    let server = Server::start(&["--exit-zero"]);
+    for route in preflight::http::ROUTES {
+        let path = concrete(route);
+        let mut headers = auth_headers(route);
+        let upload =
+            route.upload.is_some() || route.bodies == [preflight::http::BodyKind::Multipart];
+        if upload {
+            continue; // below, as forms
+        }
+        let body = match route.endpoint {
+            Some(endpoint) => {
+                headers.push("Content-Type: application/json".into());
+                example(endpoint)
+            }
+            None => Vec::new(),
+        };
+        let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let ok = server.request(route.method, &path, &refs, &body);
+        assert_eq!(ok.status, 200, "{} {path}: {}", route.method, ok.body);
+        assert_eq!(
+            ok.header("x-preflight-errors"),
+            Some("0"),
+            "{path}: {}",
+            ok.body
+        );
+        // Without its credentials: 401, with preflight's findings.
+        if !route.auth.is_empty() {
+            let refs: Vec<&str> = refs
+                .iter()
+                .copied()
+                .filter(|h| h.starts_with("Content-Type"))
+                .collect();
+            let denied = server.request(route.method, &path, &refs, &body);
+            assert_eq!(denied.status, 401, "{path}");
+            assert_eq!(
+                denied.body["files"][0]["diagnostics"][0]["rule"], "missing-auth-header",
+                "{path}"
+            );
+        }
+        // An empty object: the provider's error answer (or preflight's 400).
+        if route.endpoint.is_some() {
+            let bad = server.request(route.method, &path, &refs, b"{}");
+            assert_eq!(bad.status, 400, "{path}: {}", bad.body);
+            assert_ne!(bad.header("x-preflight-errors"), Some("0"), "{path}");
+        }
+    }
+    let kept = records(&server);
+    assert!(
+        kept.iter()
+            .all(|r| r["headers"].as_object().unwrap().iter().all(|(k, v)| {
+                !(k.eq_ignore_ascii_case("authorization")
+                    || k.starts_with("qiscus-")
+                    || k == "secretkey")
+                    || v == "<redacted>"
+            }))
+    );
+    assert_eq!(server.stop().0, 0);
+}
+
+/// A multipart/form-data body: text fields, then files (field, name, bytes).
+fn form(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----preflight7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, filename, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (
+        format!("Content-Type: multipart/form-data; boundary={boundary}"),
+        body,
+    )
+}
+
+const QISCUS: [&str; 2] = [
+    "Qiscus-App-Id: karyo-gzb8xa9qrdjt1ofmf",
+    "Qiscus-Secret-Key: 4b1c9e0d7a",
+];
+
+#[test]
+fn uploads_are_read_as_forms_their_files_checked_and_kept_by_digest() {
+    let server = Server::start(&["--exit-zero"]);
+    let csv = "phone_number,nama\n6281234567890,\"Siti Rahmawati, S.Kom\"\n6285712345678,Raden Mas Bagus Satriyo Wicaksono\n";
+    let (content_type, body) = form(
+        &[("template_detail_id", "8315"), ("separator", ",")],
+        &[("file", "csv_broadcast_template.csv", csv.as_bytes())],
+    );
+    let path = "/qiscus/api/v3/admin/broadcast/upload_csv";
+    let ok = server.request("POST", path, &[QISCUS[0], QISCUS[1], &content_type], &body);
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    // The separator the form names is not the file's.
+    let (content_type, body) = form(
+        &[("template_detail_id", "8315"), ("separator", ";")],
+        &[("file", "r.csv", csv.as_bytes())],
+    );
+    let bad = server.request("POST", path, &[QISCUS[0], QISCUS[1], &content_type], &body);
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(
+        bad.body["files"][0]["diagnostics"][0]["rule"],
+        "upload-file-format"
+    );
+    // 3Dolphins' workbook, in `uploadFile`; then one in the wrong field.
+    let xlsx: &[u8] = b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml..PK\x03\x04xl/workbook.xml..";
+    let path = "/3dolphins/dolphin/apiv1/graph/broadcast/upload/recipient";
+    let auth = "Authorization: Bearer 9b1d7e4a0c2f";
+    let (content_type, body) = form(&[], &[("uploadFile", "recipient-file.xlsx", xlsx)]);
+    let ok = server.request("POST", path, &[auth, &content_type], &body);
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let (content_type, body) = form(&[], &[("file", "recipient-file.xlsx", xlsx)]);
+    let bad = server.request("POST", path, &[auth, &content_type], &body);
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(
+        bad.body["files"][0]["diagnostics"][0]["rule"],
+        "missing-upload-file"
+    );
+    // A form cut off in the middle is a finding, not a crash.
+    let (content_type, body) = form(&[], &[("uploadFile", "recipient-file.xlsx", xlsx)]);
+    let cut = server.request(
+        "POST",
+        path,
+        &[auth, &content_type],
+        &body[..body.len() - 30],
+    );
+    assert_eq!(cut.status, 400);
+    assert_eq!(
+        cut.body["files"][0]["diagnostics"][0]["rule"],
+        "parse-error"
+    );
+    // send_broadcast takes JSON or a form.
+    let fields = [
+        ("template_detail_id", "8402"),
+        ("broadcast_file_id", "2290533"),
+        ("name", "Undangan Webinar UMKM Batch 3"),
+        ("separator", ";"),
+    ];
+    let (content_type, body) = form(&fields, &[]);
+    let answer = server.request(
+        "POST",
+        "/qiscus/api/v3/admin/broadcast/send_broadcast",
+        &[QISCUS[0], QISCUS[1], &content_type],
+        &body,
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(
+        answer.header("x-preflight-findings"),
+        Some("1"),
+        "the doc-discrepancy warning"
+    );
+
+    let kept = records(&server);
+    let upload = &kept[0];
+    assert_eq!(upload["form"]["separator"], ",");
+    assert_eq!(upload["files"][0]["field"], "file");
+    assert_eq!(upload["files"][0]["bytes"], csv.len());
+    assert_eq!(upload["files"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(upload["headers"]["qiscus-secret-key"], "<redacted>");
+}
+
+#[test]
+fn configured_credentials_are_checked_and_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("preflight.toml");
+    std::fs::write(
+        &config,
+        "[credentials.chatbot]\nsecretkey = { env = \"PREFLIGHT_TEST_GATEWAY_KEY\" }\n[credentials.qiscus]\nQiscus-Secret-Key = \"4b1c9e0d7a\"\n",
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"));
+    child
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--exit-zero",
+            "--config",
+        ])
+        .arg(&config)
+        .env("PREFLIGHT_TEST_GATEWAY_KEY", "sk-current-9f8e7d");
+    let server = Server::spawn(child);
+    let wrong = server.request(
+        "POST",
+        "/chatbot/api/sendwa",
+        &["Content-Type: application/json", "secretkey: sk-old-1a2b3c"],
+        SENDWA.as_bytes(),
+    );
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    assert_eq!(
+        wrong.body["files"][0]["diagnostics"][0]["rule"],
+        "credentials-mismatch"
+    );
+    let right = server.request(
+        "POST",
+        "/chatbot/api/sendwa",
+        &[
+            "Content-Type: application/json",
+            "secretkey: sk-current-9f8e7d",
+        ],
+        SENDWA.as_bytes(),
+    );
+    assert_eq!(right.status, 200, "{}", right.body);
+    let raw = server
+        .request("GET", "/__preflight/requests", &[], b"")
+        .body
+        .to_string();
+    assert!(
+        !raw.contains("sk-old") && !raw.contains("sk-current"),
+        "{raw}"
+    );
+    drop(server);
+    // An unset variable, or a header the provider does not have, stops it at start.
+    std::fs::write(
+        &config,
+        "[credentials.chatbot]\nsecretkey = { env = \"PREFLIGHT_TEST_UNSET_VARIABLE\" }\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("PREFLIGHT_TEST_UNSET_VARIABLE is not set")
+    );
+    std::fs::write(&config, "[credentials.chatbot]\nAuthorization = \"x\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("not a credential header of chatbot (it has: secretkey)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

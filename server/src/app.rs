@@ -30,16 +30,53 @@ pub struct State {
     pub config: Config,
     pub records: Records,
     pub ids: Ids,
+    /// The outgoing client, when there is an upstream or callbacks.
+    client: Option<crate::client::Client>,
+    callbacks: Option<crate::callbacks::Callbacks>,
 }
 
 impl State {
     pub fn new(config: Config) -> Result<Self, crate::ServeError> {
         let records = Records::new(config.ring, config.record.as_deref())?;
+        let client = if config.upstreams.is_empty() && config.callbacks.is_none() {
+            None
+        } else {
+            Some(crate::client::Client::new(
+                std::time::Duration::from_secs(10).min(config.upstream_timeout),
+                config.upstream_timeout,
+            )?)
+        };
+        let callbacks = match (&config.callbacks, &client) {
+            (Some(c), Some(client)) => Some(crate::callbacks::Callbacks::new(
+                client.clone(),
+                c.allow.clone(),
+                c.delay,
+            )),
+            _ => None,
+        };
         Ok(State {
             config,
             records,
             ids: Ids::new(),
+            client,
+            callbacks,
         })
+    }
+
+    /// Where uploaded files are stored: beside the record file, in
+    /// `FILE.ndjson.files/`, named by their SHA-256.
+    pub(crate) fn files_dir(&self) -> Option<std::path::PathBuf> {
+        let record = self.config.record.as_ref()?;
+        let mut name = record.as_os_str().to_owned();
+        name.push(".files");
+        Some(std::path::PathBuf::from(name))
+    }
+
+    fn upstream(&self, provider: &str) -> Option<&crate::gate::Upstream> {
+        self.config
+            .upstreams
+            .iter()
+            .find(|u| u.provider == provider)
     }
 }
 
@@ -69,6 +106,11 @@ pub async fn answer(state: Arc<State>, request: Request<Incoming>) -> Response<B
 async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant) -> Response<Body> {
     let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
+    // Only in this crate's tests: a request that panics, to show that one does not stop the server.
+    #[cfg(test)]
+    if path == "/__preflight/test-panic" {
+        panic!("a request handler panicked");
+    }
     if path == "/__preflight" || path.starts_with("/__preflight/") {
         return crate::admin::answer(&state, &method, &path, request.uri().query());
     }
@@ -183,7 +225,73 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
     let findings_doc = check.findings_document(route, &method, &path);
     let errors = check.report.error_count();
     let unauthorized = check.unauthorized();
-    let (answer, outcome) = if unauthorized {
+    let passes = errors == 0 || state.config.on_invalid != OnInvalid::Reject;
+
+    let mut record = base_record(&state, &method, &path, Some(route), started);
+    check.fill_record(&mut record, &parts.headers, route, &params_all);
+    if let Some(dir) = state.files_dir() {
+        check.store_files(&dir, &mut record);
+    }
+
+    // Gate mode: forwarded as it came, the provider's answer streamed back.
+    if passes
+        && let Some(upstream) = state.upstream(route.provider)
+        && let Some(client) = &state.client
+    {
+        let under = path
+            .strip_prefix(&routing::prefix(route.provider))
+            .unwrap_or(&path)
+            .to_string();
+        let host = upstream.base.host().unwrap_or_default().to_string();
+        record.insert("upstream".into(), json!(escape(&host)));
+        let forwarded = crate::gate::forward(
+            client,
+            upstream,
+            parts,
+            bytes,
+            &under,
+            state.config.upstream_timeout,
+        )
+        .await;
+        let response = match forwarded {
+            Ok(answer) => {
+                let (mut head, body) = answer.into_parts();
+                crate::gate::strip_hop_by_hop(&mut head.headers);
+                preflight_headers(&mut head.headers, &check.report);
+                record.insert("status".into(), json!(head.status.as_u16()));
+                record.insert(
+                    "outcome".into(),
+                    json!(if errors > 0 {
+                        "forwarded-invalid"
+                    } else {
+                        "forwarded"
+                    }),
+                );
+                Response::from_parts(head, body.map_err(|e| Box::new(e) as BoxError).boxed())
+            }
+            Err((failure, detail)) => {
+                let answer = answers::upstream_failure(route, failure, &detail);
+                record.insert("status".into(), json!(answer.status));
+                record.insert("outcome".into(), json!(failure.kind()));
+                record.insert("upstream_error".into(), json!(escape(&detail)));
+                let mut response = json_response(
+                    StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY),
+                    &answer.body,
+                );
+                preflight_headers(response.headers_mut(), &check.report);
+                response
+            }
+        };
+        record.insert(
+            "duration_us".into(),
+            json!(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)),
+        );
+        let ring = check.ring_record(&record);
+        state.records.keep(Value::Object(record), ring);
+        return response;
+    }
+
+    let (answer, outcome) = if unauthorized && state.config.on_invalid == OnInvalid::Reject {
         (
             Answer {
                 status: 401,
@@ -191,7 +299,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
             },
             "unauthorized",
         )
-    } else if errors > 0 && state.config.on_invalid == OnInvalid::Reject {
+    } else if !passes {
         match answers::invalid(route, &findings_doc) {
             Some(answer) => (answer, "rejected"),
             None => (
@@ -209,16 +317,45 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
         )
     };
 
+    // The gateway's status callbacks, after a send it accepted.
+    if answer.status == 200
+        && let Some(callbacks) = &state.callbacks
+        && let Some(msgid) = answers::message_id(&answer)
+        && let Some(url) = answers::notify_url(&asked)
+    {
+        match callbacks.check_target(url) {
+            Ok(()) => {
+                let sequence = answers::notify_sequence(msgid).len();
+                record.insert("callbacks".into(), json!({"scheduled": sequence}));
+                let sending = callbacks.spawn(url.to_string(), msgid.to_string());
+                let seq = record.get("seq").cloned().unwrap_or(Value::Null);
+                tokio::spawn(async move {
+                    if let Ok(outcomes) = sending.await {
+                        eprintln!(
+                            "preflight serve: request {seq}'s status callbacks: {}",
+                            crate::callbacks::describe(&outcomes)
+                        );
+                    }
+                });
+            }
+            Err(refused) => {
+                record.insert("callbacks".into(), json!({"refused": refused.to_string()}));
+            }
+        }
+    }
+
     let mut response = json_response(
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
         &answer.body,
     );
     preflight_headers(response.headers_mut(), &check.report);
 
-    let mut record = base_record(&state, &method, &path, Some(route), started);
     record.insert("status".into(), json!(answer.status));
     record.insert("outcome".into(), json!(outcome));
-    check.fill_record(&mut record, &parts.headers, route, &params_all);
+    record.insert(
+        "duration_us".into(),
+        json!(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)),
+    );
     let ring = check.ring_record(&record);
     state.records.keep(Value::Object(record), ring);
     response
@@ -527,6 +664,46 @@ impl Checked {
                 _ if masked.is_empty() => {}
                 _ => {
                     record.insert("body_text".into(), json!(masked));
+                }
+            }
+        }
+    }
+
+    /// Keeps the form's files in `dir` by digest (written once; the same file
+    /// uploaded again is not written twice), and says where in the record.
+    /// A file that cannot be written is said in the record, not an error of
+    /// the request.
+    fn store_files(&self, dir: &std::path::Path, record: &mut Map<String, Value>) {
+        let Some(form) = &self.form else { return };
+        let Some(Value::Array(files)) = record.get_mut("files") else {
+            return;
+        };
+        for (file, entry) in form.files.iter().zip(files.iter_mut()) {
+            let Some(digest) = entry
+                .get("sha256")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            let path = dir.join(&digest);
+            let stored = if path.exists() {
+                Ok(())
+            } else {
+                std::fs::create_dir_all(dir).and_then(|()| {
+                    let partial = dir.join(format!("{digest}.partial"));
+                    std::fs::write(&partial, &file.bytes)?;
+                    std::fs::rename(&partial, &path)
+                })
+            };
+            if let Value::Object(entry) = entry {
+                match stored {
+                    Ok(()) => {
+                        entry.insert("stored".into(), json!(path.display().to_string()));
+                    }
+                    Err(e) => {
+                        entry.insert("store_error".into(), json!(e.to_string()));
+                    }
                 }
             }
         }

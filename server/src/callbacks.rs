@@ -88,6 +88,28 @@ pub enum Delivery {
     NotSent,
 }
 
+/// One line on what came of a sequence: `ack 1 answered 200, ack 2 answered
+/// 200, ack 3 failed (…)`. Names no URL.
+pub fn describe(outcomes: &[CallbackOutcome]) -> String {
+    outcomes
+        .iter()
+        .map(|o| {
+            let ack = o
+                .body
+                .get("ack")
+                .map_or_else(String::new, |a| format!("ack {a} "));
+            let what = match &o.delivery {
+                Delivery::Answered { status } => format!("answered {status}"),
+                Delivery::Failed { detail } => format!("failed ({detail})"),
+                Delivery::Refused { reason } => format!("refused ({reason})"),
+                Delivery::NotSent => "not sent".to_string(),
+            };
+            format!("{ack}{what}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Callbacks {
     /// Callbacks through `client`, to loopback and the `allow`ed hosts
     /// (matched ignoring case; `[::1]` and `::1` alike), waiting `delay`

@@ -60,6 +60,33 @@ pub struct Config {
     pub client_timeout: Duration,
     /// How long shutdown waits for requests in flight.
     pub drain_timeout: Duration,
+    /// Gate mode: where each provider's valid requests are forwarded
+    /// (`--upstream sandeza=https://…`); a provider without one is answered
+    /// by the stand-in.
+    pub upstreams: Vec<gate::Upstream>,
+    /// How long an upstream has to answer a forwarded request (its head);
+    /// past it the client gets a 504 in the provider's shape.
+    pub upstream_timeout: Duration,
+    /// `--callbacks`: the chatbot gateway's status callbacks to a valid
+    /// send's `notifyurl` (mock mode only: in gate mode the gateway sends its own).
+    pub callbacks: Option<CallbackConfig>,
+}
+
+/// Where status callbacks may go, and when.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CallbackConfig {
+    /// Hosts allowed beside loopback (`--callback-allow HOST`).
+    pub allow: Vec<String>,
+    /// The wait before each callback.
+    pub delay: Duration,
+}
+
+impl CallbackConfig {
+    /// Callbacks to loopback and `allow`, `delay` before each.
+    pub fn new(allow: Vec<String>, delay: Duration) -> Self {
+        CallbackConfig { allow, delay }
+    }
 }
 
 impl Default for Config {
@@ -72,6 +99,9 @@ impl Default for Config {
             max_body: preflight::MAX_PAYLOAD_BYTES,
             client_timeout: Duration::from_secs(10),
             drain_timeout: Duration::from_secs(10),
+            upstreams: Vec::new(),
+            upstream_timeout: Duration::from_secs(30),
+            callbacks: None,
         }
     }
 }
@@ -93,6 +123,9 @@ pub enum ServeError {
     /// The listen address could not be bound.
     #[error("cannot listen: {0}")]
     Bind(std::io::Error),
+    /// The outgoing HTTP client (gate mode, callbacks) could not be built.
+    #[error(transparent)]
+    Client(#[from] client::ClientError),
     /// The record could not be kept.
     #[error(transparent)]
     Record(#[from] records::RecordError),
@@ -167,28 +200,73 @@ pub async fn serve(
     })
 }
 
-/// Completes on SIGINT or SIGTERM (Ctrl-C elsewhere).
-pub async fn stop_signal() {
+/// Completes on SIGINT or SIGTERM (Ctrl-C elsewhere). The handlers are
+/// installed when this is called, not when the future is first polled, so
+/// a signal sent as soon as the server says it is listening is not lost
+/// (nor does it kill the process unflushed). Call from within a Tokio runtime.
+pub fn stop_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match (
+        let signals = (
             signal(SignalKind::interrupt()),
             signal(SignalKind::terminate()),
-        ) {
-            (Ok(mut int), Ok(mut term)) => {
-                tokio::select! {
-                    _ = int.recv() => {}
-                    _ = term.recv() => {}
+        );
+        async move {
+            match signals {
+                (Ok(mut int), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
                 }
-            }
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn get(addr: std::net::SocketAddr, path: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).await.unwrap();
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_one_request_is_a_500_and_the_server_goes_on() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(super::serve(listener, super::Config::default(), async {
+            let _ = stopped.await;
+        }));
+        let first = get(addr, "/__preflight/test-panic").await;
+        assert!(first.starts_with("HTTP/1.1 500"), "{first}");
+        assert!(first.contains("a bug in preflight"), "{first}");
+        let second = get(addr, "/__preflight/test-panic").await;
+        assert!(second.starts_with("HTTP/1.1 500"), "{second}");
+        let health = get(addr, "/__preflight/health").await;
+        assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+        let list = get(addr, "/__preflight/requests").await;
+        assert_eq!(list.matches("internal-error").count(), 2, "{list}");
+        stop.send(()).unwrap();
+        let outcome = server.await.unwrap().unwrap();
+        assert_eq!(outcome.requests, 2);
     }
 }

@@ -53,7 +53,7 @@ pub const META_SCHEMAS: &[EmbeddedSchema] = embed!["meta/message-templates",];
 /// The schemas of preflight's own outputs: never checked against, never
 /// registered, only printed (`preflight schema --output`): the document
 /// `--format json` prints.
-pub const OUTPUT_SCHEMAS: &[EmbeddedSchema] = embed!["output/report",];
+pub const OUTPUT_SCHEMAS: &[EmbeddedSchema] = embed!["output/report", "output/serve",];
 
 /// The schema of `--format json`'s document.
 pub const REPORT_SCHEMA: &str = OUTPUT_SCHEMAS[0].text;
