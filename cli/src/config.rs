@@ -56,14 +56,20 @@ pub struct Config {
     /// environment variable that holds it (`{ env = "QISCUS_SECRET_KEY" }`)
     /// or, for test accounts only, the value itself. Never printed.
     #[serde(default)]
-    #[cfg_attr(not(feature = "serve"), allow(dead_code, reason = "read by `serve` only"))]
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by `serve` only")
+    )]
     pub credentials: BTreeMap<String, BTreeMap<String, Credential>>,
 }
 
 /// One credential of `[credentials.<provider>]`.
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
-#[cfg_attr(not(feature = "serve"), allow(dead_code, reason = "read by `serve` only"))]
+#[cfg_attr(
+    not(feature = "serve"),
+    allow(dead_code, reason = "read by `serve` only")
+)]
 pub enum Credential {
     /// The environment variable that holds it.
     Env {
@@ -422,7 +428,10 @@ impl Loaded {
     /// # Errors
     /// A provider or header no documented route has, or an environment
     /// variable that is not set.
-    #[cfg_attr(not(feature = "serve"), allow(dead_code, reason = "used by `serve` only"))]
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "used by `serve` only")
+    )]
     pub fn credentials(
         &self,
     ) -> Result<std::collections::HashMap<String, std::collections::HashMap<String, String>>> {

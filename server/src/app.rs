@@ -216,22 +216,17 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
     let check = Checked::run(&state, route, &method, &path, &parts.headers, &bytes, form).await;
     let mut params_all = params.clone();
     params_all.extend(query.iter().cloned());
-    let body_value = check.body_value();
     let asked = Asked {
-        body: body_value.as_ref(),
+        body: check.value.as_ref(),
         params: &params_all,
     };
 
-    let findings_doc = check.findings_document(route, &method, &path);
     let errors = check.report.error_count();
     let unauthorized = check.unauthorized();
     let passes = errors == 0 || state.config.on_invalid != OnInvalid::Reject;
 
     let mut record = base_record(&state, &method, &path, Some(route), started);
-    check.fill_record(&mut record, &parts.headers, route, &params_all);
-    if let Some(dir) = state.files_dir() {
-        check.store_files(&dir, &mut record);
-    }
+    let headers_seen = parts.headers.clone();
 
     // Gate mode: forwarded as it came, the provider's answer streamed back.
     if passes
@@ -286,6 +281,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
             "duration_us".into(),
             json!(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)),
         );
+        check.finish_record(&state, &mut record, &headers_seen, route, &params_all);
         let ring = check.ring_record(&record);
         state.records.keep(Value::Object(record), ring);
         return response;
@@ -295,17 +291,18 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
         (
             Answer {
                 status: 401,
-                body: findings_doc.clone(),
+                body: check.findings_document(route, &method, &path),
             },
             "unauthorized",
         )
     } else if !passes {
+        let findings_doc = check.findings_document(route, &method, &path);
         match answers::invalid(route, &findings_doc) {
             Some(answer) => (answer, "rejected"),
             None => (
                 Answer {
                     status: 400,
-                    body: findings_doc.clone(),
+                    body: findings_doc,
                 },
                 "rejected",
             ),
@@ -356,6 +353,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
         "duration_us".into(),
         json!(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)),
     );
+    check.finish_record(&state, &mut record, &headers_seen, route, &params_all);
     let ring = check.ring_record(&record);
     state.records.keep(Value::Object(record), ring);
     response
@@ -474,6 +472,10 @@ async fn read_form(headers: &HeaderMap, bytes: Bytes) -> Form {
 /// A request checked by the library.
 struct Checked {
     report: Report,
+    /// The body parsed once: a JSON body, or a form's fields as an object of
+    /// strings; `None` for an empty body or one that is not JSON.
+    value: Option<Value>,
+    /// A non-empty body that is not JSON, as text (for the record).
     text: Option<String>,
     form: Option<Form>,
     body_len: usize,
@@ -542,13 +544,25 @@ impl Checked {
             );
             (report, form)
         };
-        let text = if form.is_some() {
-            None
-        } else {
-            Some(String::from_utf8_lossy(bytes).into_owned())
+        let (value, text) = match &form {
+            Some(form) => (
+                Some(Value::Object(
+                    form.fields
+                        .iter()
+                        .map(|(k, v)| (k.clone(), json!(v)))
+                        .collect(),
+                )),
+                None,
+            ),
+            None if bytes.iter().all(u8::is_ascii_whitespace) => (None, None),
+            None => match serde_json::from_slice::<Value>(bytes) {
+                Ok(value) => (Some(value), None),
+                Err(_) => (None, Some(String::from_utf8_lossy(bytes).into_owned())),
+            },
         };
         Checked {
             report,
+            value,
             text,
             form,
             body_len: bytes.len(),
@@ -557,23 +571,6 @@ impl Checked {
 
     fn unauthorized(&self) -> bool {
         preflight::http::is_unauthorized(&self.report)
-    }
-
-    /// The body as JSON, for answers that echo it: the parsed JSON body, or
-    /// the form's fields as an object of strings.
-    fn body_value(&self) -> Option<Value> {
-        if let Some(form) = &self.form {
-            let object: Map<String, Value> = form
-                .fields
-                .iter()
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect();
-            return Some(Value::Object(object));
-        }
-        self.text
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .and_then(|t| serde_json::from_str(t).ok())
     }
 
     /// The `--format json` document of the findings.
@@ -629,17 +626,11 @@ impl Checked {
         }
         record.insert("body_bytes".into(), json!(self.body_len));
         if let Some(form) = &self.form {
-            let fields = Value::Object(
-                form.fields
-                    .iter()
-                    .map(|(k, v)| (k.clone(), json!(v)))
-                    .collect(),
-            );
-            let masked = preflight::render::masked_text(&fields.to_string(), false);
-            record.insert(
-                "form".into(),
-                serde_json::from_str(&masked).unwrap_or(Value::String(masked)),
-            );
+            if let Some(fields) = &self.value {
+                let mut fields = fields.clone();
+                preflight::render::mask_value(&mut fields);
+                record.insert("form".into(), fields);
+            }
             let files: Vec<Value> = form
                 .files
                 .iter()
@@ -655,17 +646,32 @@ impl Checked {
             if let Some(problem) = &form.problem {
                 record.insert("form_problem".into(), json!(problem));
             }
+        } else if let Some(value) = &self.value {
+            let mut body = value.clone();
+            preflight::render::mask_value(&mut body);
+            record.insert("body".into(), body);
         } else if let Some(text) = &self.text {
-            let masked = preflight::render::masked_text(text, false);
-            match serde_json::from_str::<Value>(&masked) {
-                Ok(value) if !masked.trim().is_empty() => {
-                    record.insert("body".into(), value);
-                }
-                _ if masked.is_empty() => {}
-                _ => {
-                    record.insert("body_text".into(), json!(masked));
-                }
-            }
+            record.insert(
+                "body_text".into(),
+                json!(preflight::render::masked_text(text, false)),
+            );
+        }
+    }
+
+    /// The record's fields about the request (findings, headers, body,
+    /// files), filled in once the answer is known, so that a forwarded
+    /// request does not wait for them.
+    fn finish_record(
+        &self,
+        state: &State,
+        record: &mut Map<String, Value>,
+        headers: &HeaderMap,
+        route: &Route,
+        params: &[(String, String)],
+    ) {
+        self.fill_record(record, headers, route, params);
+        if let Some(dir) = state.files_dir() {
+            self.store_files(&dir, record);
         }
     }
 

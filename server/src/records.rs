@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Mutex, mpsc};
 
 /// Bodies longer than this are kept in the file record only; the ring holds
 /// their size (`body_bytes`) and `"body_kept": false`.
@@ -42,9 +42,19 @@ pub enum RecordError {
 
 #[derive(Default)]
 struct Ring {
-    records: VecDeque<Arc<Value>>,
+    records: VecDeque<Kept>,
     dropped: u64,
     summary: Counts,
+}
+
+/// One record in the ring: its JSON line (a few kB, where the parsed value
+/// would take several times that), and what the filters read.
+struct Kept {
+    line: Box<str>,
+    route: Option<Box<str>>,
+    endpoint: Option<Box<str>>,
+    errors: u64,
+    warnings: u64,
 }
 
 #[derive(Default)]
@@ -130,12 +140,26 @@ impl Records {
         if errors > 0 {
             self.any_error.store(true, Ordering::Relaxed);
         }
+        let full_line = serde_json::to_string(&full).unwrap_or_default();
+        let record = ring.unwrap_or(full);
+        let ring_line = if record.get("body_kept").is_some() {
+            serde_json::to_string(&record).unwrap_or_default()
+        } else {
+            full_line.clone()
+        };
         if let Some(file) = &self.file {
-            let mut line = serde_json::to_vec(&full).unwrap_or_default();
+            let mut line = full_line.into_bytes();
             line.push(b'\n');
             file.send(line);
         }
-        let record = Arc::new(ring.unwrap_or(full));
+        let text = |k: &str| record.get(k).and_then(Value::as_str).map(Box::<str>::from);
+        let kept = Kept {
+            line: ring_line.into_boxed_str(),
+            route: text("route"),
+            endpoint: text("endpoint"),
+            errors,
+            warnings,
+        };
         let mut ring = match self.ring.lock() {
             Ok(ring) => ring,
             Err(poisoned) => poisoned.into_inner(),
@@ -183,7 +207,7 @@ impl Records {
             ring.records.pop_front();
             ring.dropped += 1;
         }
-        ring.records.push_back(record);
+        ring.records.push_back(kept);
     }
 
     /// `GET /__preflight/requests`: the kept records, oldest first, filtered.
@@ -196,7 +220,7 @@ impl Records {
             .records
             .iter()
             .filter(|r| filter.keeps(r))
-            .map(|r| Value::clone(r))
+            .map(|r| serde_json::from_str(&r.line).unwrap_or(Value::Null))
             .collect();
         json!({"requests": requests, "dropped": ring.dropped})
     }
@@ -315,15 +339,15 @@ impl Filter {
         Ok(filter)
     }
 
-    fn keeps(&self, record: &Value) -> bool {
+    fn keeps(&self, record: &Kept) -> bool {
         if let Some(id) = &self.endpoint {
-            let of = |k: &str| record.get(k).and_then(Value::as_str) == Some(id.as_str());
-            if !of("endpoint") && !of("route") {
+            let of = |k: &Option<Box<str>>| k.as_deref() == Some(id.as_str());
+            if !of(&record.endpoint) && !of(&record.route) {
                 return false;
             }
         }
-        let errors = count(record, "errors");
-        let findings = errors + count(record, "warnings");
+        let errors = record.errors;
+        let findings = errors + record.warnings;
         !(self.findings && findings == 0 || self.errors && errors == 0)
     }
 }

@@ -369,7 +369,8 @@ fn bytes_body(
     let Some(endpoint) = route.endpoint else {
         return Ok(());
     };
-    let parses = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+    // Parsed only where a finding depends on it (most requests need neither).
+    let parses = || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
     match request.header("content-type").map(media_type) {
         None => out.push(
             finding(
@@ -394,17 +395,23 @@ fn bytes_body(
                 )
                 .with_help(help),
             );
-            if !parses {
+            if !parses() {
                 // One mistake: the body is not JSON because it was sent as something else.
                 return Ok(());
             }
         }
     }
     // A body of the route the doc's samples send here (`also_at`).
-    if parses && let Some(value) = json_value(bytes) {
-        for other in ROUTES.iter().filter(|r| {
+    let mut others = ROUTES
+        .iter()
+        .filter(|r| {
             r.provider == route.provider && r.also_at == Some(route.path) && r.endpoint.is_some()
-        }) {
+        })
+        .peekable();
+    if others.peek().is_some()
+        && let Some(value) = json_value(bytes)
+    {
+        for other in others {
             let Some(other_endpoint) = other.endpoint else {
                 continue;
             };
@@ -434,7 +441,6 @@ fn bytes_body(
     }
     let report = crate::validate_with(endpoint, bytes, options)?;
     if report.has_errors()
-        && parses
         && let Some(value) = json_value(bytes)
         && let Some(sibling) = sibling(route, endpoint, &value, options)?
         && options.level(SIBLING_ROUTE_BODY) != Some(crate::Level::Off)

@@ -314,6 +314,50 @@ trait Sink {
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
 }
 
+/// Masks a parsed payload in place as [`masked_text`] masks its text: every
+/// value below a key that names a secret (`signature`, `secretkey`,
+/// `password`, `webhookkey`, …) is hidden whole: each string, number and
+/// boolean in it becomes a string of `•`s, one per character. For
+/// recording a payload already parsed without printing it and parsing it
+/// again.
+///
+/// ```
+/// let mut payload = serde_json::json!({"username": "tokobaju", "signature": "1f2a8b25",
+///                                      "auth": {"token": "abc"}, "password": 4821, "time": "1764135118"});
+/// preflight::render::mask_value(&mut payload);
+/// assert_eq!(payload["signature"], "••••••••");
+/// assert_eq!(payload["auth"]["token"], "•••");
+/// assert_eq!(payload["password"], "••••");
+/// assert_eq!(payload["time"], "1764135118");
+/// ```
+pub fn mask_value(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn every_string(value: &mut Value) {
+        match value {
+            Value::String(s) => *s = crate::engine::text::secrets::mask(s),
+            Value::Number(_) | Value::Bool(_) => {
+                *value = Value::String(crate::engine::text::secrets::mask(&value.to_string()));
+            }
+            Value::Array(items) => items.iter_mut().for_each(every_string),
+            Value::Object(fields) => fields.values_mut().for_each(every_string),
+            Value::Null => {}
+        }
+    }
+    match value {
+        Value::Object(fields) => {
+            for (key, value) in fields.iter_mut() {
+                if crate::engine::text::secrets::is_secret_key(key) {
+                    every_string(value);
+                } else {
+                    mask_value(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_value),
+        _ => {}
+    }
+}
+
 /// `text` (a payload's JSON, or NDJSON lines when `ndjson`) as it may be
 /// printed: the values of secret fields replaced by `•` (the whole value
 /// after a secret-looking key where the text does not parse) and terminal
