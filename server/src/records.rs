@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Mutex, RwLock, mpsc};
 
 /// Bodies longer than this are kept in the file record only; the ring holds
 /// their size (`body_bytes`) and `"body_kept": false`.
@@ -91,7 +91,7 @@ pub struct Records {
 }
 
 struct FileWriter {
-    sender: Mutex<Option<mpsc::Sender<Vec<u8>>>>,
+    sender: RwLock<Option<mpsc::Sender<Vec<u8>>>>,
     thread: Mutex<Option<std::thread::JoinHandle<Result<(), String>>>>,
     path: PathBuf,
 }
@@ -371,6 +371,11 @@ impl FileWriter {
                         out.write_all(&line).map_err(|e| e.to_string())?;
                     }
                     out.flush().map_err(|e| e.to_string())?;
+                    // A pause before waiting again: under load the queue fills
+                    // meanwhile and the senders never have to wake this thread
+                    // (a system call per request otherwise); idle, a record
+                    // reaches the file within the pause.
+                    std::thread::sleep(std::time::Duration::from_millis(5));
                 }
                 out.flush().map_err(|e| e.to_string())
             })
@@ -379,14 +384,14 @@ impl FileWriter {
                 source,
             })?;
         Ok(FileWriter {
-            sender: Mutex::new(Some(sender)),
+            sender: RwLock::new(Some(sender)),
             thread: Mutex::new(Some(thread)),
             path: path.to_path_buf(),
         })
     }
 
     fn send(&self, line: Vec<u8>) {
-        if let Ok(sender) = self.sender.lock()
+        if let Ok(sender) = self.sender.read()
             && let Some(sender) = sender.as_ref()
         {
             let _ = sender.send(line);
@@ -394,7 +399,7 @@ impl FileWriter {
     }
 
     fn finish(&self) -> Result<(), RecordError> {
-        if let Ok(mut sender) = self.sender.lock() {
+        if let Ok(mut sender) = self.sender.write() {
             sender.take();
         }
         let thread = self.thread.lock().ok().and_then(|mut t| t.take());
