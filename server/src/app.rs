@@ -277,13 +277,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
                 response
             }
         };
-        record.insert(
-            "duration_us".into(),
-            json!(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)),
-        );
-        check.finish_record(&state, &mut record, &headers_seen, route, &params_all);
-        let ring = check.ring_record(&record);
-        state.records.keep(Value::Object(record), ring);
+        check.keep(&state, record, started, &headers_seen, route, &params_all);
         return response;
     }
 
@@ -349,13 +343,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
 
     record.insert("status".into(), json!(answer.status));
     record.insert("outcome".into(), json!(outcome));
-    record.insert(
-        "duration_us".into(),
-        json!(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)),
-    );
-    check.finish_record(&state, &mut record, &headers_seen, route, &params_all);
-    let ring = check.ring_record(&record);
-    state.records.keep(Value::Object(record), ring);
+    check.keep(&state, record, started, &headers_seen, route, &params_all);
     response
 }
 
@@ -658,21 +646,28 @@ impl Checked {
         }
     }
 
-    /// The record's fields about the request (findings, headers, body,
-    /// files), filled in once the answer is known, so that a forwarded
-    /// request does not wait for them.
-    fn finish_record(
+    /// Completes the record once the answer is known (so that a forwarded
+    /// request does not wait for it): the time taken, the findings, headers,
+    /// body and files; then keeps it.
+    fn keep(
         &self,
         state: &State,
-        record: &mut Map<String, Value>,
+        mut record: Map<String, Value>,
+        started: Instant,
         headers: &HeaderMap,
         route: &Route,
         params: &[(String, String)],
     ) {
-        self.fill_record(record, headers, route, params);
+        record.insert(
+            "duration_us".into(),
+            json!(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)),
+        );
+        self.fill_record(&mut record, headers, route, params);
         if let Some(dir) = state.files_dir() {
-            self.store_files(&dir, record);
+            self.store_files(&dir, &mut record);
         }
+        let ring = self.ring_record(&record);
+        state.records.keep(Value::Object(record), ring);
     }
 
     /// Keeps the form's files in `dir` by digest (written once; the same file
