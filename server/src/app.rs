@@ -226,7 +226,6 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
     let passes = errors == 0 || state.config.on_invalid != OnInvalid::Reject;
 
     let mut record = base_record(&state, &method, &path, Some(route), started);
-    let headers_seen = parts.headers.clone();
 
     // Gate mode: forwarded as it came, the provider's answer streamed back.
     if passes
@@ -239,6 +238,8 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
             .to_string();
         let host = upstream.base.host().unwrap_or_default().to_string();
         record.insert("upstream".into(), json!(escape(&host)));
+        // The headers as they came, for the record completed after the forward.
+        let headers_seen = parts.headers.clone();
         let forwarded = crate::gate::forward(
             client,
             upstream,
@@ -343,7 +344,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
 
     record.insert("status".into(), json!(answer.status));
     record.insert("outcome".into(), json!(outcome));
-    check.keep(&state, record, started, &headers_seen, route, &params_all);
+    check.keep(&state, record, started, &parts.headers, route, &params_all);
     response
 }
 
