@@ -480,29 +480,33 @@ impl Checked {
         bytes: &Bytes,
         form: Option<Form>,
     ) -> Checked {
-        let header_pairs: Vec<(String, Vec<u8>)> = headers
-            .iter()
-            .map(|(k, v)| (k.as_str().to_string(), v.as_bytes().to_vec()))
-            .collect();
         let under = path
             .strip_prefix(&routing::prefix(route.provider))
-            .unwrap_or(path)
-            .to_string();
-        let method = method.to_string();
-        let body = bytes.clone();
-        let state2 = state.clone();
-        let (report, form) = if bytes.len() > INLINE_CHECK_LIMIT {
+            .unwrap_or(path);
+        let ((report, parsed), form) = if bytes.len() > INLINE_CHECK_LIMIT {
+            let header_pairs: Vec<(String, Vec<u8>)> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str().to_string(), v.as_bytes().to_vec()))
+                .collect();
+            let under = under.to_string();
+            let method = method.to_string();
+            let body = bytes.clone();
+            let state2 = state.clone();
             let joined = tokio::task::spawn_blocking(move || {
-                let report = check(
+                let headers: Vec<(&str, &[u8])> = header_pairs
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_slice()))
+                    .collect();
+                let checked = check(
                     &state2,
                     route,
                     &method,
                     &under,
-                    &header_pairs,
+                    &headers,
                     &body,
                     form.as_ref(),
                 );
-                (report, form)
+                (checked, form)
             })
             .await;
             match joined {
@@ -517,24 +521,20 @@ impl Checked {
                             "",
                             "the check was cancelled (the server is stopping)",
                         ));
-                        (report, None)
+                        ((report, None), None)
                     }
                 },
             }
         } else {
-            let report = check(
-                state,
-                route,
-                &method,
-                &under,
-                &header_pairs,
-                bytes,
-                form.as_ref(),
-            );
-            (report, form)
+            let headers: Vec<(&str, &[u8])> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_bytes()))
+                .collect();
+            let checked = check(state, route, method, under, &headers, bytes, form.as_ref());
+            (checked, form)
         };
-        let (value, text) = match &form {
-            Some(form) => (
+        let (value, text) = match (&form, parsed) {
+            (Some(form), _) => (
                 Some(Value::Object(
                     form.fields
                         .iter()
@@ -543,8 +543,10 @@ impl Checked {
                 )),
                 None,
             ),
-            None if bytes.iter().all(u8::is_ascii_whitespace) => (None, None),
-            None => match serde_json::from_slice::<Value>(bytes) {
+            // The value the check parsed: the body is not parsed again.
+            (None, Some(value)) => (Some(value), None),
+            (None, None) if bytes.iter().all(u8::is_ascii_whitespace) => (None, None),
+            (None, None) => match serde_json::from_slice::<Value>(bytes) {
                 Ok(value) => (Some(value), None),
                 Err(_) => (None, Some(String::from_utf8_lossy(bytes).into_owned())),
             },
@@ -589,7 +591,7 @@ impl Checked {
     }
 
     fn fill_record(
-        &self,
+        &mut self,
         record: &mut Map<String, Value>,
         headers: &HeaderMap,
         route: &Route,
@@ -615,8 +617,7 @@ impl Checked {
         }
         record.insert("body_bytes".into(), json!(self.body_len));
         if let Some(form) = &self.form {
-            if let Some(fields) = &self.value {
-                let mut fields = fields.clone();
+            if let Some(mut fields) = self.value.take() {
                 preflight::render::mask_value(&mut fields);
                 record.insert("form".into(), fields);
             }
@@ -635,8 +636,8 @@ impl Checked {
             if let Some(problem) = &form.problem {
                 record.insert("form_problem".into(), json!(problem));
             }
-        } else if let Some(value) = &self.value {
-            let mut body = value.clone();
+        } else if let Some(mut body) = self.value.take() {
+            // The answer is built: the value is masked in place, not copied.
             preflight::render::mask_value(&mut body);
             record.insert("body".into(), body);
         } else if let Some(text) = &self.text {
@@ -651,7 +652,7 @@ impl Checked {
     /// request does not wait for it): the time taken, the findings, headers,
     /// body and files; then keeps it.
     fn keep(
-        &self,
+        mut self,
         state: &State,
         mut record: Map<String, Value>,
         started: Instant,
@@ -730,15 +731,11 @@ fn check(
     route: &Route,
     method: &str,
     under: &str,
-    headers: &[(String, Vec<u8>)],
+    headers: &[(&str, &[u8])],
     bytes: &[u8],
     form: Option<&Form>,
-) -> Report {
+) -> (Report, Option<Value>) {
     use preflight::http::{self, File};
-    let headers: Vec<(&str, &[u8])> = headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_slice()))
-        .collect();
     let fields: Vec<(&str, &str)>;
     let files: Vec<File<'_>>;
     let body = match form {
@@ -768,15 +765,15 @@ fn check(
         }
         None => http::Body::Bytes(bytes),
     };
-    let request = http::Request::new(method, under, &headers, body);
-    match http::validate_request(route, &request, &state.config.options) {
-        Ok(report) => report,
+    let request = http::Request::new(method, under, headers, body);
+    match http::validate_request_parsed(route, &request, &state.config.options) {
+        Ok(checked) => checked,
         Err(e) => {
             let mut report = Report::default();
             report
                 .diagnostics
                 .push(Diagnostic::error("internal", "", e.to_string()));
-            report
+            (report, None)
         }
     }
 }
@@ -801,9 +798,9 @@ fn masked_headers(headers: &HeaderMap, route: &Route) -> Value {
 
 /// Headers whose values are credentials whatever the route.
 pub fn is_secret_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    // "authorization" contains "auth": it needs no needle of its own.
+    let name = name.as_bytes();
     [
-        "authorization",
         "cookie",
         "secret",
         "key",
@@ -813,7 +810,11 @@ pub fn is_secret_header(name: &str) -> bool {
         "auth",
     ]
     .iter()
-    .any(|s| n.contains(s))
+    .any(|needle| {
+        let needle = needle.as_bytes();
+        name.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 fn base_record(

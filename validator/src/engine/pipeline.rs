@@ -24,14 +24,27 @@ pub(crate) fn validate_bytes(
     payload: &[u8],
     options: &Options,
 ) -> Result<Report, Error> {
+    validate_bytes_parsed(endpoint, payload, options).map(|(report, _)| report)
+}
+
+/// [`validate_bytes`], also handing back the payload as parsed (`None` when
+/// it is not UTF-8 JSON text), for a caller that needs the value too.
+pub(crate) fn validate_bytes_parsed(
+    endpoint: &'static Endpoint,
+    payload: &[u8],
+    options: &Options,
+) -> Result<(Report, Option<Value>), Error> {
     let (text, bom) = match parse::decode(payload) {
         Ok(decoded) => decoded,
         Err(failure) => {
             let mut d = *failure.diagnostic;
             d.span = Some(failure.offset..failure.offset);
-            return Ok(Report {
-                diagnostics: vec![d],
-            });
+            return Ok((
+                Report {
+                    diagnostics: vec![d],
+                },
+                None,
+            ));
         }
     };
     let mut outcome = check_text(Some(endpoint), text, options, |_| Ok(None))?;
@@ -49,7 +62,7 @@ pub(crate) fn validate_bytes(
         outcome.report.diagnostics.insert(0, d);
         apply_levels(&mut outcome.report.diagnostics, options);
     }
-    Ok(outcome.report)
+    Ok((outcome.report, outcome.value))
 }
 
 /// Validates a parsed payload: schema keywords and rules, no positions.
@@ -346,6 +359,8 @@ pub(crate) struct TextOutcome {
     pub endpoint: Option<&'static Endpoint>,
     /// What the run should say once, beside the findings.
     pub notes: Vec<String>,
+    /// The payload as parsed (`None` when it did not parse).
+    pub value: Option<Value>,
 }
 
 /// Parses `text` and reports everything about it. `endpoint` is `None` when the
@@ -371,6 +386,7 @@ pub(crate) fn check_text(
                 mask: SecretMask::lexical(text),
                 endpoint,
                 notes: Vec::new(),
+                value: None,
             });
         }
     };
@@ -497,6 +513,7 @@ pub(crate) fn check_text(
         mask,
         endpoint: chosen,
         notes,
+        value: Some(parsed.value),
     })
 }
 

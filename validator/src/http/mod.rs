@@ -284,7 +284,7 @@ mod request;
 pub use request::{
     AUTH_HEADER_FORM, Body, CREDENTIALS_MISMATCH, File, MISSING_AUTH_HEADER, MISSING_UPLOAD_FILE,
     QISCUS_CSV_MAX_RECIPIENTS, Request, SIBLING_ROUTE_BODY, UNAUTHORIZED_RULES, UPLOAD_FILE_FORMAT,
-    WRONG_CONTENT_TYPE, is_unauthorized, validate_request,
+    WRONG_CONTENT_TYPE, is_unauthorized, validate_request, validate_request_parsed,
 };
 
 /// The route with this id.

@@ -154,19 +154,49 @@ pub fn validate_request(
     request: &Request<'_>,
     options: &Options,
 ) -> Result<Report, Error> {
+    validate_request_parsed(route, request, options).map(|(report, _)| report)
+}
+
+/// [`validate_request`], also handing back the JSON body as the check parsed
+/// it, for a caller that needs the value too (the stand-in server echoes and
+/// records it) and would otherwise parse the body again. `None` for a form,
+/// a body that is not JSON text, or one checked as another route's.
+///
+/// ```
+/// use preflight::http::{self, Body, Request};
+/// let route = http::route("chatbot/sendwa").expect("a documented route");
+/// let body = br#"{"nohp": "6281234567890", "pesan": "Halo Budi, pesanan #TB-0042 sudah dikirim."}"#;
+/// let headers: &[(&str, &[u8])] = &[("content-type", b"application/json"), ("secretkey", b"a8F3kQ9zX2")];
+/// let request = Request::new("POST", "/api/sendwa", headers, Body::Bytes(body));
+/// let (report, value) = http::validate_request_parsed(route, &request, &preflight::Options::default())?;
+/// assert_eq!(report.error_count(), 0);
+/// assert_eq!(value.expect("parsed")["nohp"], "6281234567890");
+/// # Ok::<(), preflight::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`validate_request`].
+pub fn validate_request_parsed(
+    route: &Route,
+    request: &Request<'_>,
+    options: &Options,
+) -> Result<(Report, Option<Value>), Error> {
     let mut out = Vec::new();
     credentials(route, request, options, &mut out);
-    match request.body {
+    let value = match request.body {
         Body::Bytes(bytes) => bytes_body(route, request, bytes, options, &mut out)?,
         Body::Form {
             fields,
             files,
             problem,
-        } => form_body(route, fields, files, problem, options, &mut out)?,
-    }
+        } => {
+            form_body(route, fields, files, problem, options, &mut out)?;
+            None
+        }
+    };
     pipeline::apply_levels(&mut out, options);
     pipeline::sort(&mut out);
-    Ok(Report { diagnostics: out })
+    Ok((Report { diagnostics: out }, value))
 }
 
 fn finding(rule: &str, severity: Severity, message: String) -> Diagnostic {
@@ -343,7 +373,7 @@ fn bytes_body(
     bytes: &[u8],
     options: &Options,
     out: &mut Vec<Diagnostic>,
-) -> Result<(), Error> {
+) -> Result<Option<Value>, Error> {
     let takes_json = route.bodies.contains(&BodyKind::Json);
     let takes_form = route.bodies.contains(&BodyKind::Multipart);
     if !takes_json {
@@ -364,10 +394,10 @@ fn bytes_body(
                 .with_help(multipart_help(route)),
             );
         }
-        return Ok(());
+        return Ok(None);
     }
     let Some(endpoint) = route.endpoint else {
-        return Ok(());
+        return Ok(None);
     };
     // Parsed only where a finding depends on it (most requests need neither).
     let parses = || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
@@ -397,7 +427,7 @@ fn bytes_body(
             );
             if !parses() {
                 // One mistake: the body is not JSON because it was sent as something else.
-                return Ok(());
+                return Ok(None);
             }
         }
     }
@@ -435,14 +465,18 @@ fn bytes_body(
                         route_line(other)
                     )),
                 );
-                return Ok(());
+                return Ok(None);
             }
         }
     }
-    let report = crate::validate_with(endpoint, bytes, options)?;
+    let (report, value) = pipeline::validate_bytes_parsed(
+        crate::engine::schema::registry::Registry::get()?.endpoint(endpoint)?,
+        bytes,
+        options,
+    )?;
     if report.has_errors()
-        && let Some(value) = json_value(bytes)
-        && let Some(sibling) = sibling(route, endpoint, &value, options)?
+        && let Some(value) = &value
+        && let Some(sibling) = sibling(route, endpoint, value, options)?
         && options.level(SIBLING_ROUTE_BODY) != Some(crate::Level::Off)
     {
         out.push(
@@ -459,10 +493,10 @@ fn bytes_body(
             )
             .with_help(format!("send it to {} (or build the {endpoint} body this route takes)", route_line(sibling))),
         );
-        return Ok(());
+        return Ok(None);
     }
     out.extend(report.diagnostics);
-    Ok(())
+    Ok(value)
 }
 
 fn count(n: usize, what: &str) -> String {

@@ -81,10 +81,17 @@ impl Rule for TemplateParamWhitespace {
 /// parameter; `Some(Some(macro))`: a recipient column, and the pointer of the
 /// first macro value naming it; `Some(None)`: any other parameter.
 fn naming_macro(payload: &Value, ptr: &str) -> Option<Option<String>> {
-    let Some(at) = ptr.rfind("/whatsappRecipient/") else {
+    const SEGMENT: &str = "/whatsappRecipient/";
+    // A byte search: `str::rfind` with a pattern this long builds a
+    // two-way searcher per call, and this runs for every template parameter.
+    let Some(at) = ptr
+        .as_bytes()
+        .windows(SEGMENT.len())
+        .rposition(|w| w[0] == b'/' && w == SEGMENT.as_bytes())
+    else {
         return Some(None);
     };
-    let (broadcast, rest) = (&ptr[..at], &ptr[at + "/whatsappRecipient/".len()..]);
+    let (broadcast, rest) = (&ptr[..at], &ptr[at + SEGMENT.len()..]);
     let Some(column) = rest
         .split_once('/')
         .map(|(_, c)| crate::engine::text::pointer::unescape(c))
@@ -143,11 +150,38 @@ fn help(found: &[(Range<usize>, Kind)], fixed: Option<&str>) -> String {
     out
 }
 
+/// No newline, tab, line or paragraph separator, nor five spaces in a row:
+/// one pass over the bytes (U+2028 and U+2029 are `E2 80 A8`/`A9`).
+fn is_clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut spaces = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' | b'\r' | b'\t' => return false,
+            b' ' => {
+                spaces += 1;
+                if spaces > 4 {
+                    return false;
+                }
+                continue;
+            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                return false;
+            }
+            _ => {}
+        }
+        spaces = 0;
+    }
+    true
+}
+
 /// Every offending newline, tab or run of spaces, with its character range.
 /// `\r\n` counts as one newline.
 fn occurrences(text: &str) -> Vec<(Range<usize>, Kind)> {
     // Nearly every parameter is clean: say so without collecting characters.
-    if !text.contains(['\n', '\r', '\t', '\u{2028}', '\u{2029}']) && !text.contains("     ") {
+    if is_clean(text) {
         return Vec::new();
     }
     let chars: Vec<char> = text.chars().collect();

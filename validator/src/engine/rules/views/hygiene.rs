@@ -118,7 +118,7 @@ fn field_of(pointer: &str) -> String {
 /// Whether `text` may hold a placeholder at all: one cheap pass, so the many
 /// strings that cannot are skipped (rules run on every payload).
 pub(crate) fn candidate(text: &str) -> bool {
-    if text == "string" || text.contains("://") {
+    if text == "string" {
         return true;
     }
     let bytes = text.as_bytes();
@@ -126,8 +126,10 @@ pub(crate) fn candidate(text: &str) -> bool {
         return true;
     }
     let mut run = 0;
-    bytes.iter().any(|&b| match b {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
         b'{' | b'<' | b'[' | b'-' | b'_' => true,
+        // `://` (a URL), without a substring searcher per string.
+        b':' if bytes[i + 1..].starts_with(b"//") => true,
         b'x' | b'X' => {
             run += 1;
             run == 3
