@@ -70,7 +70,7 @@ pub(crate) fn run(
             new.extend_from_slice(b"\xef\xbb\xbf");
         }
         new.extend_from_slice(fixed.as_bytes());
-        std::fs::write(path, new)?;
+        replace(path, &new)?;
     }
     if diff {
         if files > 0 {
@@ -90,6 +90,37 @@ pub(crate) fn run(
         );
     }
     Ok(0)
+}
+
+/// Gives `path` (a link's target, when it is a link) the content `bytes` at
+/// once: the new text is written beside it and renamed over it, so another
+/// run reading the file meanwhile reads the old text or the new, never an
+/// empty or half-written file. The file keeps its permissions.
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Hidden, so a directory walk (this run's or another's) never reads it.
+    let temporary = target.with_file_name(format!(".{name}.preflight-fix-{}", std::process::id()));
+    // One left by an earlier run of this process id is stale.
+    let _ = std::fs::remove_file(&temporary);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(bytes)?;
+        file.set_permissions(permissions)?;
+        drop(file);
+        std::fs::rename(&temporary, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// The fixed text and how many fixes were applied, or `None` when the file
