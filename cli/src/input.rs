@@ -138,7 +138,7 @@ const MAX_LINKS: usize = 40;
 /// How the links from `path` lead back to one of them, when they do.
 fn link_loop(path: &Path) -> Option<String> {
     let mut chain = vec![path.to_path_buf()];
-    for _ in 0..MAX_LINKS {
+    loop {
         let at = chain.last()?;
         let target = std::fs::read_link(at).ok()?;
         let next = match at.parent() {
@@ -149,6 +149,12 @@ fn link_loop(path: &Path) -> Option<String> {
         chain.push(next);
         if back {
             break;
+        }
+        if chain.len() > MAX_LINKS {
+            return Some(format!(
+                "a chain of more than {MAX_LINKS} symbolic links from `{}`; not followed: point the link at a payload file, or delete it",
+                path.display()
+            ));
         }
     }
     let shown: Vec<String> = chain.iter().map(|p| format!("`{}`", p.display())).collect();
@@ -373,6 +379,32 @@ mod tests {
         assert_eq!(read_line(&mut reader, &mut buf, 7).unwrap(), LineRead::Line);
         assert_eq!(&buf[9..], b"xyz");
         assert_eq!(read_line(&mut reader, &mut buf, 7).unwrap(), LineRead::Eof);
+    }
+
+    #[test]
+    fn link_loops_are_named_as_loops() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        symlink("self.json", d.join("self.json")).unwrap();
+        symlink("b.json", d.join("a.json")).unwrap();
+        symlink("a.json", d.join("b.json")).unwrap();
+        symlink("nowhere.json", d.join("dangling.json")).unwrap();
+        let problem = |name: &str| match unfollowable(&d.join(name)) {
+            Some(Input::Unreadable { problem, .. }) => problem,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert!(problem("self.json").starts_with("a symbolic link to itself"));
+        let pair = problem("a.json");
+        assert!(pair.starts_with("a symbolic link loop"), "{pair}");
+        assert!(
+            pair.contains("a.json` -> `") && pair.contains("b.json"),
+            "{pair}"
+        );
+        assert!(matches!(
+            unfollowable(&d.join("dangling.json")),
+            Some(Input::BrokenLink { .. })
+        ));
     }
 
     #[test]
