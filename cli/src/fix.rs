@@ -70,7 +70,7 @@ pub(crate) fn run(
             new.extend_from_slice(b"\xef\xbb\xbf");
         }
         new.extend_from_slice(fixed.as_bytes());
-        std::fs::write(path, new)?;
+        replace(path, &new)?;
     }
     if diff {
         if files > 0 {
@@ -90,6 +90,40 @@ pub(crate) fn run(
         );
     }
     Ok(0)
+}
+
+/// Gives `path` (a link's target, when it is a link) the content `bytes` at
+/// once: the new text is written beside it and renamed over it, so another
+/// run reading the file meanwhile reads the old text or the new, never an
+/// empty or half-written file. The file keeps its permissions.
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    // A file this user may not write stays as it is, as it would with a
+    // write in place (the rename alone would replace it).
+    drop(std::fs::OpenOptions::new().write(true).open(&target)?);
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Hidden, so a directory walk (this run's or another's) never reads it.
+    let temporary = target.with_file_name(format!(".{name}.preflight-fix-{}", std::process::id()));
+    // One left by an earlier run of this process id is stale.
+    let _ = std::fs::remove_file(&temporary);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(bytes)?;
+        file.set_permissions(permissions)?;
+        drop(file);
+        std::fs::rename(&temporary, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// The fixed text and how many fixes were applied, or `None` when the file
@@ -153,4 +187,38 @@ fn fix_text(
         current = applied.text;
     }
     Some((current, total))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_a_link_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.json"), "old").unwrap();
+        std::fs::set_permissions(d.join("a.json"), std::fs::Permissions::from_mode(0o640)).unwrap();
+        std::os::unix::fs::symlink("a.json", d.join("link.json")).unwrap();
+        replace(&d.join("link.json"), b"new").unwrap();
+        assert_eq!(std::fs::read(d.join("a.json")).unwrap(), b"new");
+        let mode = std::fs::metadata(d.join("a.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640);
+        assert!(
+            std::fs::symlink_metadata(d.join("link.json"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read_dir(d).unwrap().count(),
+            2,
+            "no temporary file left"
+        );
+    }
 }

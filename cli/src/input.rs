@@ -8,7 +8,8 @@
 //! skipped silently: a FIFO, device or socket met in a walk, a dangling link
 //! and an unreadable entry each become an input of their own that the report
 //! names. A FIFO or device named on the command line is read as a stream,
-//! like standard input.
+//! like standard input (a FIFO once a program opens it for writing, which
+//! it is given [`FIFO_WAIT`] to do).
 
 use std::io::{self, BufRead};
 use std::path::{Path, PathBuf};
@@ -94,16 +95,10 @@ pub fn collect(path: &Path, inputs: &mut Vec<Input>) {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
-            inputs.push(match broken_link(path) {
-                Some(target) => Input::BrokenLink {
-                    path: path.to_path_buf(),
-                    target,
-                },
-                None => Input::Unreadable {
-                    path: path.to_path_buf(),
-                    problem: describe_io(&e),
-                },
-            });
+            inputs.push(unfollowable(path).unwrap_or_else(|| Input::Unreadable {
+                path: path.to_path_buf(),
+                problem: describe_io(&e),
+            }));
             return;
         }
     };
@@ -116,11 +111,100 @@ pub fn collect(path: &Path, inputs: &mut Vec<Input>) {
     }
 }
 
-/// Where `path` points, when it is a symbolic link to nothing.
-fn broken_link(path: &Path) -> Option<PathBuf> {
+/// What `path` is when it is a symbolic link that cannot be followed: a
+/// link to nothing, or a loop of links (a link to itself, or links that
+/// lead back to one another).
+fn unfollowable(path: &Path) -> Option<Input> {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    (is_link && std::fs::metadata(path).is_err())
-        .then(|| std::fs::read_link(path).unwrap_or_default())
+    if !is_link {
+        return None;
+    }
+    let err = std::fs::metadata(path).err()?;
+    if err.kind() == io::ErrorKind::NotFound {
+        return Some(Input::BrokenLink {
+            path: path.to_path_buf(),
+            target: std::fs::read_link(path).unwrap_or_default(),
+        });
+    }
+    Some(Input::Unreadable {
+        path: path.to_path_buf(),
+        problem: link_loop(path).unwrap_or_else(|| describe_io(&err)),
+    })
+}
+
+/// The most links a path is followed through (Linux's own limit).
+const MAX_LINKS: usize = 40;
+
+/// How the links from `path` lead back to one of them, when they do.
+fn link_loop(path: &Path) -> Option<String> {
+    let mut chain = vec![path.to_path_buf()];
+    loop {
+        let at = chain.last()?;
+        let target = std::fs::read_link(at).ok()?;
+        let next = match at.parent() {
+            Some(dir) => dir.join(target),
+            None => target,
+        };
+        let back = chain.contains(&next);
+        chain.push(next);
+        if back {
+            break;
+        }
+        if chain.len() > MAX_LINKS {
+            return Some(format!(
+                "a chain of more than {MAX_LINKS} symbolic links from `{}`; not followed: point the link at a payload file, or delete it",
+                path.display()
+            ));
+        }
+    }
+    let shown: Vec<String> = chain.iter().map(|p| format!("`{}`", p.display())).collect();
+    let what = if chain.len() == 2 {
+        "a symbolic link to itself"
+    } else {
+        "a symbolic link loop"
+    };
+    Some(format!(
+        "{what} ({}); not followed: point the link at a payload file, or delete it",
+        shown.join(" -> ")
+    ))
+}
+
+/// How long a FIFO named on the command line may wait for a program to open
+/// it for writing.
+pub const FIFO_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens a stream named on the command line. A FIFO is opened only once a
+/// program opens it for writing; if none does within [`FIFO_WAIT`] it is
+/// not read at all (the error says so), rather than waited on for ever.
+pub fn open_stream(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::FileTypeExt;
+    let fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+    if !fifo {
+        return std::fs::File::open(path);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let opening = path.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::fs::File::open(opening));
+    });
+    match rx.recv_timeout(FIFO_WAIT) {
+        Ok(opened) => opened,
+        Err(_) => {
+            // Opening it for writing completes the waiting open (which then
+            // reads the end at once), so the thread finishes.
+            let release = path.to_path_buf();
+            std::thread::spawn(move || {
+                drop(std::fs::OpenOptions::new().write(true).open(release));
+            });
+            Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "a FIFO (named pipe) that no program opened for writing within {} s; nothing was read: start the program that writes to it first, or pipe its output to `preflight validate -`",
+                    FIFO_WAIT.as_secs()
+                ),
+            ))
+        }
+    }
 }
 
 fn walk(root: &Path, inputs: &mut Vec<Input>) {
@@ -154,8 +238,8 @@ fn walk(root: &Path, inputs: &mut Vec<Input>) {
 /// matter), a loop, or an unreadable entry.
 fn walk_error(root: &Path, err: &ignore::Error) -> Input {
     let path = error_path(err).unwrap_or(root).to_path_buf();
-    if let Some(target) = broken_link(&path) {
-        return Input::BrokenLink { path, target };
+    if let Some(input) = unfollowable(&path) {
+        return input;
     }
     let problem = match err.io_error() {
         Some(io) => describe_io(io),
@@ -295,6 +379,32 @@ mod tests {
         assert_eq!(read_line(&mut reader, &mut buf, 7).unwrap(), LineRead::Line);
         assert_eq!(&buf[9..], b"xyz");
         assert_eq!(read_line(&mut reader, &mut buf, 7).unwrap(), LineRead::Eof);
+    }
+
+    #[test]
+    fn link_loops_are_named_as_loops() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        symlink("self.json", d.join("self.json")).unwrap();
+        symlink("b.json", d.join("a.json")).unwrap();
+        symlink("a.json", d.join("b.json")).unwrap();
+        symlink("nowhere.json", d.join("dangling.json")).unwrap();
+        let problem = |name: &str| match unfollowable(&d.join(name)) {
+            Some(Input::Unreadable { problem, .. }) => problem,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert!(problem("self.json").starts_with("a symbolic link to itself"));
+        let pair = problem("a.json");
+        assert!(pair.starts_with("a symbolic link loop"), "{pair}");
+        assert!(
+            pair.contains("a.json` -> `") && pair.contains("b.json"),
+            "{pair}"
+        );
+        assert!(matches!(
+            unfollowable(&d.join("dangling.json")),
+            Some(Input::BrokenLink { .. })
+        ));
     }
 
     #[test]

@@ -471,7 +471,7 @@ pub(crate) fn check_all(
                 ),
                 Err(e) => Err(e),
             },
-            Input::Stream(p) => match std::fs::File::open(p) {
+            Input::Stream(p) => match input::open_stream(p) {
                 Ok(f) => check_stream(
                     run,
                     &options,
@@ -604,9 +604,9 @@ fn check_files(
                 }
             }
         });
-        let mut inputs = files.iter();
-        for results in rx {
-            for (input, result) in inputs.by_ref().zip(results) {
+        // Each chunk's results beside the chunk's own inputs.
+        for (chunk, results) in files.chunks(CHUNK_FILES).zip(rx) {
+            for (input, result) in chunk.iter().zip(results) {
                 write(input, result)?;
             }
         }
