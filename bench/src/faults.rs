@@ -525,7 +525,7 @@ impl Watch {
                     slowloris_once(
                         addr,
                         client_timeout,
-                        (n as u64 + round) % 2 == 0,
+                        (n as u64 + round).is_multiple_of(2),
                         &background,
                     );
                     round += 1;

@@ -293,8 +293,7 @@ fn phases(args: &Args, preflight: &Path, dir: &Path) -> Result<(bool, Value)> {
         mb(at(1.0)),
         mb(early),
         mb(late),
-        mb(rss_max.max(hwm)),
-        mb(hwm)
+        mb(rss_max.max(hwm))
     );
     let check = faults::check_records(
         &record,
