@@ -227,7 +227,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
 
     let mut record = base_record(&state, &method, &path, Some(route), started);
 
-    // Gate mode: forwarded as it came, the provider's answer streamed back.
+    // Gate mode: forwarded as it came, the provider's answer sent back as it came.
     if passes
         && let Some(upstream) = state.upstream(route.provider)
         && let Some(client) = &state.client
@@ -240,18 +240,21 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
         record.insert("upstream".into(), json!(escape(&host)));
         // The headers as they came, for the record completed after the forward.
         let headers_seen = parts.headers.clone();
-        let forwarded = crate::gate::forward(
-            client,
-            upstream,
-            parts,
-            bytes,
-            &under,
-            state.config.upstream_timeout,
-        )
-        .await;
+        let timeout = state.config.upstream_timeout;
+        let deadline = tokio::time::Instant::now() + timeout;
+        let forwarded =
+            match crate::gate::forward(client, upstream, parts, bytes, &under, timeout).await {
+                // Read whole (up to a size) by the same deadline: a break or a stall
+                // mid-answer is a 502 or 504 below, not a cut-off answer.
+                Ok(answer) => crate::gate::read_answer(answer, deadline, timeout, &host).await,
+                Err(failure) => Err(failure),
+            };
         let response = match forwarded {
-            Ok(answer) => {
-                let (mut head, body) = answer.into_parts();
+            Ok(crate::gate::Answered {
+                mut head,
+                held,
+                rest,
+            }) => {
                 crate::gate::strip_hop_by_hop(&mut head.headers);
                 preflight_headers(&mut head.headers, &check.report);
                 record.insert("status".into(), json!(head.status.as_u16()));
@@ -263,7 +266,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
                         "forwarded"
                     }),
                 );
-                Response::from_parts(head, body.map_err(|e| Box::new(e) as BoxError).boxed())
+                Response::from_parts(head, held_then_rest(held, rest))
             }
             Err((failure, detail)) => {
                 let answer = answers::upstream_failure(route, failure, &detail);
@@ -859,6 +862,22 @@ pub fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
         HeaderValue::from_static("application/json"),
     );
     response
+}
+
+/// An upstream's answer body as read by [`crate::gate::read_answer`]: the
+/// bytes held, then the rest streamed when there is more.
+fn held_then_rest(held: Bytes, rest: Option<Incoming>) -> Body {
+    use futures_util::StreamExt;
+    match rest {
+        None => full(held),
+        Some(rest) => {
+            let first = futures_util::stream::once(async move {
+                Ok::<_, BoxError>(hyper::body::Frame::data(held))
+            });
+            let rest = http_body_util::BodyStream::new(rest).map(|f| f.map_err(BoxError::from));
+            BodyExt::boxed(http_body_util::StreamBody::new(first.chain(rest)))
+        }
+    }
 }
 
 /// A body of bytes.

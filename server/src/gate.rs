@@ -1,6 +1,9 @@
 //! Gate mode: a valid request is forwarded to the real provider as it came
-//! (same method, headers and body bytes) and the provider's answer is
-//! returned to be streamed back unchanged.
+//! (same method, headers and body bytes) and the provider's answer goes back
+//! unchanged: read whole first (up to [`ANSWER_HELD_BYTES`], within the
+//! upstream timeout), so that an answer that breaks off or stalls is a 502
+//! or 504 in the provider's shape rather than a cut-off 200; past that size,
+//! the rest is streamed.
 //!
 //! What changes on the way, and why:
 //!
@@ -302,6 +305,86 @@ pub async fn forward(
         })
 }
 
+/// How much of an upstream's answer is read before it goes back. Up to
+/// this (every documented provider answer is far smaller), the answer is
+/// held whole: an upstream that breaks the connection or stalls mid-answer
+/// gets the client a 502 or 504 in the provider's shape, recorded. A longer
+/// answer goes back as these bytes and then the rest streamed; a break in
+/// the rest cuts the client's connection.
+pub const ANSWER_HELD_BYTES: usize = 1024 * 1024;
+
+/// An upstream's answer as read: its head, the bytes held, and the rest of
+/// its body when it is longer than [`ANSWER_HELD_BYTES`].
+pub struct Answered {
+    /// The answer's head.
+    pub head: http::response::Parts,
+    /// Its body, or its first [`ANSWER_HELD_BYTES`] or more.
+    pub held: Bytes,
+    /// The rest of the body, still to come.
+    pub rest: Option<hyper::body::Incoming>,
+}
+
+/// Reads the upstream's answer (from [`forward`]) whole, up to
+/// [`ANSWER_HELD_BYTES`], by `deadline` (the forward's start plus the
+/// upstream timeout, `timeout`).
+///
+/// # Errors
+/// [`UpstreamFailure::Unreachable`] when the connection breaks mid-answer,
+/// [`UpstreamFailure::Timeout`] when the answer is not whole by `deadline`;
+/// the detail names the upstream's host only.
+pub async fn read_answer(
+    answer: hyper::Response<hyper::body::Incoming>,
+    deadline: tokio::time::Instant,
+    timeout: Duration,
+    host: &str,
+) -> Result<Answered, (UpstreamFailure, String)> {
+    use http_body_util::BodyExt;
+    let (head, mut body) = answer.into_parts();
+    let mut held = bytes::BytesMut::new();
+    loop {
+        if held.len() > ANSWER_HELD_BYTES {
+            return Ok(Answered {
+                head,
+                held: held.freeze(),
+                rest: Some(body),
+            });
+        }
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => {
+                return Err((
+                    UpstreamFailure::Timeout,
+                    format!(
+                        "the upstream {host} did not finish its answer within {}",
+                        crate::client::seconds(timeout)
+                    ),
+                ));
+            }
+            Ok(None) => {
+                return Ok(Answered {
+                    head,
+                    held: held.freeze(),
+                    rest: None,
+                });
+            }
+            Ok(Some(Ok(frame))) => {
+                // Trailers are not passed on (HTTP/1.1 answers here carry none).
+                if let Ok(data) = frame.into_data() {
+                    held.extend_from_slice(&data);
+                }
+            }
+            Ok(Some(Err(e))) => {
+                return Err((
+                    UpstreamFailure::Unreachable,
+                    format!(
+                        "the connection to the upstream {host} broke while its answer was read: {}",
+                        crate::client::describe(&e)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -372,6 +455,99 @@ mod tests {
             .body(())
             .unwrap();
         (request.into_parts().0, Bytes::from_static(BODY.as_bytes()))
+    }
+
+    /// Forwards one request to a fake upstream that writes `answer` (then
+    /// waits `stall` and closes), and reads the answer as the gate does,
+    /// with a 1 s upstream timeout.
+    async fn forward_and_read(
+        answer: &'static [u8],
+        stall: Duration,
+    ) -> Result<Answered, (UpstreamFailure, String)> {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let _ = read_request(&mut s).await;
+            s.write_all(answer).await.unwrap();
+            tokio::time::sleep(stall).await;
+        });
+        let upstream = Upstream::parse(&format!("chatbot=http://{addr}")).unwrap();
+        let client = Client::with_defaults().unwrap();
+        let (parts, body) = incoming("/chatbot/api/sendwa");
+        let timeout = Duration::from_secs(1);
+        let deadline = tokio::time::Instant::now() + timeout;
+        let answer = forward(&client, &upstream, parts, body, "/api/sendwa", timeout).await?;
+        read_answer(answer, deadline, timeout, "127.0.0.1").await
+    }
+
+    #[tokio::test]
+    async fn an_upstream_that_closes_mid_answer_is_a_failure_not_a_cut_off_answer() {
+        let cut = forward_and_read(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n{\"success\":tr",
+            Duration::ZERO,
+        )
+        .await;
+        match cut {
+            Err((UpstreamFailure::Unreachable, detail)) => {
+                assert!(
+                    detail.contains("broke while its answer was read"),
+                    "{detail}"
+                );
+            }
+            Err(other) => panic!("{other:?}"),
+            Ok(a) => panic!("answered {:?}", a.held),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_upstream_that_stalls_mid_answer_is_a_timeout() {
+        let started = std::time::Instant::now();
+        let stalled = forward_and_read(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n{\"success\":tr",
+            Duration::from_secs(5),
+        )
+        .await;
+        assert!(
+            matches!(stalled, Err((UpstreamFailure::Timeout, _))),
+            "{:?}",
+            stalled.err()
+        );
+        assert!(started.elapsed() < Duration::from_secs(3));
+    }
+
+    #[tokio::test]
+    async fn a_whole_answer_is_held_and_a_long_one_streams_after_the_held_part() {
+        let whole = forward_and_read(
+            b"HTTP/1.1 200 OK\r\ncontent-length: 16\r\n\r\n{\"success\":true}",
+            Duration::ZERO,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (&whole.held[..], whole.rest.is_none()),
+            (&br#"{"success":true}"#[..], true)
+        );
+
+        let long: &'static [u8] = Box::leak(
+            [
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n",
+                    3 * ANSWER_HELD_BYTES
+                )
+                .into_bytes(),
+                vec![b'x'; 3 * ANSWER_HELD_BYTES],
+            ]
+            .concat()
+            .into_boxed_slice(),
+        );
+        let answered = forward_and_read(long, Duration::ZERO).await.unwrap();
+        assert!(answered.held.len() > ANSWER_HELD_BYTES);
+        let rest = http_body_util::BodyExt::collect(answered.rest.unwrap())
+            .await
+            .unwrap()
+            .to_bytes();
+        assert_eq!(answered.held.len() + rest.len(), 3 * ANSWER_HELD_BYTES);
     }
 
     #[tokio::test]
