@@ -41,7 +41,8 @@ pub struct ServeArgs {
     #[arg(long)]
     exit_zero: bool,
     /// Gate mode for one provider: forward its valid requests, unchanged, to
-    /// the real provider at this base URL and stream its answer back
+    /// the real provider at this base URL and pass its answer back (read
+    /// whole up to 1 MiB, so a broken-off answer is a 502, not a cut-off 200)
     /// (`--upstream sandeza=https://…`; repeat for more providers). Invalid
     /// requests are answered here and never forwarded, unless
     /// `--on-invalid forward`.

@@ -206,7 +206,10 @@ fn the_docs_point_only_into_the_repository() {
         "README.md",
         "docs/design.md",
         "docs/performance.md",
+        "docs/reliability.md",
         "docs/rules.md",
+        "docs/serve-client.md",
+        "docs/serve-answers.md",
     ] {
         let text = std::fs::read_to_string(root().join(doc)).unwrap();
         assert!(!text.contains("../"), "{doc} points outside the repository");
