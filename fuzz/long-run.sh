@@ -22,7 +22,7 @@ status=0
 for target in "${targets[@]}"; do
   ./dict.sh "$target" > "$logs/$target.dict"
   mkdir -p "corpus/$target" "artifacts/$target"
-  args=(-runs="$runs" -dict="$logs/$target.dict" -jobs=1 -workers=1 -rss_limit_mb=4096
+  args=(-runs="$runs" -dict="$logs/$target.dict" -rss_limit_mb=4096
         -timeout=30 -print_final_stats=1 -artifact_prefix="artifacts/$target/")
   [ "$seconds" -gt 0 ] && args+=(-max_total_time="$seconds")
   started=$(date +%s)

@@ -77,12 +77,12 @@ fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
 }
 
 /// How many mutated corpus inputs the smoke runs per target
-/// (`PREFLIGHT_FUZZ_SMOKE`, default 200), the corpus taken in turn.
+/// (`PREFLIGHT_FUZZ_SMOKE`, default 1000), the corpus taken in turn.
 fn rounds() -> usize {
     std::env::var("PREFLIGHT_FUZZ_SMOKE")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(200)
+        .unwrap_or(1000)
 }
 
 fn replay(name: &str, target: fn(&[u8])) {
@@ -191,4 +191,14 @@ fn the_config_target_loads_the_repository_config() {
     assert!(!loaded.spans.is_empty());
     let e = preflight_cli::fuzzing::config("[rules]\nphone-formt = \"off\"\n").unwrap_err();
     assert!(e.contains("phone-formt"), "{e}");
+}
+
+#[test]
+fn a_planted_secret_is_in_the_payload_and_not_in_its_rendering() {
+    for t in 0..preflight_fuzz_harness::secrets::TEMPLATES.len() as u8 {
+        let planted = preflight_fuzz_harness::secrets::plant(&[t, 3, 1, 2, 3, 4, 5, 6, 7, 8, 0]);
+        assert!(planted.text.contains(&planted.secret), "{planted:?}");
+        // The render target's secret mode on the same bytes.
+        preflight_fuzz_harness::render(&[1, t, 3, 1, 2, 3, 4, 5, 6, 7, 8, 0]);
+    }
 }
