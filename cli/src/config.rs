@@ -242,6 +242,11 @@ pub fn load_file(path: &Path) -> Result<Loaded> {
     }
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    load_text(text, path)
+}
+
+/// Loads config `text` as the file at `path` holds it (without reading it).
+pub fn load_text(text: String, path: &Path) -> Result<Loaded> {
     let config: Config =
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let dir = path

@@ -7,6 +7,8 @@ mod config;
 mod detect;
 mod expect;
 mod fix;
+#[doc(hidden)]
+pub mod fuzzing;
 mod input;
 mod output;
 mod sandeza;

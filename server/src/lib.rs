@@ -20,6 +20,8 @@ pub mod answers;
 mod app;
 pub mod callbacks;
 pub mod client;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gate;
 pub mod records;
 pub mod routing;
