@@ -245,10 +245,107 @@ pub fn load_file(path: &Path) -> Result<Loaded> {
     load_text(text, path)
 }
 
+/// A TOML error as toml prints it (the line, a caret under the place, the
+/// message), but with credentials masked: toml's own rendering quotes the
+/// source line, which in a `[credentials.*]` table, or under a secret-named
+/// key, holds a secret.
+fn parse_error(text: &str, e: &toml::de::Error) -> String {
+    let Some(span) = e.span() else {
+        return mask_message(e.message(), &[]);
+    };
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    let number = text[..line_start].matches('\n').count() + 1;
+    let column = text[line_start..start].chars().count() + 1;
+    let secret_values = secret_values(text, line_start, line);
+    let shown = match &secret_values {
+        Some(_) => mask_line(line),
+        None => line.to_string(),
+    };
+    // The caret's width: the span's characters on this line (at least one;
+    // a span at the line break, or past a `\r`, is one caret).
+    let line_stop = (line_start + line.len()).max(start);
+    let mut stop = span.end.clamp(start, line_stop);
+    while !text.is_char_boundary(stop) {
+        stop -= 1;
+    }
+    let width = text[start..stop].chars().count().max(1);
+    let gutter = " ".repeat(number.to_string().len());
+    let values: Vec<&str> = secret_values.iter().flatten().copied().collect();
+    format!(
+        "TOML parse error at line {number}, column {column}\n{gutter} |\n{number} | {}\n{gutter} | {}{}\n{}",
+        preflight::render::escape_controls(&shown),
+        " ".repeat(column - 1),
+        "^".repeat(width),
+        mask_message(e.message(), &values)
+    )
+}
+
+/// When `line` (starting at byte `line_start` of `text`) sets a credential
+/// or a secret-named key: the value's text as written. `None` for any other
+/// line.
+fn secret_values<'t>(text: &'t str, line_start: usize, line: &'t str) -> Option<Vec<&'t str>> {
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim_start)
+        .find(|l| l.starts_with('['))
+        .unwrap_or("");
+    let (key, value) = line.split_once('=').unwrap_or((line, ""));
+    let in_credentials = table
+        .trim_start_matches('[')
+        .trim_start()
+        .starts_with("credentials")
+        || key.contains("credentials");
+    let named = key
+        .split(['.', '"', '\'', ' ', '\t'])
+        .any(preflight::render::is_secret_name);
+    (in_credentials || named).then(|| {
+        value
+            .split(['"', '\'', '=', '{', '}', ',', ' ', '\t'])
+            .filter(|piece| piece.len() >= 3 && *piece != "env")
+            .collect()
+    })
+}
+
+/// `line` with everything after its first `=` hidden (the key kept, so the
+/// place is still found), one `•` per character so the caret still points.
+fn mask_line(line: &str) -> String {
+    match line.split_once('=') {
+        Some((key, value)) => {
+            let hidden: String = value
+                .chars()
+                .map(|c| if c.is_whitespace() { c } else { '•' })
+                .collect();
+            format!("{key}={hidden}")
+        }
+        None => line.chars().map(|_| '•').collect(),
+    }
+}
+
+/// toml's message, with any quoted piece of a secret value hidden
+/// (serde's messages quote the value: ``invalid type: integer `4821` ``).
+fn mask_message(message: &str, values: &[&str]) -> String {
+    let mut out = preflight::render::escape_controls(message.trim_end()).into_owned();
+    for value in values {
+        if out.contains(value) {
+            out = out.replace(value, "<redacted>");
+        }
+    }
+    out
+}
+
 /// Loads config `text` as the file at `path` holds it (without reading it).
 pub fn load_text(text: String, path: &Path) -> Result<Loaded> {
-    let config: Config =
-        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let config: Config = match toml::from_str(&text) {
+        Ok(config) => config,
+        Err(e) => bail!("parsing {}: {}", path.display(), parse_error(&text, &e)),
+    };
     let dir = path
         .parent()
         .map(Path::to_path_buf)

@@ -795,3 +795,62 @@ fn related_places_are_valid_sarif_and_keep_their_ndjson_lines() {
     assert_eq!(related["line"], 2, "{json}");
     assert_eq!(related["pointer"], "/nohp");
 }
+
+/// A `preflight.toml` that does not parse is reported with its line and a
+/// caret, as toml prints it, but a credential on that line is never shown
+/// (toml's own message quotes the source line).
+#[test]
+fn a_config_parse_error_never_shows_a_credential() {
+    let secret = "QZJKWVQZJKWV";
+    let cases = [
+        format!("[credentials.qiscus]\n\"Qiscus-Secret-Key\" = \"{secret}\n"),
+        format!("[credentials.qiscus]\n\"Qiscus-Secret-Key\" = \"{secret}\" x\n"),
+        "[credentials.chatbot]\nsecretkey = 912837465019\n".to_string(),
+        format!("credentials.qiscus = {{ \"Qiscus-Secret-Key\" = \"{secret}\" x }}\n"),
+        format!("exclude = []\npassword = \"{secret}\n"),
+        format!("[credentials.chatbot]\nsecretkey = \"\"\"{secret}\n{secret}\"\"\" x\n"),
+        // Windows line ends: the error at the line break, past the `\r`.
+        format!("[credentials.qiscus]\r\n\"Qiscus-Secret-Key\" = \"{secret}\r\n"),
+        format!("[credentials.qiscus]\r\n\"Qiscus-Secret-Key\" = \"{secret}\"\r"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for case in &cases {
+        std::fs::write(dir.path().join("preflight.toml"), case).unwrap();
+        let out = preflight()
+            .current_dir(dir.path())
+            .args(["validate", "-"])
+            .write_stdin("{}")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{case}\n{stderr}");
+        assert!(
+            stderr.contains("TOML parse error at line"),
+            "{case}\n{stderr}"
+        );
+        assert!(stderr.contains('^'), "{case}\n{stderr}");
+        let chars: Vec<char> = secret.chars().collect();
+        for w in chars.windows(4) {
+            let piece: String = w.iter().collect();
+            assert!(!stderr.contains(&piece), "{case}\n{stderr}");
+        }
+        assert!(!stderr.contains("91283746"), "{case}\n{stderr}");
+    }
+    // Any other line is shown as it is.
+    std::fs::write(
+        dir.path().join("preflight.toml"),
+        "[rules]\nsurrounding-whitespace = \"eror\n",
+    )
+    .unwrap();
+    let out = preflight()
+        .current_dir(dir.path())
+        .args(["validate", "-"])
+        .write_stdin("{}")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("2 | surrounding-whitespace = \"eror"),
+        "{stderr}"
+    );
+}

@@ -476,6 +476,15 @@ pub fn config(data: &[u8]) {
         assert_eq!(result, preflight_cli::fuzzing::sidecar(text));
         return;
     }
+    if mode % 4 == 2 {
+        // A credential, its string continued (or broken) by the input: the
+        // error, wherever the parse stops, never shows it.
+        const SECRET: &str = "QZJKWVQZJKWV";
+        let planted = format!("[credentials.qiscus]\n\"Qiscus-Secret-Key\" = \"{SECRET}{text}");
+        if let Err(e) = preflight_cli::fuzzing::config(&planted) {
+            invariants::hidden(&format!("the error of {planted:?}"), SECRET, &e);
+        }
+    }
     let result = preflight_cli::fuzzing::config(text);
     match &result {
         Ok(loaded) => {

@@ -358,6 +358,19 @@ pub fn mask_value(value: &mut serde_json::Value) {
     }
 }
 
+/// True when a field, header or config key name looks like it holds a
+/// secret (`signature`, `password`, `Qiscus-Secret-Key`, `webhookkey`,
+/// tokens, and names one typo away): the test every mask of preflight's uses.
+///
+/// ```
+/// assert!(preflight::render::is_secret_name("Qiscus-Secret-Key"));
+/// assert!(preflight::render::is_secret_name("signatur"));
+/// assert!(!preflight::render::is_secret_name("template_id"));
+/// ```
+pub fn is_secret_name(name: &str) -> bool {
+    crate::engine::text::secrets::is_secret_key(name)
+}
+
 /// `text` (a payload's JSON, or NDJSON lines when `ndjson`) as it may be
 /// printed: the values of secret fields replaced by `•` (the whole value
 /// after a secret-looking key where the text does not parse) and terminal
