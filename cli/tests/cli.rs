@@ -814,16 +814,20 @@ fn a_config_parse_error_never_shows_a_credential() {
         format!("[credentials.qiscus]\r\n\"Qiscus-Secret-Key\" = \"{secret}\"\r"),
     ];
     let dir = tempfile::tempdir().unwrap();
-    for case in &cases {
-        std::fs::write(dir.path().join("preflight.toml"), case).unwrap();
+    // A run with `config` as the directory's preflight.toml: exit status, stderr.
+    let run = |config: &str| {
+        std::fs::write(dir.path().join("preflight.toml"), config).unwrap();
         let out = preflight()
             .current_dir(dir.path())
             .args(["validate", "-"])
             .write_stdin("{}")
             .output()
             .unwrap();
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{case}\n{stderr}");
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    for case in &cases {
+        let (code, stderr) = run(case);
+        assert_eq!(code, Some(2), "{case}\n{stderr}");
         assert!(
             stderr.contains("TOML parse error at line"),
             "{case}\n{stderr}"
@@ -837,18 +841,7 @@ fn a_config_parse_error_never_shows_a_credential() {
         assert!(!stderr.contains("91283746"), "{case}\n{stderr}");
     }
     // Any other line is shown as it is.
-    std::fs::write(
-        dir.path().join("preflight.toml"),
-        "[rules]\nsurrounding-whitespace = \"eror\n",
-    )
-    .unwrap();
-    let out = preflight()
-        .current_dir(dir.path())
-        .args(["validate", "-"])
-        .write_stdin("{}")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (_, stderr) = run("[rules]\nsurrounding-whitespace = \"eror\n");
     assert!(
         stderr.contains("2 | surrounding-whitespace = \"eror"),
         "{stderr}"
