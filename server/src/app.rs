@@ -227,7 +227,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
 
     let mut record = base_record(&state, &method, &path, Some(route), started);
 
-    // Gate mode: forwarded as it came, the provider's answer sent back as it came.
+    // Gate mode: forwarded as it came; the provider's answer held (up to a size), then sent back.
     if passes
         && let Some(upstream) = state.upstream(route.provider)
         && let Some(client) = &state.client

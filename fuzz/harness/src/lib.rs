@@ -394,6 +394,16 @@ pub fn http(data: &[u8]) {
     );
 }
 
+/// A route's path with each `{parameter}` filled (`1`), as a request sends it.
+pub fn concrete_path(route: &preflight::http::Route) -> String {
+    route
+        .path
+        .split('/')
+        .map(|s| if s.starts_with('{') { "1" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// A request to a documented route, as [`http`] describes; and the body's
 /// secret.
 fn route_request(data: &[u8]) -> (Vec<u8>, String) {
@@ -401,12 +411,7 @@ fn route_request(data: &[u8]) -> (Vec<u8>, String) {
     let get = |i: usize| data.get(i).copied().unwrap_or(0);
     let route = &ROUTES[usize::from(get(0)) % ROUTES.len()];
     let planted = secrets::plant(data.get(2..).unwrap_or_default());
-    let path = route
-        .path
-        .split('/')
-        .map(|s| if s.starts_with('{') { "1" } else { s })
-        .collect::<Vec<_>>()
-        .join("/");
+    let path = concrete_path(route);
     let mut head = format!("{} {path} HTTP/1.1\r\nHost: localhost\r\n", route.method);
     for auth in route.auth {
         let scheme = auth.scheme.map(|s| format!("{s} ")).unwrap_or_default();

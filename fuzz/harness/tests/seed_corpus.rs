@@ -94,12 +94,7 @@ fn write_seed_corpus() {
     for (r, route) in preflight::http::ROUTES.iter().enumerate() {
         put("http", vec![1, r as u8, 0, r as u8 % 7, 3]);
         put("http", vec![1, r as u8, 1, r as u8 % 7, 3, 0, 0, 128, 0]);
-        let path = route
-            .path
-            .split('/')
-            .map(|s| if s.starts_with('{') { "1" } else { s })
-            .collect::<Vec<_>>()
-            .join("/");
+        let path = preflight_fuzz_harness::concrete_path(route);
         let example = route
             .endpoint
             .and_then(|id| {
