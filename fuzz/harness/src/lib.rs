@@ -43,14 +43,6 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("config", config),
 ];
 
-const FORMATS: [Format; 5] = [
-    Format::Text,
-    Format::Json,
-    Format::Sarif,
-    Format::Github,
-    Format::Concise,
-];
-
 fn endpoints() -> &'static [Endpoint] {
     preflight::endpoints().unwrap()
 }
@@ -141,28 +133,42 @@ pub fn types_roundtrip(data: &[u8]) {
     );
 }
 
-/// Every format's rendering of `files`, colour off; and the text format's
-/// with colour.
-fn renderings(files: &[FileResult]) -> Vec<(Format, bool, String)> {
-    let mut out: Vec<(Format, bool, String)> = FORMATS
-        .into_iter()
-        .map(|format| (format, false, render::render(format, files, false)))
-        .collect();
-    out.push((
+/// The renderings the `render` target can ask for: every format with
+/// colour off, and the text format with colour.
+const RENDERINGS: [(Format, bool); 6] = [
+    (Format::Text, false),
+    (Format::Json, false),
+    (Format::Sarif, false),
+    (Format::Github, false),
+    (Format::Concise, false),
+    (Format::Text, true),
+];
+
+/// `files` rendered as the text format (colour off) and as `pick` says
+/// ([`RENDERINGS`]); a SARIF log is 200 kB of rule help however few the
+/// findings, so one format a run keeps the target fast, and the fuzzer
+/// reaches every format through the byte that picks it.
+fn renderings(files: &[FileResult], pick: u8) -> Vec<(Format, bool, String)> {
+    let mut out = vec![(
         Format::Text,
-        true,
-        render::render(Format::Text, files, true),
-    ));
+        false,
+        render::render(Format::Text, files, false),
+    )];
+    let (format, color) = RENDERINGS[usize::from(pick) % RENDERINGS.len()];
+    if (format, color) != (Format::Text, false) {
+        out.push((format, color, render::render(format, files, color)));
+    }
     out
 }
 
-/// Checks `bytes` as the command does and renders the findings in every
-/// format; every rendering is printable (colour off) or valid JSON, and the
-/// same twice. Returns the renderings.
+/// Checks `bytes` as the command does and renders the findings as the text
+/// format and as `pick` says; every rendering is printable (colour off) or
+/// valid JSON, and the text one the same twice. Returns the renderings.
 fn check_and_render(
     endpoint: Option<&'static Endpoint>,
     bytes: &[u8],
     options: &Options,
+    pick: u8,
 ) -> Vec<(Format, bool, String)> {
     let checked = preflight::check(bytes, endpoint, options, Origin::default()).unwrap();
     let diagnostics: Vec<_> = checked
@@ -177,7 +183,7 @@ fn check_and_render(
         payloads: 1,
         findings: checked.findings,
     }];
-    let out = renderings(&files);
+    let out = renderings(&files, pick);
     for (format, color, text) in &out {
         let what = format!("{format:?} (colour {color})");
         match format {
@@ -199,24 +205,27 @@ fn check_and_render(
     out
 }
 
-/// `render`: with the first byte even, the second picks the endpoint (0:
-/// detected) and the rest is the payload; odd, the rest describes a payload
-/// with a planted secret ([`secrets::plant`]), which no rendering may show.
+/// `render`: the first byte's low bit picks the mode and the rest of it the
+/// rendering besides text ([`RENDERINGS`]). Mode 0: the second byte picks
+/// the endpoint (0: detected) and the rest is the payload; mode 1: the rest
+/// describes a payload with a planted secret ([`secrets::plant`]), which no
+/// rendering may show.
 pub fn render(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
+    let pick = mode >> 1;
     if mode % 2 == 0 {
         let Some((&which, payload)) = rest.split_first() else {
             return;
         };
         let endpoint = (which != 0).then(|| endpoint_of(which - 1));
-        check_and_render(endpoint, payload, &Options::default());
+        check_and_render(endpoint, payload, &Options::default(), pick);
     } else {
         let planted = secrets::plant(rest);
         let endpoint = planted.endpoint.map(|id| preflight::endpoint(id).unwrap());
         for (format, color, out) in
-            check_and_render(endpoint, planted.text.as_bytes(), &Options::default())
+            check_and_render(endpoint, planted.text.as_bytes(), &Options::default(), pick)
         {
             invariants::hidden(
                 &format!("{format:?} (colour {color}) of {:?}", planted.text),

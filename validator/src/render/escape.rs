@@ -61,15 +61,25 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        let bytes = fragment.as_bytes();
         let mut start = 0;
-        for (i, c) in fragment.char_indices() {
+        // Only these bytes begin an unsafe character (C0 and DEL; C1 is
+        // 0xC2 0x80–0x9F, U+061C is 0xD8 0x9C, the rest 0xE2 0x80/0x81 …):
+        // everything between them is copied as it is.
+        for (i, &b) in bytes.iter().enumerate() {
+            if !(b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2)) {
+                continue;
+            }
+            let Some(c) = fragment.get(i..).and_then(|rest| rest.chars().next()) else {
+                continue;
+            };
             if is_unsafe(c) {
-                writer.write_all(&fragment.as_bytes()[start..i])?;
+                writer.write_all(&bytes[start..i])?;
                 write!(writer, "\\u{:04x}", c as u32)?;
                 start = i + c.len_utf8();
             }
         }
-        writer.write_all(&fragment.as_bytes()[start..])
+        writer.write_all(&bytes[start..])
     }
     fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.0.begin_array(w)
@@ -154,5 +164,24 @@ mod tests {
         }
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn json_escapes_every_unsafe_character_and_only_those() {
+        // Every character up to U+3000 and some beyond, between safe text
+        // (ASCII, Indonesian, emoji, and the lead bytes' harmless cousins
+        // such as U+00A0, U+0600 and U+2019), escaped exactly when unsafe.
+        let chars = (0..0x3000u32)
+            .chain([0x1f389, 0xfeff, 0x10ffff])
+            .filter_map(char::from_u32);
+        for c in chars {
+            let text = format!("[OTP] Kak Siti \u{a0}\u{2019}{c}🎉 é\u{600}");
+            let out = pretty_json(&serde_json::Value::String(text.clone()), 0);
+            if c != '"' && c != '\\' {
+                assert_eq!(out.contains(c), !is_unsafe(c), "{c:?}: {out}");
+            }
+            let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(back, serde_json::Value::String(text), "{c:?}");
+        }
     }
 }
