@@ -10,10 +10,10 @@
 //! 1,000,000).
 //!
 //! Every request the clients send carries `x-request-id: N`. The server
-//! records that header with the rest of a checked request's headers, so a
-//! checked request's record is found by it; the records of requests refused
-//! before they are checked (413, a body that ended early or came too slowly)
-//! carry no headers and are matched by count.
+//! records that header with the rest of a request's headers, so a checked
+//! request's record is found by it, and so is a too-large one's (413, a
+//! `payload-too-large` finding); the records of requests whose body ended
+//! early or came too slowly carry no headers and are matched by count.
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -103,7 +103,12 @@ impl Kind {
     pub fn recorded_by_id(self) -> bool {
         matches!(
             self,
-            Kind::Valid | Kind::BadJson | Kind::WrongType | Kind::InvalidUtf8
+            Kind::Valid
+                | Kind::BadJson
+                | Kind::WrongType
+                | Kind::InvalidUtf8
+                | Kind::Oversized
+                | Kind::OversizedChunked
         )
     }
 
@@ -460,7 +465,13 @@ fn check_answer(seen: &Seen, i: u64, kind: Kind, answer: &Answer) {
         (Kind::BadJson | Kind::WrongType | Kind::InvalidUtf8, 400) => {
             body["success"] == Value::Bool(false) && body["errorMessage"].is_string()
         }
-        // Refused before the check (too large, ended early): preflight's own.
+        // Too large: the same shape, with its `payload-too-large` finding.
+        (Kind::Oversized | Kind::OversizedChunked, 413) => {
+            body["success"] == Value::Bool(false)
+                && body["errorMessage"].is_string()
+                && answer.header("x-preflight-errors") == Some("1")
+        }
+        // Refused before the check (ended early): preflight's own.
         _ => body["preflight"] == Value::Bool(true) && body["error"].is_string(),
     };
     if !shaped {

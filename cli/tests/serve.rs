@@ -83,8 +83,66 @@ fn unknown_routes_and_methods_name_the_documented_ones() {
     let method = server.json("GET", "/sandeza/json/send/cgw", "");
     assert_eq!(method.status, 405);
     assert_eq!(method.header("allow"), Some("POST"));
+    // Each is an `undocumented-route` error, in the headers and the record.
+    for answer in [&missing, &method] {
+        assert_eq!(answer.header("x-preflight-errors"), Some("1"));
+        assert_eq!(answer.header("x-preflight-findings"), Some("1"));
+    }
     let admin = server.json("GET", "/__preflight/nope", "");
     assert_eq!(admin.status, 404);
+    // Qiscus' credentials sent without the /qiscus prefix: a 404 whose
+    // record still hides them.
+    let unprefixed = server.request(
+        "POST",
+        "/api/v3/admin/broadcast/client",
+        &[
+            "Content-Type: application/json",
+            "Qiscus-App-Id: tokobaju-9f3k2",
+            "Qiscus-Secret-Key: 5e1c0a77b2",
+        ],
+        b"{}",
+    );
+    assert_eq!(unprefixed.status, 404);
+    assert!(
+        unprefixed.body["nearest"]
+            .as_str()
+            .unwrap()
+            .contains("/qiscus/")
+    );
+    let listed = server.json("GET", "/__preflight/requests?errors=true", "");
+    let text = listed.body.to_string();
+    assert!(
+        !text.contains("tokobaju-9f3k2") && !text.contains("5e1c0a77b2"),
+        "{text}"
+    );
+    let requests = listed.body["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 3, "{}", listed.body);
+    assert_eq!(requests[0]["outcome"], "not-found");
+    assert_eq!(requests[0]["findings"][0]["rule"], "undocumented-route");
+    let help = requests[0]["findings"][0]["help"].as_str().unwrap();
+    assert!(help.contains("POST /chatbot/api/sendwa"), "{help}");
+    assert_eq!(requests[0]["headers"]["secretkey"], "<redacted>");
+    assert_eq!(requests[1]["outcome"], "method-not-allowed");
+    let message = requests[1]["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("takes POST, not GET"), "{message}");
+    let (code, stderr) = server.stop();
+    assert_eq!(
+        code, 1,
+        "a request to no documented route fails the run: {stderr}"
+    );
+}
+
+#[test]
+fn undocumented_route_turned_off_in_the_config_answers_404_without_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("preflight.toml");
+    std::fs::write(&config, "[rules]\nundocumented-route = \"off\"\n").unwrap();
+    let server = Server::start(&["--config", config.to_str().unwrap()]);
+    let missing = server.json("POST", "/chatbot/api/sendwha", SENDWA);
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("x-preflight-errors"), Some("0"));
+    assert_eq!(missing.header("x-preflight-findings"), Some("0"));
+    assert_eq!(server.stop().0, 0);
 }
 
 #[test]
@@ -105,7 +163,13 @@ fn bodies_over_the_limit_are_refused_unread_and_the_record_file_is_flushed() {
         .unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
-    assert_eq!(Answer::parse(&raw).status, 413);
+    let refused = Answer::parse(&raw);
+    assert_eq!(refused.status, 413);
+    // A `payload-too-large` error, in the gateway's error shape.
+    assert_eq!(refused.header("x-preflight-errors"), Some("1"));
+    assert_eq!(refused.body["success"], false, "{}", refused.body);
+    let message = refused.body["errorMessage"].as_str().unwrap();
+    assert!(message.contains("10000000 bytes"), "{message}");
     // Chunked, over the limit.
     let mut stream = TcpStream::connect(&server.addr).unwrap();
     let chunk = "a".repeat(800);
@@ -129,9 +193,18 @@ fn bodies_over_the_limit_are_refused_unread_and_the_record_file_is_flushed() {
     assert_eq!(server.stop().0, 0);
     let text = std::fs::read_to_string(&record).unwrap();
     assert_eq!(text.lines().count(), 4, "{text}");
-    for line in text.lines() {
-        let _: serde_json::Value = serde_json::from_str(line).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    for refused in &lines[..2] {
+        assert_eq!(refused["status"], 413, "{refused}");
+        assert_eq!(refused["errors"], 1, "{refused}");
+        assert_eq!(refused["findings"][0]["rule"], "payload-too-large");
+        assert_eq!(refused["headers"]["host"], "x", "{refused}");
     }
+    assert_eq!(lines[0]["body_bytes"], 10_000_000);
+    assert!(!text.contains("3c1f9a77e2"), "{text}");
 }
 
 #[test]

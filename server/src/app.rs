@@ -98,7 +98,9 @@ pub async fn answer(state: Arc<State>, request: Request<Incoming>) -> Response<B
             record.insert("status".into(), json!(500));
             record.insert("outcome".into(), json!("internal-error"));
             state.records.keep(Value::Object(record), None);
-            json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+            let mut response = json_response(StatusCode::INTERNAL_SERVER_ERROR, &body);
+            preflight_headers(response.headers_mut(), &Report::default());
+            response
         }
     }
 }
@@ -114,13 +116,10 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
     if path == "/__preflight" || path.starts_with("/__preflight/") {
         return crate::admin::answer(&state, &method, &path, request.uri().query());
     }
-    let (route, params, under) = match routing::lookup(&method, &path) {
-        Lookup::Found {
-            route,
-            params,
-            under,
-        } => (route, params, under),
-        Lookup::WrongMethod { allowed, route } => {
+    let found = routing::lookup(&method, &path);
+    let (route, params) = match found {
+        Lookup::Found { route, params, .. } => (route, params),
+        Lookup::WrongMethod { ref allowed, route } => {
             let allow = allowed.join(", ");
             let body = json!({
                 "error": format!("{} takes {allow}, not {}", routing::served(route).split_once(' ').map_or("", |(_, p)| p), escape(&method)),
@@ -128,35 +127,44 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
                 "route": route.id,
                 "preflight": true,
             });
-            let mut record = base_record(&state, &method, &path, Some(route), started);
-            record.insert("status".into(), json!(405));
-            record.insert("outcome".into(), json!("method-not-allowed"));
-            state.records.keep(Value::Object(record), None);
-            let mut response = json_response(StatusCode::METHOD_NOT_ALLOWED, &body);
+            let report = found.report(&method, &path, &state.config.options);
+            let mut response = refused(
+                &state,
+                (&method, &path, Some(route)),
+                started,
+                request.headers(),
+                (405, "method-not-allowed"),
+                &report,
+                &body,
+            );
             if let Ok(v) = HeaderValue::from_str(&allow) {
                 response.headers_mut().insert(header::ALLOW, v);
             }
             return response;
         }
-        Lookup::NotFound { nearest } => {
+        Lookup::NotFound { ref nearest } => {
             let mut body = json!({
                 "error": format!("no documented route is {} {}", escape(&method), escape(&path)),
                 "preflight": true,
             });
-            if let Some(nearest) = &nearest {
+            if let Some(nearest) = nearest {
                 body["nearest"] = json!(nearest);
                 body["help"] = json!(format!(
                     "did you mean {nearest}? Routes are served under /<provider>: point the provider's base URL at http://HOST:PORT/<provider>"
                 ));
             }
-            let mut record = base_record(&state, &method, &path, None, started);
-            record.insert("status".into(), json!(404));
-            record.insert("outcome".into(), json!("not-found"));
-            state.records.keep(Value::Object(record), None);
-            return json_response(StatusCode::NOT_FOUND, &body);
+            let report = found.report(&method, &path, &state.config.options);
+            return refused(
+                &state,
+                (&method, &path, None),
+                started,
+                request.headers(),
+                (404, "not-found"),
+                &report,
+                &body,
+            );
         }
     };
-    let _ = under;
     let query = routing::query_pairs(request.uri().query());
     let (parts, body) = request.into_parts();
 
@@ -168,7 +176,15 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return too_large(&state, &method, &path, route, started, declared);
+        return too_large(
+            &state,
+            &method,
+            &path,
+            route,
+            started,
+            &parts.headers,
+            declared,
+        );
     }
     let read = tokio::time::timeout(
         state.config.client_timeout,
@@ -178,7 +194,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
     let bytes = match read {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-            return too_large(&state, &method, &path, route, started, None);
+            return too_large(&state, &method, &path, route, started, &parts.headers, None);
         }
         Ok(Err(_)) => {
             // The client went away mid-body (or sent a broken chunk).
@@ -186,10 +202,12 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
             record.insert("status".into(), json!(400));
             record.insert("outcome".into(), json!("incomplete-body"));
             state.records.keep(Value::Object(record), None);
-            return json_response(
+            let mut response = json_response(
                 StatusCode::BAD_REQUEST,
                 &json!({"error": "the request body ended early or was malformed", "preflight": true}),
             );
+            preflight_headers(response.headers_mut(), &Report::default());
+            return response;
         }
         Err(_) => {
             let mut record = base_record(&state, &method, &path, Some(route), started);
@@ -203,6 +221,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
             response
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            preflight_headers(response.headers_mut(), &Report::default());
             return response;
         }
     };
@@ -351,31 +370,103 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
     response
 }
 
+/// A body over the limit: a `payload-too-large` finding, answered 413 (in
+/// the provider's error shape where it has one) without reading the body.
 fn too_large(
     state: &State,
     method: &str,
     path: &str,
-    route: &Route,
+    route: &'static Route,
     started: Instant,
+    headers: &HeaderMap,
     declared: Option<u64>,
 ) -> Response<Body> {
     let limit = state.config.max_body;
-    let mut record = base_record(state, method, path, Some(route), started);
-    record.insert("status".into(), json!(413));
-    record.insert("outcome".into(), json!("too-large"));
-    if let Some(n) = declared {
-        record.insert("body_bytes".into(), json!(n));
-    }
-    state.records.keep(Value::Object(record), None);
-    let mut response = json_response(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &json!({"error": format!("the request body is over preflight's limit of {limit} bytes"),
-                "limit": limit, "preflight": true}),
+    let report = preflight::http::too_large(limit, declared, &state.config.options);
+    let findings = findings_document(&report, Some(route), method, path);
+    let body = match answers::invalid(route, &findings) {
+        Some(answer) => answer.body,
+        None => findings,
+    };
+    let mut response = refused(
+        state,
+        (method, path, Some(route)),
+        started,
+        headers,
+        (413, "too-large"),
+        &report,
+        &body,
     );
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
+}
+
+/// The answer to a request refused before its body was checked (no route
+/// takes it, or its body is too large), with its findings in the
+/// `X-Preflight-*` headers and its record (headers masked).
+fn refused(
+    state: &State,
+    (method, path, route): (&str, &str, Option<&'static Route>),
+    started: Instant,
+    headers: &HeaderMap,
+    (status, outcome): (u16, &str),
+    report: &Report,
+    body: &Value,
+) -> Response<Body> {
+    let mut record = base_record(state, method, path, route, started);
+    record.insert("status".into(), json!(status));
+    record.insert("outcome".into(), json!(outcome));
+    record.insert("errors".into(), json!(report.error_count()));
+    record.insert("warnings".into(), json!(report.warning_count()));
+    record.insert("findings".into(), findings_json(report));
+    record.insert("headers".into(), masked_headers(headers, route));
+    if let Some(n) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        record.insert("body_bytes".into(), json!(n));
+    }
+    state.records.keep(Value::Object(record), None);
+    let mut response = json_response(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+        body,
+    );
+    preflight_headers(response.headers_mut(), report);
+    response
+}
+
+fn findings_json(report: &Report) -> Value {
+    Value::Array(
+        report
+            .diagnostics
+            .iter()
+            .map(|d| serde_json::to_value(d).unwrap_or(Value::Null))
+            .collect(),
+    )
+}
+
+/// The findings of one request as `--format json` gives them: one file,
+/// named `METHOD PATH`.
+fn findings_document(report: &Report, route: Option<&Route>, method: &str, path: &str) -> Value {
+    let mut file = json!({
+        "path": format!("{} {}", escape(method), escape(path)),
+        "diagnostics": findings_json(report),
+    });
+    if let Some(endpoint) = route.and_then(|r| r.endpoint) {
+        file["endpoint"] = json!(endpoint);
+    }
+    json!({
+        "files": [file],
+        "summary": {
+            "files": 1,
+            "payloads": 1,
+            "errors": report.error_count(),
+            "warnings": report.warning_count(),
+        }
+    })
 }
 
 /// A multipart form as read: text fields and files.
@@ -569,28 +660,7 @@ impl Checked {
 
     /// The `--format json` document of the findings.
     fn findings_document(&self, route: &Route, method: &str, path: &str) -> Value {
-        let diagnostics: Vec<Value> = self
-            .report
-            .diagnostics
-            .iter()
-            .map(|d| serde_json::to_value(d).unwrap_or(Value::Null))
-            .collect();
-        let mut file = json!({
-            "path": format!("{} {}", escape(method), escape(path)),
-            "diagnostics": diagnostics,
-        });
-        if let Some(endpoint) = route.endpoint {
-            file["endpoint"] = json!(endpoint);
-        }
-        json!({
-            "files": [file],
-            "summary": {
-                "files": 1,
-                "payloads": 1,
-                "errors": self.report.error_count(),
-                "warnings": self.report.warning_count(),
-            }
-        })
+        findings_document(&self.report, Some(route), method, path)
     }
 
     fn fill_record(
@@ -602,17 +672,8 @@ impl Checked {
     ) {
         record.insert("errors".into(), json!(self.report.error_count()));
         record.insert("warnings".into(), json!(self.report.warning_count()));
-        record.insert(
-            "findings".into(),
-            Value::Array(
-                self.report
-                    .diagnostics
-                    .iter()
-                    .map(|d| serde_json::to_value(d).unwrap_or(Value::Null))
-                    .collect(),
-            ),
-        );
-        record.insert("headers".into(), masked_headers(headers, route));
+        record.insert("findings".into(), findings_json(&self.report));
+        record.insert("headers".into(), masked_headers(headers, Some(route)));
         if !params.is_empty() {
             let object: Map<String, Value> =
                 params.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
@@ -783,12 +844,18 @@ fn check(
 
 /// The headers as recorded: credentials (the route's auth headers and any
 /// header named like a secret) as `"<redacted>"`.
-fn masked_headers(headers: &HeaderMap, route: &Route) -> Value {
+fn masked_headers(headers: &HeaderMap, route: Option<&Route>) -> Value {
     let mut object = Map::new();
     for (name, value) in headers {
         let name = name.as_str();
         let secret =
-            route.auth.iter().any(|a| a.name.eq_ignore_ascii_case(name)) || is_secret_header(name);
+            // Any provider's credential header, whichever route (if any) was
+            // asked for: `Qiscus-App-Id` sent to the wrong path is still one.
+            route.is_some_and(|r| r.auth.iter().any(|a| a.name.eq_ignore_ascii_case(name)))
+                || credential_headers()
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(name))
+                || is_secret_header(name);
         let shown = if secret {
             json!("<redacted>")
         } else {
@@ -797,6 +864,20 @@ fn masked_headers(headers: &HeaderMap, route: &Route) -> Value {
         object.insert(name.to_string(), shown);
     }
     Value::Object(object)
+}
+
+/// Every documented credential header's name, once each.
+fn credential_headers() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<&'static str> = Vec::new();
+        for auth in preflight::http::ROUTES.iter().flat_map(|r| r.auth) {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(auth.name)) {
+                names.push(auth.name);
+            }
+        }
+        names
+    })
 }
 
 /// Headers whose values are credentials whatever the route.

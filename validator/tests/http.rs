@@ -774,3 +774,93 @@ fn levels_apply_to_request_rules() {
     assert_eq!(rules(&report), [("missing-auth-header", Severity::Warning)]);
     assert!(!http::is_unauthorized(&report));
 }
+
+/// A documented route's path with its parameters filled, under its provider's prefix.
+fn served_path(route: &http::Route, param: &str) -> String {
+    let mut path = format!("/{}", route.provider);
+    for part in route.path.split('/').filter(|p| !p.is_empty()) {
+        path.push('/');
+        path.push_str(if part.starts_with('{') { param } else { part });
+    }
+    path
+}
+
+#[test]
+fn undocumented_route_both_ways() {
+    let options = Options::default();
+    // Every documented route, by its documented method (any case), with a
+    // trailing slash, and with a real channel name as its parameter: found,
+    // and no finding.
+    for route in http::ROUTES {
+        for param in ["WA-TokoBaju-01", "wa%2001"] {
+            let path = served_path(route, param);
+            for (method, path) in [
+                (route.method.to_string(), path.clone()),
+                (route.method.to_ascii_lowercase(), format!("{path}/")),
+            ] {
+                let found = http::lookup(&method, &path);
+                assert!(
+                    matches!(&found, http::Lookup::Found { route: r, .. } if r.id == route.id),
+                    "{method} {path}: {found:?}"
+                );
+                assert!(
+                    found
+                        .report(&method, &path, &options)
+                        .diagnostics
+                        .is_empty()
+                );
+            }
+        }
+    }
+    // A typo, a missing provider prefix, the wrong provider, the wrong
+    // method: one error each, naming the route meant.
+    for (method, path, meant) in [
+        ("POST", "/chatbot/api/sendwha", "POST /chatbot/api/sendwa"),
+        ("POST", "/api/sendwa", "POST /chatbot/api/sendwa"),
+        ("POST", "/oca/json/send/cgw", "POST /sandeza/json/send/cgw"),
+        (
+            "POST",
+            "/qiscus/api/v3/admin/broadcast/clients",
+            "POST /qiscus/api/v3/admin/broadcast/client",
+        ),
+    ] {
+        let report = http::lookup(method, path).report(method, path, &options);
+        assert_eq!(
+            rules(&report),
+            [("undocumented-route", Severity::Error)],
+            "{path}"
+        );
+        let help = report.diagnostics[0].help.clone().unwrap_or_default();
+        assert!(help.contains(meant), "{path}: {help}");
+    }
+    let report = http::lookup("GET", "/sandeza/json/send/cgw").report(
+        "GET",
+        "/sandeza/json/send/cgw",
+        &options,
+    );
+    assert_eq!(rules(&report), [("undocumented-route", Severity::Error)]);
+    assert!(
+        report.diagnostics[0]
+            .message
+            .contains("takes POST, not GET")
+    );
+    // A path with terminal controls is shown escaped.
+    let path = "/chatbot/api/\u{1b}[2Jsendwa";
+    let report = http::lookup("POST", path).report("POST", path, &options);
+    assert!(!report.diagnostics[0].message.contains('\u{1b}'));
+    // Levels apply.
+    let mut off = Options::default();
+    off.levels
+        .insert("undocumented-route".into(), preflight::Level::Warning);
+    let report = http::lookup("POST", "/api/sendwa").report("POST", "/api/sendwa", &off);
+    assert_eq!(rules(&report), [("undocumented-route", Severity::Warning)]);
+}
+
+#[test]
+fn a_body_over_the_limit_is_one_payload_too_large_error() {
+    let report = http::too_large(65_536, Some(65_537), &Options::default());
+    assert_eq!(rules(&report), [("payload-too-large", Severity::Error)]);
+    assert!(report.diagnostics[0].message.contains("65537 bytes"));
+    let report = http::too_large(65_536, None, &Options::default());
+    assert!(report.diagnostics[0].message.contains("longer"));
+}

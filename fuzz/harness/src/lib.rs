@@ -450,13 +450,15 @@ fn route_request(data: &[u8]) -> (Vec<u8>, String) {
                 upload.field
             ));
         }
-        // The body cut where the bytes say, or closed.
+        // The body cut where the bytes say (inside a character, maybe), or closed.
         if get(1) % 4 == 3 {
-            body.truncate(body.len() / 2);
+            let mut bytes = body.into_bytes();
+            bytes.truncate(bytes.len() / 2);
+            bytes
         } else {
             body.push_str(&format!("--{boundary}--\r\n"));
+            body.into_bytes()
         }
-        body.into_bytes()
     } else {
         head.push_str("Content-Type: application/json\r\n");
         planted.text.into_bytes()

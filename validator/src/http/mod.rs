@@ -281,11 +281,13 @@ pub const ROUTES: &[Route] = &[
 ];
 
 mod request;
+mod routes;
 pub use request::{
     AUTH_HEADER_FORM, Body, CREDENTIALS_MISMATCH, File, MISSING_AUTH_HEADER, MISSING_UPLOAD_FILE,
     QISCUS_CSV_MAX_RECIPIENTS, Request, SIBLING_ROUTE_BODY, UNAUTHORIZED_RULES, UPLOAD_FILE_FORMAT,
     WRONG_CONTENT_TYPE, is_unauthorized, validate_request, validate_request_parsed,
 };
+pub use routes::{Lookup, UNDOCUMENTED_ROUTE, lookup, percent_decode, served, too_large};
 
 /// The route with this id.
 pub fn route(id: &str) -> Option<&'static Route> {

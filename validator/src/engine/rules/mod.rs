@@ -193,6 +193,14 @@ pub(crate) static REQUEST_RULES: &[RuleInfo] = &[
         summary: "A body sent to one route that is another documented route's payload.",
         docs: include_str!("docs/sibling-route-body.md"),
     },
+    RuleInfo {
+        name: "undocumented-route",
+        default_severity: Severity::Error,
+        source: Source::Provider,
+        providers: &[],
+        summary: "A request to a path, or with a method, no provider documents.",
+        docs: include_str!("docs/undocumented-route.md"),
+    },
 ];
 
 /// Names of the findings JSON Schema keywords produce, with a one-line summary.

@@ -227,6 +227,13 @@ fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>) {
     {
         v += 1;
     }
+    // An array or object under a secret key: all of it, to its closing
+    // bracket (to the end of the text when it has none).
+    if matches!(bytes.get(v), Some(b'[' | b'{')) {
+        let end = bracket_end(bytes, v).max(end_of_line(bytes, v));
+        ranges.push(v..end);
+        return;
+    }
     let eol = end_of_line(bytes, v);
     if v < eol {
         ranges.push(v..eol);
@@ -248,6 +255,32 @@ fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>) {
         open = open && !has_quote(line);
         at = end;
     }
+}
+
+/// Where the array or object opening at `from` ends (just past its closing
+/// bracket), brackets inside strings not counted; a raw line break ends a
+/// string, as [`SecretMask::lexical`] reads it. The text's end when it does not close.
+fn bracket_end(bytes: &[u8], from: usize) -> usize {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut i = from;
+    while i < bytes.len() {
+        match (in_string, bytes[i]) {
+            (true, b'\\') => i += 1,
+            (true, b'"' | b'\n') => in_string = false,
+            (false, b'"') => in_string = true,
+            (false, b'[' | b'{') => depth += 1,
+            (false, b']' | b'}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
 }
 
 /// True when a piece of text that starts inside a string holds an unescaped
@@ -454,6 +487,28 @@ mod tests {
         }
         let text = "{\"ref_id\": \"abc\",\n \"username\": \"budi\"";
         assert_eq!(shown(text, &SecretMask::lexical(text)), text);
+    }
+
+    #[test]
+    fn the_lexical_mask_covers_an_array_or_object_under_a_secret_key() {
+        // Found by the `render` fuzz target: a secret key's value is an
+        // array whose string is lines below the key, and the text breaks
+        // after it.
+        for text in [
+            "{\n  \"Qiscus-Secret-Key\":[\n\n\n \"QQVQV-QKWZZJZJZVQW\"]\",\n  \"broadcast_job_id\": 12\n}",
+            "{\"signature\": {\n \"value\": \"QQVQVQKWZZ\",\n \"nested\": [\"QQVQVQKWZZ\"]\n }, \"x\": -}",
+            "{\"password\": [\"a]b\",\n\"QQVQVQKWZZ\"\n",
+            "{\"token\": [[],\n[\"QQVQVQKWZZ\"]]\n \"x\" 1}",
+        ] {
+            let out = shown(text, &SecretMask::lexical(text));
+            assert!(!out.contains("QQVQ"), "{text:?} shown as {out:?}");
+            assert_eq!(out.chars().count(), text.chars().count());
+        }
+        // What follows the closed array is shown again.
+        let text = "{\"token\": [\n\"QQVQVQKWZZ\"\n],\n\"nama\": \"Kak Siti [OTP]\", x}";
+        let out = shown(text, &SecretMask::lexical(text));
+        assert!(!out.contains("QQVQ"), "{out:?}");
+        assert!(out.contains("\"nama\": \"Kak Siti [OTP]\""), "{out:?}");
     }
 
     #[test]
