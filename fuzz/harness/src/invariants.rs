@@ -235,6 +235,15 @@ pub fn printable(what: &str, out: &str) {
     }
 }
 
+/// True when `text` holds a piece of `secret` that [`hidden`] looks for
+/// (four characters of it).
+pub fn shares_a_piece(secret: &str, text: &str) -> bool {
+    let chars: Vec<char> = secret.chars().collect();
+    chars
+        .windows(4)
+        .any(|w| text.contains(&w.iter().collect::<String>()))
+}
+
 /// No four consecutive characters of `secret` in `out`.
 pub fn hidden(what: &str, secret: &str, out: &str) {
     let chars: Vec<char> = secret.chars().collect();
