@@ -147,7 +147,7 @@ impl SecretMask {
                         // A raw line break ends a string, for this reading.
                         string = None;
                         let after = i + usize::from(b == b'"');
-                        if is_secret_key(&text[start..i]) {
+                        if looks_like_a_key(&text[start..i]) {
                             mask_value(bytes, after, &mut ranges);
                         }
                         i += 1;
@@ -163,7 +163,7 @@ impl SecretMask {
                     while i < bytes.len() && is_word_byte(bytes[i]) {
                         i += 1;
                     }
-                    if is_secret_key(&text[start..i]) {
+                    if looks_like_a_key(&text[start..i]) {
                         mask_value(bytes, i, &mut ranges);
                     }
                 }
@@ -207,6 +207,20 @@ impl SecretMask {
         }
         SecretMask { ranges: merged }
     }
+}
+
+/// A string or bare word of a broken text that may be a secret key: one
+/// itself, or ending in one — a key whose opening quote was lost runs on
+/// from the value before it (`"6281234567890signatur": …`).
+fn looks_like_a_key(word: &str) -> bool {
+    if is_secret_key(word) {
+        return true;
+    }
+    let bytes = word.as_bytes();
+    let tail = bytes.len() - bytes.iter().rev().take_while(|&&b| is_word_byte(b)).count();
+    let tail = &word[tail..];
+    let letters = tail.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_' || c == '-');
+    letters.len() < word.len() && is_secret_key(letters)
 }
 
 fn end_of_line(bytes: &[u8], from: usize) -> usize {
@@ -504,6 +518,15 @@ mod tests {
             assert!(!out.contains("QQVQ"), "{text:?} shown as {out:?}");
             assert_eq!(out.chars().count(), text.chars().count());
         }
+        // Found by the `render` fuzz target: a key that lost its opening
+        // quote, run on from the phone number before it.
+        let text =
+            "{\"phone_number\"-: \"6281234567890signatur\"KKZZKKW\\nJJQQJJZZKKZZKKW\", \"x\": {}}";
+        let out = shown(text, &SecretMask::lexical(text));
+        assert!(!out.contains("JJQQ") && !out.contains("KKZZ"), "{out:?}");
+        let text = "{\"no_hp\": \"0812 3456 password\nQQVQVQKWZZ\", \"nama\": \"Budi\"";
+        let out = shown(text, &SecretMask::lexical(text));
+        assert!(!out.contains("QQVQ"), "{out:?}");
         // What follows the closed array is shown again.
         let text = "{\"token\": [\n\"QQVQVQKWZZ\"\n],\n\"nama\": \"Kak Siti [OTP]\", x}";
         let out = shown(text, &SecretMask::lexical(text));
