@@ -232,12 +232,12 @@ fn end_of_line(bytes: &[u8], from: usize) -> usize {
 
 /// Hides the value after a key that ends at `from`: see [`SecretMask::lexical`].
 fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>) {
+    // Past quotes, colons, `=`, line breaks and any other punctuation a
+    // broken text may hold between a key and its value (`:-`, `: ,`), to
+    // where a value can start: a word, a bracket, a non-ASCII character.
     let mut v = from;
     while v < bytes.len()
-        && matches!(
-            bytes[v],
-            b'"' | b'\'' | b':' | b'=' | b' ' | b'\t' | b'\r' | b'\n'
-        )
+        && !(bytes[v].is_ascii_alphanumeric() || matches!(bytes[v], b'_' | b'[' | b'{' | 0x80..))
     {
         v += 1;
     }
@@ -527,6 +527,16 @@ mod tests {
         let text = "{\"no_hp\": \"0812 3456 password\nQQVQVQKWZZ\", \"nama\": \"Budi\"";
         let out = shown(text, &SecretMask::lexical(text));
         assert!(!out.contains("QQVQ"), "{out:?}");
+        // Found by the `render` fuzz target: a stray `-` (or a comma) on the
+        // colon's line, the value on the next.
+        for text in [
+            "\n{\n  \"signature\"\n:-\n \"WZVJJZWJQWJKK\",\n  \"tie\"\n \"1764133337[\",]\n",
+            "{\"signature\": ,\n \"WZVJJZWJQWJKK\", \"time\": 1",
+            "{\"password\" = +\n\n  WZVJJZWJQWJKK\n}",
+        ] {
+            let out = shown(text, &SecretMask::lexical(text));
+            assert!(!out.contains("WZVJ"), "{text:?} shown as {out:?}");
+        }
         // What follows the closed array is shown again.
         let text = "{\"token\": [\n\"QQVQVQKWZZ\"\n],\n\"nama\": \"Kak Siti [OTP]\", x}";
         let out = shown(text, &SecretMask::lexical(text));
