@@ -241,18 +241,21 @@ fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>) {
     {
         v += 1;
     }
-    // An array or object under a secret key: all of it, to its closing
-    // bracket (to the end of the text when it has none).
-    if matches!(bytes.get(v), Some(b'[' | b'{')) {
-        let end = bracket_end(bytes, v).max(end_of_line(bytes, v));
-        ranges.push(v..end);
-        return;
-    }
-    let eol = end_of_line(bytes, v);
+    // An array or object under a secret key: all of it, to the end of the
+    // line its closing bracket is on (to the end of the text when it has
+    // none: a stray quote or bracket inside a secret can close it early,
+    // and what follows on that line may be more of the secret).
+    let bracketed = matches!(bytes.get(v), Some(b'[' | b'{'));
+    let eol = if bracketed {
+        end_of_line(bytes, bracket_end(bytes, v).saturating_sub(1))
+    } else {
+        end_of_line(bytes, v)
+    };
     if v < eol {
         ranges.push(v..eol);
     }
-    let mut open = bytes.get(v.wrapping_sub(1)) == Some(&b'"') && !has_quote(&bytes[v..eol]);
+    let mut open =
+        !bracketed && bytes.get(v.wrapping_sub(1)) == Some(&b'"') && !has_quote(&bytes[v..eol]);
     let mut at = eol;
     while at < bytes.len() {
         let next = at + 1;
@@ -537,7 +540,12 @@ mod tests {
             let out = shown(text, &SecretMask::lexical(text));
             assert!(!out.contains("WZVJ"), "{text:?} shown as {out:?}");
         }
-        // What follows the closed array is shown again.
+        // Found by the `render` fuzz target: a quote and bracket inside the
+        // secret close its array early, and more of it follows on that line.
+        let text = "{\n\"nohp\": \"628123-4567890\", \"password\": [\n\"KJZJKQWVWKW\"]\", {\"x\": \"KZJZJKQWVWKW\"]\"}]\r}";
+        let out = shown(text, &SecretMask::lexical(text));
+        assert!(!out.contains("KZJZ") && !out.contains("KJZJ"), "{out:?}");
+        // What follows the closed array's line is shown again.
         let text = "{\"token\": [\n\"QQVQVQKWZZ\"\n],\n\"nama\": \"Kak Siti [OTP]\", x}";
         let out = shown(text, &SecretMask::lexical(text));
         assert!(!out.contains("QQVQ"), "{out:?}");
