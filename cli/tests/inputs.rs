@@ -552,7 +552,11 @@ fn peak_rss_kib(args: &[&str]) -> u64 {
 }
 
 /// A 20 MB NDJSON file whose every line has two findings: memory stays flat
-/// in every format (the same test at 200 MB is in `bench/run.py`).
+/// in every format — its peak is within 1.5× the peak of its first 2 MB,
+/// where findings held in memory would grow it about tenfold (the same test
+/// at 200 MB is in `bench/run.py`). Relative, not a fixed figure: the debug
+/// build's plateau (about 90 MB for SARIF) moves with the machine and the
+/// tests running beside it.
 #[test]
 fn a_batch_where_every_payload_fails_runs_in_flat_memory() {
     if !Path::new("/usr/bin/time").exists() {
@@ -562,6 +566,8 @@ fn a_batch_where_every_payload_fails_runs_in_flat_memory() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broadcast.ndjson");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let small_path = dir.path().join("broadcast-2mb.ndjson");
+    let mut small = std::io::BufWriter::new(std::fs::File::create(&small_path).unwrap());
     let mut written = 0;
     let mut i = 0u64;
     while written < 20_000_000 {
@@ -571,23 +577,29 @@ fn a_batch_where_every_payload_fails_runs_in_flat_memory() {
         );
         written += line.len();
         f.write_all(line.as_bytes()).unwrap();
+        if written <= 2_000_000 {
+            small.write_all(line.as_bytes()).unwrap();
+        }
         i += 1;
     }
     f.flush().unwrap();
-    drop(f);
-    let p = path.to_str().unwrap();
+    small.flush().unwrap();
+    drop((f, small));
     for format in ["text", "json", "sarif"] {
-        let kib = peak_rss_kib(&[
-            "validate",
-            "--endpoint",
-            "chatbot/sendwa",
-            "--format",
-            format,
-            p,
-        ]);
+        let peak = |p: &Path| {
+            peak_rss_kib(&[
+                "validate",
+                "--endpoint",
+                "chatbot/sendwa",
+                "--format",
+                format,
+                p.to_str().unwrap(),
+            ])
+        };
+        let (base, kib) = (peak(&small_path), peak(&path));
         assert!(
-            kib < 100 * 1024,
-            "{format}: peak RSS {kib} KiB for {i} failing lines"
+            kib * 2 < base * 3,
+            "{format}: peak RSS {kib} KiB for {i} failing lines, {base} KiB for the first 2 MB"
         );
     }
 }
