@@ -170,11 +170,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>, started: Instant)
 
     // The body: refused unread when it says it is too long, else read up to the limit.
     let limit = state.config.max_body;
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let declared = content_length(&parts.headers);
     if declared.is_some_and(|n| n > limit as u64) {
         return too_large(
             &state,
@@ -422,11 +418,7 @@ fn refused(
     record.insert("warnings".into(), json!(report.warning_count()));
     record.insert("findings".into(), findings_json(report));
     record.insert("headers".into(), masked_headers(headers, route));
-    if let Some(n) = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-    {
+    if let Some(n) = content_length(headers) {
         record.insert("body_bytes".into(), json!(n));
     }
     state.records.keep(Value::Object(record), None);
@@ -436,6 +428,14 @@ fn refused(
     );
     preflight_headers(response.headers_mut(), report);
     response
+}
+
+/// The length a request's `Content-Length` declares, when it is a number.
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
 }
 
 fn findings_json(report: &Report) -> Value {
