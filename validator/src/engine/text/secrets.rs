@@ -131,8 +131,10 @@ impl SecretMask {
     /// after the point where parsing stopped). What follows a key, past
     /// quotes, colons, `=` and line breaks, is hidden to the end of its line,
     /// and further lines with it while its string is left open (a raw line
-    /// break inside the value) or a line goes on with bare text (the rest of
-    /// a value cut by a stray quote and a line break).
+    /// break inside the value) or until a line begins the next member or
+    /// closes the container ([`begins_member`]): a line that goes on with
+    /// bare text or a stray string may be the rest of a value cut by a stray
+    /// quote and a line break.
     pub fn lexical(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut ranges = Vec::new();
@@ -261,17 +263,44 @@ fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>) {
         let next = at + 1;
         let end = end_of_line(bytes, next);
         let line = &bytes[next..end];
-        let bare = line
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|b| !matches!(b, b'"' | b'{' | b'}' | b'[' | b']' | b','));
-        if !(open || bare) {
+        if !open && begins_member(line) {
             break;
         }
         ranges.push(next..end);
         open = open && !has_quote(line);
         at = end;
     }
+}
+
+/// True when a line of broken text begins what is plainly the next member
+/// or the end of the value's container: a key and its colon (`"time": …`,
+/// `, "time": …`, `time: …`) or a closing bracket followed by nothing but
+/// closing brackets and commas. Anything else after a secret's line — bare
+/// text, a stray string (`", {"x": …`), a bracket — may be more of the
+/// secret: a raw line break or a stray quote inside it put it there.
+fn begins_member(line: &[u8]) -> bool {
+    let rest = line.trim_ascii();
+    let rest = rest
+        .strip_prefix(b",")
+        .map_or(rest, <[u8]>::trim_ascii_start);
+    if rest.first().is_some_and(|b| matches!(b, b'}' | b']')) {
+        return rest
+            .iter()
+            .all(|b| matches!(b, b'}' | b']' | b',') || b.is_ascii_whitespace());
+    }
+    let after_key = if let Some(quoted) = rest.strip_prefix(b"\"") {
+        match quoted.iter().position(|&b| b == b'"') {
+            Some(close) if !quoted[..close].contains(&b'\\') => &quoted[close + 1..],
+            _ => return false,
+        }
+    } else {
+        let word = rest.iter().take_while(|&&b| is_word_byte(b)).count();
+        if word == 0 {
+            return false;
+        }
+        &rest[word..]
+    };
+    after_key.trim_ascii_start().starts_with(b":")
 }
 
 /// Where the array or object opening at `from` ends (just past its closing
@@ -545,6 +574,31 @@ mod tests {
         let text = "{\n\"nohp\": \"628123-4567890\", \"password\": [\n\"KJZJKQWVWKW\"]\", {\"x\": \"KZJZJKQWVWKW\"]\"}]\r}";
         let out = shown(text, &SecretMask::lexical(text));
         assert!(!out.contains("KZJZ") && !out.contains("KJZJ"), "{out:?}");
+        // Found by the `render` fuzz target: the same, with a line break
+        // after the quote and bracket; and the class: whatever line follows
+        // a secret's, up to the next member, may be more of it.
+        for text in [
+            "{\"nohp\": \"6281234567890\", \"password\": [\"JKVJKVJKKVJKVJK\"]\n\", {\"x\": \"JKVJKVJKKVJKVJK\"]\"}]}",
+            "{\"signature\": \"JKVJ\"]\n\"JKVJ\"\n}",
+            "{\"private_key\": \"-----BEGIN KEY-----\nJKVJKVJKKVJKVJK\n{JKVJ}\n-----END KEY-----\",\n\"time\": 1",
+            "{\"password\": [\"a\"]\n[\"JKVJ\"]\n\n\"JKVJ\" 1}",
+        ] {
+            let out = shown(text, &SecretMask::lexical(text));
+            assert!(!out.contains("JKVJ"), "{text:?} shown as {out:?}");
+        }
+        // The next member's line, however it is written, is shown again.
+        for next in [
+            "\"time\": \"1764133337\"",
+            "  , \"time\": 1",
+            "time: 1",
+            "}",
+            "  ]},",
+        ] {
+            let text = format!("{{\"signature\": \"QQVQVQKWZZ\" 1\n{next}\n");
+            let out = shown(&text, &SecretMask::lexical(&text));
+            assert!(!out.contains("QQVQ"), "{out:?}");
+            assert!(out.contains(next), "{next:?} hidden: {out:?}");
+        }
         // What follows the closed array's line is shown again.
         let text = "{\"token\": [\n\"QQVQVQKWZZ\"\n],\n\"nama\": \"Kak Siti [OTP]\", x}";
         let out = shown(text, &SecretMask::lexical(text));
