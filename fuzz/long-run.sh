@@ -7,9 +7,14 @@
 # `cargo fuzz cmin`). Prints each target's executions and any crash
 # (artifacts in fuzz/artifacts/<target>/).
 # JOBS targets run side by side (default 1; one core each).
+# FUZZ_SANITIZER=none builds without AddressSanitizer (3 to 5 times the
+# executions a second; preflight's own code has no `unsafe`), into its own
+# FUZZ_TARGET_DIR; replay the grown corpus under ASan afterwards
+# (docs/reliability.md, "The long run").
 #   fuzz/long-run.sh [TARGET...]
 #   RUNS=1000000 SECONDS_PER_TARGET=1800 fuzz/long-run.sh validate render
 #   JOBS=2 fuzz/long-run.sh
+#   FUZZ_SANITIZER=none FUZZ_TARGET_DIR=/tmp/preflight-fuzz-none fuzz/long-run.sh
 set -uo pipefail
 cd "$(dirname "$0")"
 runs="${RUNS:-10000000}"

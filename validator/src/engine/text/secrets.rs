@@ -213,16 +213,31 @@ impl SecretMask {
 
 /// A string or bare word of a broken text that may be a secret key: one
 /// itself, or ending in one — a key whose opening quote was lost runs on
-/// from the value before it (`"6281234567890signatur": …`).
+/// from the value before it, whatever that value was
+/// (`"6281234567890signatur": …`, `"628121x345678signatur" "…"`,
+/// `"Budi Santosopasword"`): its last letters, one edit at most from a
+/// secret word of six letters or more.
 fn looks_like_a_key(word: &str) -> bool {
     if is_secret_key(word) {
         return true;
     }
-    let bytes = word.as_bytes();
-    let tail = bytes.len() - bytes.iter().rev().take_while(|&&b| is_word_byte(b)).count();
-    let tail = &word[tail..];
-    let letters = tail.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_' || c == '-');
-    letters.len() < word.len() && is_secret_key(letters)
+    // The last 32 letters and digits, lowercased, in a stack buffer.
+    let mut buf = [0u8; 32];
+    let mut n = 0;
+    for b in word.bytes().rev().filter(u8::is_ascii_alphanumeric) {
+        if n == buf.len() {
+            break;
+        }
+        buf[buf.len() - 1 - n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let tail = &buf[buf.len() - n..];
+    NEEDLES.iter().any(|needle| {
+        let needle = needle.as_bytes();
+        needle.len() >= 6
+            && (needle.len() - 1..=needle.len() + 1)
+                .any(|len| len <= tail.len() && one_edit_apart(&tail[tail.len() - len..], needle))
+    })
 }
 
 fn end_of_line(bytes: &[u8], from: usize) -> usize {
@@ -556,6 +571,19 @@ mod tests {
             "{\"phone_number\"-: \"6281234567890signatur\"KKZZKKW\\nJJQQJJZZKKZZKKW\", \"x\": {}}";
         let out = shown(text, &SecretMask::lexical(text));
         assert!(!out.contains("JJQQ") && !out.contains("KKZZ"), "{out:?}");
+        // Found by the `render` fuzz target: the same, after a value that is
+        // not all digits; and the class: whatever the value was.
+        for text in [
+            "{\"phone_number\": \"628121x345678signatur\" \"JWVJKVQVKQJKVJZJV\", \"message\": {}}",
+            "{\"nama\": \"Budi Santosopasword\" \"JWVJKVQVKQJKVJZJV\"}",
+            "{\"ref\": \"INV/2026/11-sigature\": \"JWVJKVQVKQJKVJZJV\" x}",
+        ] {
+            let out = shown(text, &SecretMask::lexical(text));
+            assert!(!out.contains("JWVJ"), "{text:?} shown as {out:?}");
+        }
+        // A value that merely ends like a short secret word is no key.
+        let text = "{\"pesan\": \"Kode broken\" \"ABCDEFGH\"";
+        assert_eq!(shown(text, &SecretMask::lexical(text)), text);
         let text = "{\"no_hp\": \"0812 3456 password\nQQVQVQKWZZ\", \"nama\": \"Budi\"";
         let out = shown(text, &SecretMask::lexical(text));
         assert!(!out.contains("QQVQ"), "{out:?}");
