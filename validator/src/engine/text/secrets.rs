@@ -135,12 +135,21 @@ impl SecretMask {
     /// closes the container ([`begins_member`]): a line that goes on with
     /// bare text or a stray string may be the rest of a value cut by a stray
     /// quote and a line break.
+    ///
+    /// Linear in the text: the scans after keys may read at most
+    /// [`SCAN_BUDGET`] times the text's length in all (a megabyte line of
+    /// secret keys would make them quadratic); past that, everything from
+    /// the next key's value to the end of the text is hidden.
     pub fn lexical(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut ranges = Vec::new();
+        let mut budget = SCAN_BUDGET * bytes.len() + 4096;
         let mut string: Option<usize> = None;
         let mut i = 0;
         while i < bytes.len() {
+            if budget == 0 {
+                break;
+            }
             let b = bytes[i];
             match string {
                 Some(start) => match b {
@@ -150,7 +159,7 @@ impl SecretMask {
                         string = None;
                         let after = i + usize::from(b == b'"');
                         if looks_like_a_key(&text[start..i]) {
-                            mask_value(bytes, after, &mut ranges);
+                            mask_value(bytes, after, &mut ranges, &mut budget);
                         }
                         i += 1;
                     }
@@ -166,7 +175,7 @@ impl SecretMask {
                         i += 1;
                     }
                     if looks_like_a_key(&text[start..i]) {
-                        mask_value(bytes, i, &mut ranges);
+                        mask_value(bytes, i, &mut ranges, &mut budget);
                     }
                 }
                 None => i += 1,
@@ -247,8 +256,19 @@ fn end_of_line(bytes: &[u8], from: usize) -> usize {
         .map_or(bytes.len(), |p| from + p)
 }
 
-/// Hides the value after a key that ends at `from`: see [`SecretMask::lexical`].
-fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>) {
+/// How many times its length the lexical mask may read a text in all:
+/// see [`SecretMask::lexical`].
+const SCAN_BUDGET: usize = 16;
+
+/// Hides the value after a key that ends at `from`: see
+/// [`SecretMask::lexical`]. Each byte it reads is taken from `budget`; when
+/// that runs out, everything from the value to the end of the text is hidden
+/// and `budget` is left at 0.
+fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>, budget: &mut usize) {
+    let mut spend = |n: usize| {
+        *budget = budget.saturating_sub(n);
+        *budget > 0
+    };
     // Past quotes, colons, `=`, line breaks and any other punctuation a
     // broken text may hold between a key and its value (`:-`, `: ,`), to
     // where a value can start: a word, a bracket, a non-ASCII character.
@@ -268,6 +288,10 @@ fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>) {
     } else {
         end_of_line(bytes, v)
     };
+    if !spend(eol - from.min(eol) + 1) {
+        ranges.push(v.min(bytes.len())..bytes.len());
+        return;
+    }
     if v < eol {
         ranges.push(v..eol);
     }
@@ -278,6 +302,10 @@ fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>) {
         let next = at + 1;
         let end = end_of_line(bytes, next);
         let line = &bytes[next..end];
+        if !spend(line.len() + 1) {
+            ranges.push(v.min(bytes.len())..bytes.len());
+            return;
+        }
         if !open && begins_member(line) {
             break;
         }
@@ -632,6 +660,24 @@ mod tests {
         let out = shown(text, &SecretMask::lexical(text));
         assert!(!out.contains("QQVQ"), "{out:?}");
         assert!(out.contains("\"nama\": \"Kak Siti [OTP]\""), "{out:?}");
+    }
+
+    #[test]
+    fn the_lexical_mask_of_a_megabyte_line_of_secret_keys_is_linear() {
+        // Found by the `mutated_examples` fuzz target: a signature repeated
+        // on one line of a megabyte, each value running on into the next
+        // key (`"…ffdignature": "…`), made every key's scan read to the end
+        // of the line: 89 s for one payload. The scans now share a budget;
+        // past it the rest of the text is hidden, which is never less.
+        let piece = "\"signature\": \"7427ed0d779c79afd67ab886746b9cf7dcbb5fd979f7e61603459ffd";
+        let text = format!("{{\n  {}\"\n}}", piece.repeat(14_000));
+        let mask = SecretMask::lexical(&text);
+        let out = shown(&text, &mask);
+        assert!(!out.contains("7427"), "a secret shown");
+        assert_eq!(out.chars().count(), text.chars().count());
+        // The budget spent: the rest of the text is one range from the
+        // first value on.
+        assert_eq!(mask.ranges.len(), 1, "{:?}", &mask.ranges[..2]);
     }
 
     #[test]
