@@ -270,17 +270,9 @@ pub fn example_templates() -> Arc<Templates> {
         .clone()
 }
 
-/// The endpoints whose payloads name a template.
+/// The endpoints whose payloads name a template ([`template_examples`]).
 fn template_senders() -> Vec<&'static Endpoint> {
-    let mut out: Vec<&'static Endpoint> = SEEDS
-        .iter()
-        .filter(|(id, name, bytes)| {
-            name.starts_with("examples/")
-                && *id != "meta/message-templates"
-                && bytes.windows(8).any(|w| w == b"template")
-        })
-        .filter_map(|(id, _, _)| preflight::endpoint(id).ok())
-        .collect();
+    let mut out: Vec<&'static Endpoint> = template_examples().iter().map(|(e, _)| *e).collect();
     out.dedup_by_key(|e| e.id);
     out
 }
@@ -291,8 +283,10 @@ fn template_examples() -> &'static [(&'static Endpoint, &'static [u8])] {
     EXAMPLES.get_or_init(|| {
         SEEDS
             .iter()
-            .filter(|(_, name, bytes)| {
-                name.starts_with("examples/") && bytes.windows(8).any(|w| w == b"template")
+            .filter(|(id, name, bytes)| {
+                name.starts_with("examples/")
+                    && *id != "meta/message-templates"
+                    && bytes.windows(8).any(|w| w == b"template")
             })
             .filter_map(|(id, _, seed)| Some((preflight::endpoint(id).ok()?, *seed)))
             .collect()
