@@ -11,10 +11,14 @@
 # executions a second; preflight's own code has no `unsafe`), into its own
 # FUZZ_TARGET_DIR; replay the grown corpus under ASan afterwards
 # (docs/reliability.md, "The long run").
+# FUZZ_ARGS adds libFuzzer options to every target's run (-entropic=0: the
+# classic input schedule, up to twice the executions a second on the
+# targets whose coverage is widest; docs/reliability.md, "The long run").
 #   fuzz/long-run.sh [TARGET...]
 #   RUNS=1000000 SECONDS_PER_TARGET=1800 fuzz/long-run.sh validate render
 #   JOBS=2 fuzz/long-run.sh
 #   FUZZ_SANITIZER=none FUZZ_TARGET_DIR=/tmp/preflight-fuzz-none fuzz/long-run.sh
+#   FUZZ_ARGS=-entropic=0 fuzz/long-run.sh mutated_examples
 set -uo pipefail
 cd "$(dirname "$0")"
 runs="${RUNS:-10000000}"
@@ -33,6 +37,8 @@ run_target() {
   local args=(-runs="$runs" -dict="$logs/$target.dict" -rss_limit_mb=4096
         -timeout=30 -print_final_stats=1 -artifact_prefix="artifacts/$target/")
   [ "$seconds" -gt 0 ] && args+=(-max_total_time="$seconds")
+  # shellcheck disable=SC2206 # options split on spaces, as given
+  [ -n "${FUZZ_ARGS:-}" ] && args+=(${FUZZ_ARGS})
   local started
   started=$(date +%s)
   nice -n 10 cargo +nightly fuzz run --target-dir "$target_dir" -s "$sanitizer" "$target" \

@@ -6,6 +6,7 @@
 use super::{ROUTES, Route};
 use crate::engine::pipeline;
 use crate::{Diagnostic, Options, Report, Severity, Source};
+use std::sync::LazyLock;
 
 /// The rule of a request whose path or method no provider documents.
 pub const UNDOCUMENTED_ROUTE: &str = "undocumented-route";
@@ -192,21 +193,94 @@ fn matches(pattern: &str, path: &str) -> Option<Vec<(String, String)>> {
     }
 }
 
-/// The documented route nearest to what was asked for.
+/// How many characters of an asked path [`nearest`] compares: a path
+/// longer than any route by this much is no typo of one, and a client's
+/// megabyte path costs no more than a long one.
+const NEAREST_CHARS: usize = 512;
+
+/// The documented route nearest to what was asked for: the least edit
+/// distance (in characters, letters' case ignored) from the asked path to
+/// the route's `/<provider><path>`, one more for another method; the first
+/// in [`ROUTES`] on a tie. Routes are tried from the least possible distance
+/// up (the difference in length), each only as far as it could still win,
+/// so a request costs a few short comparisons, not one full one per route.
 fn nearest(method: &str, path: &str) -> Option<String> {
-    let asked = path.to_ascii_lowercase();
-    ROUTES
+    static FULL: LazyLock<Vec<Vec<char>>> = LazyLock::new(|| {
+        ROUTES
+            .iter()
+            .map(|r| {
+                format!("/{}{}", r.provider, r.path)
+                    .to_ascii_lowercase()
+                    .chars()
+                    .collect()
+            })
+            .collect()
+    });
+    let asked: Vec<char> = path
+        .chars()
+        .take(NEAREST_CHARS)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    // (least possible distance, index, the method's extra one), in order.
+    let mut order: Vec<(usize, usize, usize)> = FULL
         .iter()
-        .map(|r| {
-            let full = format!("/{}{}", r.provider, r.path);
-            let mut distance = strsim::levenshtein(&asked, &full.to_ascii_lowercase());
-            if !r.method.eq_ignore_ascii_case(method) {
-                distance += 1;
-            }
-            (distance, r)
+        .zip(ROUTES)
+        .enumerate()
+        .map(|(i, (full, route))| {
+            let extra = usize::from(!route.method.eq_ignore_ascii_case(method));
+            (asked.len().abs_diff(full.len()) + extra, i, extra)
         })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, r)| served(r))
+        .collect();
+    order.sort_unstable();
+    // (distance with the method's, index) of the best so far.
+    let mut best: Option<(usize, usize)> = None;
+    for (bound, i, extra) in order {
+        let limit = match best {
+            None => usize::MAX,
+            Some((distance, _)) if bound > distance => break,
+            // `bound` includes `extra`: no underflow. A later route must be
+            // nearer; an earlier one may tie.
+            Some((distance, j)) if i < j => distance - extra,
+            Some((distance, _)) if distance > extra => distance - extra - 1,
+            Some(_) => continue,
+        };
+        let Some(full) = FULL.get(i) else { continue };
+        if let Some(d) = edit_distance_within(&asked, full, limit) {
+            best = Some((d + extra, i));
+        }
+    }
+    best.and_then(|(_, i)| ROUTES.get(i)).map(served)
+}
+
+/// The Levenshtein distance between `a` and `b` when it is at most `limit`
+/// (a row of the table whose least entry passes `limit` ends the count).
+fn edit_distance_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = i;
+        let mut left = i + 1;
+        let mut least = left;
+        for (cb, cell) in b.iter().zip(row.iter_mut().skip(1)) {
+            let above = *cell;
+            let here = (above + 1)
+                .min(left + 1)
+                .min(diagonal + usize::from(ca != cb));
+            *cell = here;
+            diagonal = above;
+            left = here;
+            least = least.min(here);
+        }
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        if least > limit {
+            return None;
+        }
+    }
+    row.last().copied().filter(|&d| d <= limit)
 }
 
 /// `s` with `%XX` escapes decoded (invalid UTF-8 replaced).
@@ -256,6 +330,74 @@ mod tests {
             lookup("POST", "/chatbot/api/getqr/"),
             Lookup::Found { route, .. } if route.id == "chatbot/getqr"
         ));
+    }
+
+    /// The nearest route as a full comparison with every route finds it.
+    fn nearest_by_every_comparison(method: &str, path: &str) -> Option<String> {
+        let asked: String = path
+            .chars()
+            .take(NEAREST_CHARS)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        ROUTES
+            .iter()
+            .map(|r| {
+                let full = format!("/{}{}", r.provider, r.path).to_ascii_lowercase();
+                let distance = strsim::levenshtein(&asked, &full)
+                    + usize::from(!r.method.eq_ignore_ascii_case(method));
+                (distance, r)
+            })
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, r)| served(r))
+    }
+
+    #[test]
+    fn the_nearest_route_is_the_one_every_comparison_finds() {
+        let mut paths: Vec<String> = vec![
+            String::new(),
+            "/".into(),
+            "x".into(),
+            "/chatbot/api/sendwha".into(),
+            "/CHATBOT/API/SENDWA".into(),
+            "/sandeza/json/send".into(),
+            "/qiscus/api/v2/broadcast".into(),
+            "/oca/api/v2/push/message".into(),
+            "/3dolphins/dolphin/apiv1/graph/broadcast".into(),
+            "/api/sendwa".into(),
+            "/sandéza/jsön/send/cgw".into(),
+            "/wa/pesan/kirim?nomor=62812xxxx5678".into(),
+            "/chatbot/api/sendwa/chatbot/api/sendwa".into(),
+            "a".repeat(600),
+            format!("/qiscus{}", "/x".repeat(400)),
+        ];
+        for route in ROUTES {
+            let full = format!("/{}{}", route.provider, route.path);
+            paths.push(full.replace('{', "").replace('}', ""));
+            paths.push(format!("{full}s"));
+            paths.push(full.chars().skip(3).collect());
+            paths.push(full.to_uppercase());
+        }
+        for path in &paths {
+            for method in ["GET", "POST", "PUT", "DELETE", "post", ""] {
+                assert_eq!(
+                    nearest(method, path),
+                    nearest_by_every_comparison(method, path),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_megabyte_path_is_compared_by_its_first_characters() {
+        let path = format!("/chatbot/api/sendwha{}", "x".repeat(1 << 20));
+        assert_eq!(
+            nearest("POST", &path),
+            nearest(
+                "POST",
+                &path.chars().take(NEAREST_CHARS).collect::<String>()
+            )
+        );
     }
 
     #[test]

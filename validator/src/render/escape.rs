@@ -55,6 +55,18 @@ pub(crate) fn push_escaped(out: &mut String, c: char) -> usize {
 /// delegating everything else to `F` (compact or pretty).
 pub(crate) struct SafeFormatter<F>(pub F);
 
+/// The bytes that may begin an unsafe character (one load a byte, not five
+/// comparisons: strings are most of what a SARIF log writes).
+static UNSAFE_LEAD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2);
+        b += 1;
+    }
+    table
+};
+
 impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {
     fn write_string_fragment<W: ?Sized + io::Write>(
         &mut self,
@@ -67,7 +79,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter
         // 0xC2 0x80–0x9F, U+061C is 0xD8 0x9C, the rest 0xE2 0x80/0x81 …):
         // everything between them is copied as it is.
         for (i, &b) in bytes.iter().enumerate() {
-            if !(b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2)) {
+            if !UNSAFE_LEAD[usize::from(b)] {
                 continue;
             }
             let Some(c) = fragment.get(i..).and_then(|rest| rest.chars().next()) else {

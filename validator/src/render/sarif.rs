@@ -24,6 +24,7 @@ use crate::engine::rules;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The base id of paths under the run's root.
 const SRCROOT: &str = "%SRCROOT%";
@@ -45,6 +46,9 @@ fn descriptors() -> Vec<(&'static str, &'static str, &'static str, &'static str)
     }
     ids
 }
+
+/// A `tool` object as written ([`Sarif::tool`]) and the levels it has.
+type Written = (Vec<Option<Level>>, Arc<str>);
 
 /// The SARIF sink.
 pub(super) struct Sarif {
@@ -77,16 +81,18 @@ impl Sarif {
         }
     }
 
-    /// The `artifactLocation` of a path as the renderer was given it.
-    fn artifact(&self, path: &str) -> Value {
-        artifact_location(path, self.settings.base.as_ref())
-    }
-
-    fn open(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        if self.started {
-            return Ok(());
+    /// The `tool` object as written: the rules with their descriptions,
+    /// help and configured `levels` (one per rule, in order). It is tens of
+    /// kilobytes and the same for every log written with the same levels,
+    /// so it is written once a process and then copied.
+    fn tool(&self, levels: Vec<Option<Level>>) -> Arc<str> {
+        static WRITTEN: Mutex<Option<Written>> = Mutex::new(None);
+        let mut written = WRITTEN.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((same, tool)) = written.as_ref()
+            && *same == levels
+        {
+            return tool.clone();
         }
-        self.started = true;
         let rules: Vec<Value> = self
             .ids
             .iter()
@@ -101,15 +107,38 @@ impl Sarif {
                 })
             })
             .collect();
-        let tool = json!({ "driver": {
-            "name": "preflight",
-            "version": env!("CARGO_PKG_VERSION"),
-            "rules": rules,
-        }});
+        let tool: Arc<str> = pretty_json(
+            &json!({ "driver": {
+                "name": "preflight",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }}),
+            3,
+        )
+        .into();
+        *written = Some((levels, tool.clone()));
+        tool
+    }
+
+    /// The `artifactLocation` of a path as the renderer was given it.
+    fn artifact(&self, path: &str) -> Value {
+        artifact_location(path, self.settings.base.as_ref())
+    }
+
+    fn open(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        let levels: Vec<Option<Level>> = self
+            .ids
+            .iter()
+            .map(|(name, ..)| self.settings.levels.get(*name).copied())
+            .collect();
+        let tool = self.tool(levels);
         write!(
             out,
-            "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {}",
-            pretty_json(&tool, 3)
+            "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {tool}",
         )?;
         if let Some(base) = &self.settings.base {
             let ids = json!({ SRCROOT: { "uri": directory_uri(&base.root) } });
@@ -350,6 +379,40 @@ impl Sink for Sarif {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A log's `defaultConfiguration` of `rule`.
+    fn configured(levels: &[(&str, Level)], rule: &str) -> Value {
+        let mut sarif = Sarif::new(&Settings {
+            base: None,
+            levels: levels.iter().map(|(n, l)| ((*n).to_string(), *l)).collect(),
+        });
+        let mut out = Vec::new();
+        let _ = sarif.open(&mut out);
+        out.extend_from_slice(b"}]}");
+        let log: Value = serde_json::from_slice(&out).unwrap_or_default();
+        log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .and_then(|rules| rules.iter().find(|r| r["id"] == rule))
+            .map_or(Value::Null, |r| r["defaultConfiguration"].clone())
+    }
+
+    #[test]
+    fn each_log_carries_its_own_runs_levels() {
+        let rule = "unfilled-placeholder";
+        let own = configured(&[], rule);
+        assert!(own["level"].is_string(), "{own}");
+        for _ in 0..2 {
+            assert_eq!(
+                configured(&[(rule, Level::Off)], rule),
+                json!({ "level": "none", "enabled": false })
+            );
+            assert_eq!(
+                configured(&[(rule, Level::Warning)], rule),
+                json!({ "level": "warning" })
+            );
+            assert_eq!(configured(&[], rule), own);
+        }
+    }
 
     fn base(root: &str, cwd: &str) -> Base {
         Base {
