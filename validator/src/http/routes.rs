@@ -372,7 +372,7 @@ mod tests {
         ];
         for route in ROUTES {
             let full = format!("/{}{}", route.provider, route.path);
-            paths.push(full.replace('{', "").replace('}', ""));
+            paths.push(full.replace(['{', '}'], ""));
             paths.push(format!("{full}s"));
             paths.push(full.chars().skip(3).collect());
             paths.push(full.to_uppercase());
