@@ -59,6 +59,16 @@ for name, size in (("string-30mb.json", 30_000_000), ("string-50mb.json", 50_000
 # A string that is all one placeholder (`xxx`): the costliest to report.
 with open("string-30mb-xxx.json", "w") as f:
     f.write('{"nohp": "6281234567890", "pesan": "%s"}' % ("x" * 30_000_000))
+# Opening braces with no closing one, in a phone number (a field read for
+# `{…}` markers): each brace once, not once from each brace.
+with open("string-30mb-braces.json", "w") as f:
+    f.write('{"nohp": "%s", "pesan": "Halo"}' % ("{" * 30_000_000))
+# A string inside an OCA template component, a `oneOf` of component kinds:
+# the schema validator copies the component into each kind's errors.
+with open("string-30mb-in-oneof.json", "w") as f:
+    f.write('{"message": {"type": "template", "template": {"template_code_id": "t", '
+            '"payload": [{"position": "body", "parameters": [{"type": "text", "text": "%s"}]}]}}, '
+            '"phone_number": "6281234567890"}' % ("Halo Kak " * (30_000_000 // 9)))
 for depth in (10_000, 100_000, 1_000_000):
     with open("arrays-%d.json" % depth, "w") as f:
         f.write("[" * depth + "]" * depth)
@@ -91,7 +101,7 @@ case_() {
     pattern=${2:-^(ok|failed)}
     shift 2
     status=0
-    timeout 600 /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$bin" validate -e chatbot/sendwa \
+    timeout 600 /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$bin" validate -e "${endpoint:-chatbot/sendwa}" \
         --format concise "$@" > "$work/out" 2> "$work/err" || status=$?
     # GNU time writes "Command exited with non-zero status N" first.
     set -- $(tail -n 1 "$work/time")
@@ -110,6 +120,8 @@ case_ malformed-1m-lines 'parse-error' malformed.ndjson
 case_ malformed-1m-lines '' malformed.ndjson
 case_ string-30mb '' string-30mb.json
 case_ string-30mb-xxx 'unfilled-placeholder' string-30mb-xxx.json
+case_ string-30mb-braces 'phone-format' string-30mb-braces.json
+endpoint=oca/push-message case_ string-30mb-in-oneof 'max-length' string-30mb-in-oneof.json
 case_ string-50mb 'payload-too-large' string-50mb.json
 for depth in 10000 100000 1000000; do
     case_ "nesting-arrays-$depth" 'parse-error' "arrays-$depth.json"

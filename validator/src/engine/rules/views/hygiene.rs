@@ -243,40 +243,34 @@ fn is_your_part(part: &str) -> bool {
 /// `{{…}}` and `<…>` markers inside free text: warnings (a message may mean
 /// them); never brackets, masks or capitals.
 fn prose(text: &str, offset: usize, exempt: bool) -> Option<Placeholder> {
-    let chars: Vec<char> = text.chars().collect();
-    if !exempt && let Some((s, e)) = double_braces(&chars) {
-        return Some(Placeholder {
-            range: offset + s..offset + e,
+    let marker = if exempt { None } else { double_braces(text) };
+    marker
+        .or_else(|| angle_marker(text))
+        .map(|bytes| Placeholder {
+            range: char_range(text, offset, bytes),
             kind: "value",
             certain: false,
-        });
-    }
-    angle_marker(&chars).map(|(s, e)| Placeholder {
-        range: offset + s..offset + e,
-        kind: "value",
-        certain: false,
-    })
+        })
 }
 
 /// Markers, masks and descriptions in a value with a fixed form.
 fn identifier(text: &str, offset: usize, field: &str, exempt: bool) -> Option<Placeholder> {
-    let chars: Vec<char> = text.chars().collect();
-    if !exempt {
-        if let Some((s, e)) = double_braces(&chars) {
-            return Some(certain(offset + s..offset + e, "value"));
-        }
-        if let Some((s, e)) = single_braces(&chars) {
-            return Some(certain(offset + s..offset + e, "value"));
-        }
+    let braces = if exempt {
+        None
+    } else {
+        double_braces(text).or_else(|| single_braces(text))
+    };
+    if let Some(bytes) = braces
+        .or_else(|| angle_marker(text))
+        .or_else(|| bracket_marker(text))
+    {
+        return Some(certain(char_range(text, offset, bytes), "value"));
     }
-    if let Some((s, e)) = angle_marker(&chars).or_else(|| bracket_marker(&chars)) {
-        return Some(certain(offset + s..offset + e, "value"));
-    }
-    if let Some((s, e)) = x_mask(&chars) {
-        return Some(certain(offset + s..offset + e, "number or id"));
+    if let Some(bytes) = x_mask(text) {
+        return Some(certain(char_range(text, offset, bytes), "number or id"));
     }
     if describes_field(text, field) {
-        return Some(certain(offset..offset + chars.len(), "value"));
+        return Some(certain(offset..offset + text.chars().count(), "value"));
     }
     None
 }
@@ -284,17 +278,21 @@ fn identifier(text: &str, offset: usize, field: &str, exempt: bool) -> Option<Pl
 /// A URL's stand-ins: markers anywhere, a host without a dot or with a
 /// marker, `your…` parts.
 fn url(text: &str, offset: usize, exempt: bool) -> Option<Placeholder> {
-    let chars: Vec<char> = text.chars().collect();
-    if !exempt && let Some((s, e)) = double_braces(&chars).or_else(|| single_braces(&chars)) {
-        return Some(certain(offset + s..offset + e, "URL"));
+    let braces = if exempt {
+        None
+    } else {
+        double_braces(text).or_else(|| single_braces(text))
+    };
+    if let Some(bytes) = braces.or_else(|| angle_marker(text)) {
+        return Some(certain(char_range(text, offset, bytes), "URL"));
     }
-    if let Some((s, e)) = angle_marker(&chars) {
-        return Some(certain(offset + s..offset + e, "URL"));
-    }
-    let lower = text.to_ascii_lowercase();
     let scheme = ["https://", "http://"]
         .iter()
-        .find(|s| lower.starts_with(*s))
+        .find(|s| {
+            text.as_bytes()
+                .get(..s.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(s.as_bytes()))
+        })
         .map(|s| s.len());
     // Byte offsets are character offsets up to the first non-ASCII character;
     // count characters for every range.
@@ -331,7 +329,7 @@ fn url(text: &str, offset: usize, exempt: bool) -> Option<Placeholder> {
     }
     // Not an http(s) URL: a host-like stand-in (`yourdomain.com`).
     let first = text.split(['/', '.']).next().unwrap_or("");
-    is_your_part(first).then(|| certain(offset..offset + chars.len(), "URL"))
+    is_your_part(first).then(|| certain(offset..offset + text.chars().count(), "URL"))
 }
 
 /// Each segment of Sandeza's delimiter format judged by its own kind:
@@ -367,79 +365,98 @@ fn delimited(text: &str, field: &str, exempt: bool) -> Option<Placeholder> {
     None
 }
 
-/// `{{ … }}`: character range.
-fn double_braces(chars: &[char]) -> Option<(usize, usize)> {
-    let start = find_seq(chars, &['{', '{'], 0)?;
-    let end = find_seq(chars, &['}', '}'], start + 2)?;
+// The markers below are found in the string's bytes (every marker
+// character is ASCII) and return byte ranges, each a single pass: no copy of
+// the string, linear in its length (a 50 MB value is one more string to
+// check, not a quadratic scan).
+
+/// The character range, from `offset`, of the bytes `s..e` of `text`.
+fn char_range(text: &str, offset: usize, (s, e): (usize, usize)) -> Range<usize> {
+    let start = offset + text[..s].chars().count();
+    start..start + text[s..e].chars().count()
+}
+
+/// `{{ … }}`: byte range.
+fn double_braces(text: &str) -> Option<(usize, usize)> {
+    let start = text.find("{{")?;
+    let end = start + 2 + text[start + 2..].find("}}")?;
     (end > start + 2).then_some((start, end + 2))
 }
 
 /// `{recipient-id}`: a single-brace marker around a word (not JSON: no quote
-/// or colon inside).
-fn single_braces(chars: &[char]) -> Option<(usize, usize)> {
-    (0..chars.len())
-        .filter(|&i| chars[i] == '{')
-        .find_map(|start| {
-            let len = chars[start + 1..].iter().position(|&c| c == '}')?;
-            let inner = &chars[start + 1..start + 1 + len];
-            (inner.len() >= 2
-                && inner
-                    .iter()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' ')))
-            .then_some((start, start + len + 2))
-        })
+/// or colon inside). The first `{` whose text up to the next `}` is such a
+/// word: the last `{` before that `}` (a word holds no brace).
+fn single_braces(text: &str) -> Option<(usize, usize)> {
+    // The last `{` since which every character could be in a word, and how
+    // many characters since it.
+    let mut open: Option<(usize, usize)> = None;
+    for (i, c) in text.char_indices() {
+        open = match (c, open) {
+            ('{', _) => Some((i, 0)),
+            ('}', Some((start, n))) if n >= 2 => return Some((start, i + 1)),
+            (c, Some((start, n))) if c.is_alphanumeric() || matches!(c, '-' | '_' | ' ') => {
+                Some((start, n + 1))
+            }
+            _ => None,
+        };
+    }
+    None
 }
 
 /// `<value from sprint>`: words hugging angle brackets (not an HTML-ish
 /// `<br>`, not `a < b and c > d`).
-fn angle_marker(chars: &[char]) -> Option<(usize, usize)> {
-    let start = chars.iter().position(|&c| c == '<')?;
-    let len = chars[start + 1..].iter().position(|&c| c == '>')?;
-    let inner: String = chars[start + 1..start + 1 + len].iter().collect();
-    (inner.len() >= 3
+fn angle_marker(text: &str) -> Option<(usize, usize)> {
+    let start = text.find('<')?;
+    let len = text[start + 1..].find('>')?;
+    words_in_angles(&text[start + 1..start + 1 + len]).then_some((start, start + len + 2))
+}
+
+/// What is between `<` and `>` reads as words standing for a value.
+fn words_in_angles(inner: &str) -> bool {
+    inner.len() >= 3
         && (inner.contains(' ') || inner.contains('_'))
         && !inner.contains(['=', '/', '"'])
         && !inner.starts_with(' ')
-        && !inner.ends_with(' '))
-    .then_some((start, start + len + 2))
+        && !inner.ends_with(' ')
 }
 
 /// `[NAMA PELANGGAN]`, `[YOUR_TOKEN]`, `[server]` inside an identifier.
-fn bracket_marker(chars: &[char]) -> Option<(usize, usize)> {
-    let start = chars.iter().position(|&c| c == '[')?;
-    let len = chars[start + 1..].iter().position(|&c| c == ']')?;
-    let inner = &chars[start + 1..start + 1 + len];
-    (inner.len() >= 3
+fn bracket_marker(text: &str) -> Option<(usize, usize)> {
+    let start = text.find('[')?;
+    let len = text[start + 1..].find(']')?;
+    let inner = &text[start + 1..start + 1 + len];
+    (inner.chars().count() >= 3
         && inner
-            .iter()
-            .all(|c| c.is_alphabetic() || *c == ' ' || *c == '_'))
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '_'))
     .then_some((start, start + len + 2))
 }
 
-/// A masked run: three or more x's next to a digit (or a hex digit), or four
-/// or more standing alone as a token.
-fn x_mask(chars: &[char]) -> Option<(usize, usize)> {
+/// A masked run: three or more x's next to a hex digit, in a value with a
+/// digit, or four or more standing alone as a token.
+fn x_mask(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let has_digit = bytes.iter().any(u8::is_ascii_digit);
     let mut i = 0;
-    while i < chars.len() {
-        if !matches!(chars[i], 'x' | 'X') {
+    while i < bytes.len() {
+        if !matches!(bytes[i], b'x' | b'X') {
             i += 1;
             continue;
         }
         let start = i;
-        while i < chars.len() && matches!(chars[i], 'x' | 'X') {
+        while i < bytes.len() && matches!(bytes[i], b'x' | b'X') {
             i += 1;
         }
         let run = i - start;
-        let hex = |c: char| c.is_ascii_hexdigit();
-        let before = start > 0 && hex(chars[start - 1]);
-        let after = i < chars.len() && hex(chars[i]);
-        let alone = (start == 0 || !chars[start - 1].is_alphanumeric())
-            && (i == chars.len() || !chars[i].is_alphanumeric());
-        let digits_near = chars[start.saturating_sub(1)..(i + 1).min(chars.len())]
-            .iter()
-            .any(char::is_ascii_digit)
-            || chars.iter().any(char::is_ascii_digit);
-        if (run >= 3 && (before || after) && digits_near) || (run >= 4 && alone) {
+        // A byte of a multi-byte character is never an ASCII hex digit.
+        let before = start > 0 && bytes[start - 1].is_ascii_hexdigit();
+        let after = i < bytes.len() && bytes[i].is_ascii_hexdigit();
+        let alone = !text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+            && !text[i..].chars().next().is_some_and(char::is_alphanumeric);
+        if (run >= 3 && (before || after) && has_digit) || (run >= 4 && alone) {
             return Some((start, i));
         }
     }
@@ -513,13 +530,6 @@ fn camel_words(name: &str) -> Vec<String> {
     out
 }
 
-fn find_seq(chars: &[char], seq: &[char], from: usize) -> Option<usize> {
-    if chars.len() < seq.len() {
-        return None;
-    }
-    (from..=chars.len() - seq.len()).find(|&i| chars[i..i + seq.len()] == *seq)
-}
-
 /// The string starts or ends with whitespace.
 pub(crate) fn padded(text: &str) -> bool {
     text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace)
@@ -555,6 +565,64 @@ pub(crate) fn is_placeholder(annotations: &Annotations<'_>, pointer: &str, text:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each one-pass marker finds what the first, character-vector version
+    /// found (as a character range), on every string of up to ten
+    /// characters drawn from the ones the markers look at, ASCII and not.
+    #[test]
+    fn the_one_pass_markers_find_what_the_character_scans_found() {
+        type Marker = fn(&str) -> Option<(usize, usize)>;
+        type Reference = fn(&[char]) -> Option<(usize, usize)>;
+        let markers: [(&str, Marker, Reference); 5] = [
+            ("double_braces", double_braces, reference::double_braces),
+            ("single_braces", single_braces, reference::single_braces),
+            ("angle_marker", angle_marker, reference::angle_marker),
+            ("bracket_marker", bracket_marker, reference::bracket_marker),
+            ("x_mask", x_mask, reference::x_mask),
+        ];
+        let alphabet = [
+            '{', '}', '<', '>', '[', ']', 'x', 'X', ' ', '_', '-', '=', '/', '"', ':', 'a', 'B',
+            'f', '7', '0', 'é', 'Ж', '😀', '１',
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        for _ in 0..200_000 {
+            let len = next(11);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let chars: Vec<char> = text.chars().collect();
+            for (name, marker, reference) in markers {
+                let found = marker(&text).map(|bytes| char_range(&text, 0, bytes));
+                let expected = reference(&chars).map(|(s, e)| s..e);
+                assert_eq!(found, expected, "{name} on {text:?}");
+            }
+        }
+    }
+
+    /// A long value with many opening braces, `x` runs or brackets and no
+    /// marker is read once, not once from each of them; a marker at its end
+    /// is found at its character range.
+    #[test]
+    fn a_long_value_is_read_once_for_its_markers() {
+        let n = 400_000;
+        for (text, role) in [
+            ("{".repeat(n), Role::Identifier),
+            ("{é".repeat(n), Role::Url),
+            ("x-".repeat(n) + "7", Role::Identifier),
+            ("<a ".repeat(n), Role::Prose),
+            ("[ab".repeat(n), Role::Identifier),
+        ] {
+            assert_eq!(find(&text, role, "msisdn", false), None, "{role:?}");
+        }
+        let text = "é{".repeat(n) + "{ab}";
+        let found = find(&text, Role::Identifier, "msisdn", false);
+        let start = 2 * n;
+        assert_eq!(found.map(|p| p.range), Some(start..start + 4));
+    }
 
     fn shown(text: &str, role: Role, field: &str) -> Option<(String, bool)> {
         find(text, role, field, false).map(|p| {
@@ -757,5 +825,84 @@ mod tests {
         // The real syntax of an exempt field (3Dolphins macro keys).
         assert_eq!(find("{{1}}", Role::Identifier, "key", true), None);
         assert!(find("string", Role::Identifier, "key", true).is_some());
+    }
+}
+
+/// The markers as first written, over a `Vec<char>` (a copy four times the
+/// string's size; a `{` or `x` run searched for from each one, quadratic):
+/// what the one-pass markers must find, on every string.
+#[cfg(test)]
+mod reference {
+    pub(super) fn double_braces(chars: &[char]) -> Option<(usize, usize)> {
+        let start = find_seq(chars, &['{', '{'], 0)?;
+        let end = find_seq(chars, &['}', '}'], start + 2)?;
+        (end > start + 2).then_some((start, end + 2))
+    }
+
+    pub(super) fn single_braces(chars: &[char]) -> Option<(usize, usize)> {
+        (0..chars.len())
+            .filter(|&i| chars[i] == '{')
+            .find_map(|start| {
+                let len = chars[start + 1..].iter().position(|&c| c == '}')?;
+                let inner = &chars[start + 1..start + 1 + len];
+                (inner.len() >= 2
+                    && inner
+                        .iter()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' ')))
+                .then_some((start, start + len + 2))
+            })
+    }
+
+    pub(super) fn angle_marker(chars: &[char]) -> Option<(usize, usize)> {
+        let start = chars.iter().position(|&c| c == '<')?;
+        let len = chars[start + 1..].iter().position(|&c| c == '>')?;
+        let inner: String = chars[start + 1..start + 1 + len].iter().collect();
+        super::words_in_angles(&inner).then_some((start, start + len + 2))
+    }
+
+    pub(super) fn bracket_marker(chars: &[char]) -> Option<(usize, usize)> {
+        let start = chars.iter().position(|&c| c == '[')?;
+        let len = chars[start + 1..].iter().position(|&c| c == ']')?;
+        let inner = &chars[start + 1..start + 1 + len];
+        (inner.len() >= 3
+            && inner
+                .iter()
+                .all(|c| c.is_alphabetic() || *c == ' ' || *c == '_'))
+        .then_some((start, start + len + 2))
+    }
+
+    pub(super) fn x_mask(chars: &[char]) -> Option<(usize, usize)> {
+        let mut i = 0;
+        while i < chars.len() {
+            if !matches!(chars[i], 'x' | 'X') {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && matches!(chars[i], 'x' | 'X') {
+                i += 1;
+            }
+            let run = i - start;
+            let hex = |c: char| c.is_ascii_hexdigit();
+            let before = start > 0 && hex(chars[start - 1]);
+            let after = i < chars.len() && hex(chars[i]);
+            let alone = (start == 0 || !chars[start - 1].is_alphanumeric())
+                && (i == chars.len() || !chars[i].is_alphanumeric());
+            let digits_near = chars[start.saturating_sub(1)..(i + 1).min(chars.len())]
+                .iter()
+                .any(char::is_ascii_digit)
+                || chars.iter().any(char::is_ascii_digit);
+            if (run >= 3 && (before || after) && digits_near) || (run >= 4 && alone) {
+                return Some((start, i));
+            }
+        }
+        None
+    }
+
+    fn find_seq(chars: &[char], seq: &[char], from: usize) -> Option<usize> {
+        if chars.len() < seq.len() {
+            return None;
+        }
+        (from..=chars.len() - seq.len()).find(|&i| chars[i..i + seq.len()] == *seq)
     }
 }
