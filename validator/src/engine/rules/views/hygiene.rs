@@ -253,14 +253,19 @@ fn prose(text: &str, offset: usize, exempt: bool) -> Option<Placeholder> {
         })
 }
 
-/// Markers, masks and descriptions in a value with a fixed form.
-fn identifier(text: &str, offset: usize, field: &str, exempt: bool) -> Option<Placeholder> {
-    let braces = if exempt {
+/// A `{{…}}` or `{…}` marker's bytes, unless the field is exempt
+/// (`x-placeholder-exempt`: `{{…}}` is its own syntax).
+fn braces(text: &str, exempt: bool) -> Option<(usize, usize)> {
+    if exempt {
         None
     } else {
         double_braces(text).or_else(|| single_braces(text))
-    };
-    if let Some(bytes) = braces
+    }
+}
+
+/// Markers, masks and descriptions in a value with a fixed form.
+fn identifier(text: &str, offset: usize, field: &str, exempt: bool) -> Option<Placeholder> {
+    if let Some(bytes) = braces(text, exempt)
         .or_else(|| angle_marker(text))
         .or_else(|| bracket_marker(text))
     {
@@ -278,12 +283,7 @@ fn identifier(text: &str, offset: usize, field: &str, exempt: bool) -> Option<Pl
 /// A URL's stand-ins: markers anywhere, a host without a dot or with a
 /// marker, `your…` parts.
 fn url(text: &str, offset: usize, exempt: bool) -> Option<Placeholder> {
-    let braces = if exempt {
-        None
-    } else {
-        double_braces(text).or_else(|| single_braces(text))
-    };
-    if let Some(bytes) = braces.or_else(|| angle_marker(text)) {
+    if let Some(bytes) = braces(text, exempt).or_else(|| angle_marker(text)) {
         return Some(certain(char_range(text, offset, bytes), "URL"));
     }
     let scheme = ["https://", "http://"]
