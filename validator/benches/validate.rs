@@ -44,6 +44,19 @@ fn bench(c: &mut Criterion) {
     c.bench_function("sandeza whatsapp template, with findings", |b| {
         b.iter(|| preflight::validate("sandeza/send", black_box(&broken)).unwrap())
     });
+    // Cut before its last member: a body that does not parse (a truncated
+    // upload, a client that stopped mid-write).
+    let cut = &valid[..text.rfind(',').unwrap()];
+    assert_eq!(
+        preflight::validate("sandeza/send", cut)
+            .unwrap()
+            .diagnostics[0]
+            .rule,
+        "parse-error"
+    );
+    c.bench_function("sandeza whatsapp template, does not parse", |b| {
+        b.iter(|| preflight::validate("sandeza/send", black_box(cut)).unwrap())
+    });
     // Every Sandeza example in turn: 39 shapes (SMS, email, every WhatsApp
     // template and session kind), per call the mean over all of them.
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sandeza/send");

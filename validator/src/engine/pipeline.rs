@@ -353,14 +353,27 @@ pub struct Origin {
 pub(crate) struct TextOutcome {
     /// The findings, positioned and sorted.
     pub report: Report,
-    /// What to hide when printing the payload's text: its secret values.
-    pub mask: SecretMask,
+    /// What to hide when printing the payload's text: its secret values;
+    /// `None` when the text did not parse (see [`TextOutcome::take_mask`]).
+    mask: Option<SecretMask>,
     /// The endpoint the payload was checked as.
     pub endpoint: Option<&'static Endpoint>,
     /// What the run should say once, beside the findings.
     pub notes: Vec<String>,
     /// The payload as parsed (`None` when it did not parse).
     pub value: Option<Value>,
+}
+
+impl TextOutcome {
+    /// What to hide when printing `text` (the text this outcome is of). A
+    /// text that did not parse gets the lexical mask here, not when it is
+    /// checked: `validate` and the server's gate print no text and skip it
+    /// (a third of the time of checking a broken payload).
+    fn take_mask(&mut self, text: &str) -> SecretMask {
+        self.mask
+            .take()
+            .unwrap_or_else(|| SecretMask::lexical(text))
+    }
 }
 
 /// Parses `text` and reports everything about it. `endpoint` is `None` when the
@@ -382,8 +395,10 @@ pub(crate) fn check_text(
             position(text, &mut diagnostics);
             return Ok(TextOutcome {
                 report: Report { diagnostics },
-                // Quotes may be misaligned past the point where parsing stopped.
-                mask: SecretMask::lexical(text),
+                // Quotes may be misaligned past the point where parsing
+                // stopped: the lexical mask, made only for a caller that
+                // prints the text.
+                mask: None,
                 endpoint,
                 notes: Vec::new(),
                 value: None,
@@ -510,7 +525,7 @@ pub(crate) fn check_text(
     sort(&mut diagnostics);
     Ok(TextOutcome {
         report: Report { diagnostics },
-        mask,
+        mask: Some(mask),
         endpoint: chosen,
         notes,
         value: Some(parsed.value),
@@ -759,7 +774,7 @@ pub(crate) fn check_bytes(
             });
         }
     };
-    let outcome = check_text(endpoint, text, options, |value| {
+    let mut outcome = check_text(endpoint, text, options, |value| {
         crate::engine::detect::from_shape(value).map(Some)
     })?;
     let mut findings: Vec<Finding> = Vec::new();
@@ -776,7 +791,8 @@ pub(crate) fn check_bytes(
         offset: origin.offset + if bom { 3 } else { 0 },
         line: origin.line.max(1),
     };
-    findings.extend(self::findings(text, outcome.report, &outcome.mask, origin));
+    let mask = outcome.take_mask(text);
+    findings.extend(self::findings(text, outcome.report, &mask, origin));
     Ok(Checked {
         endpoint: outcome.endpoint.or(endpoint),
         findings,
