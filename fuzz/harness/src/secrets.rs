@@ -123,9 +123,119 @@ pub fn plant(bytes: &[u8]) -> Planted {
             }
         }
     }
+    let text = rehome(text, &secret);
     Planted {
         endpoint,
         text,
         secret,
+    }
+}
+
+/// `text` with every occurrence of `secret` that the edits moved under a
+/// key of its own written in lower case: one on a line that plainly begins
+/// the next member (`x--: "…"`, `, "a": "…"`) with no secret key before
+/// it on that line, or below such a line and no secret key between. Such a
+/// value is that key's, not the secret key's (`"secretkey":1⏎x--: "…"`):
+/// preflight hides values by their keys, and the lexical mask's run-on
+/// past a secret's line ends where a line begins a member
+/// (docs/reliability.md, finding 10). In lower case its letters are no
+/// longer looked for.
+fn rehome(text: String, secret: &str) -> String {
+    let homeless: Vec<usize> = text
+        .match_indices(secret)
+        .map(|(at, _)| at)
+        .filter(|&at| under_another_key(&text[..at]))
+        .collect();
+    if homeless.is_empty() {
+        return text;
+    }
+    let mut out = text;
+    for at in homeless {
+        let lowered = out[at..at + secret.len()].to_ascii_lowercase();
+        out.replace_range(at..at + secret.len(), &lowered);
+    }
+    out
+}
+
+/// True when what comes just after `before` (the text up to a value) stands
+/// under a key that is not secret: reading up from its line, a line that
+/// begins a member of another key comes before one with a secret key in it.
+fn under_another_key(before: &str) -> bool {
+    let mut lines = before.rsplit('\n');
+    // The value's own line, up to the value.
+    let Some(own) = lines.next() else {
+        return false;
+    };
+    std::iter::once(own).chain(lines).find_map(|line| {
+        if KEYS.iter().any(|k| line.contains(k)) {
+            Some(false)
+        } else if begins_member(line) {
+            Some(true)
+        } else {
+            None
+        }
+    }) == Some(true)
+}
+
+/// A line that begins with a key and its colon, after a comma at most:
+/// `"x": …`, `, "x": …`, `x--: …` (a quoted key without escapes, or a bare
+/// one of letters, digits, `_` and `-`).
+fn begins_member(line: &str) -> bool {
+    let rest = line.trim_start();
+    let rest = rest.strip_prefix(',').map_or(rest, str::trim_start);
+    let after = if let Some(quoted) = rest.strip_prefix('"') {
+        match quoted.find('"') {
+            Some(close) if !quoted[..close].contains('\\') => &quoted[close + 1..],
+            _ => return false,
+        }
+    } else {
+        let word = rest
+            .bytes()
+            .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            .count();
+        if word == 0 {
+            return false;
+        }
+        &rest[word..]
+    };
+    after.trim_start().starts_with(':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rehome;
+
+    const S: &str = "QJZKWVQJZK";
+
+    fn lowered(text: &str) -> String {
+        rehome(text.replace("$S", S), S)
+    }
+
+    #[test]
+    fn a_secret_under_a_key_of_its_own_is_lowered_and_only_that_one() {
+        // The render target's input that found it (finding 10).
+        let text = "{\"api_key\":\n\"$S\", \"secretkey\":1\nx--: \"$S\", \"token\": \"$S\"}";
+        let out = lowered(text);
+        assert_eq!(out.matches(S).count(), 2, "{out}");
+        assert!(out.contains("x--: \"qjzkwvqjzk\""), "{out}");
+        let out = lowered("{\"password\": 1\n, \"a\": \"$S\"}");
+        assert!(!out.contains(S), "{out}");
+    }
+
+    #[test]
+    fn a_secret_still_under_its_key_stays_looked_for() {
+        for text in [
+            // The value on the line after its key.
+            "{\"signature\":\n  \"$S\"}",
+            // The rest of a secret, cut by a stray quote and a line break
+            // (finding 7): a stray string, not a member.
+            "{\"password\": \"$S\"\n\", {\"x\": \"$S\"}",
+            // A member of another key before the secret key, on its line.
+            "{\"x\": 1, \"secretkey\": \"$S\"}",
+            "{\"time\": 1,\n\"webhookkey\": 1\nnull \"$S\"}",
+        ] {
+            let out = lowered(text);
+            assert_eq!(out, text.replace("$S", S));
+        }
     }
 }
