@@ -295,8 +295,13 @@ fn mask_value(bytes: &[u8], from: usize, ranges: &mut Vec<Range<usize>>, budget:
     if v < eol {
         ranges.push(v..eol);
     }
-    let mut open =
-        !bracketed && bytes.get(v.wrapping_sub(1)) == Some(&b'"') && !has_quote(&bytes[v..eol]);
+    // The value's string is left open at the end of its line when it began
+    // just after a quote, or when an odd number of quotes stands between
+    // the key and the value (`"signature": "}…`: a stray character after
+    // the opening quote), and its line has no other.
+    let opened = bytes.get(v.wrapping_sub(1)) == Some(&b'"')
+        || quotes(&bytes[from.min(v)..v.min(bytes.len())]) % 2 == 1;
+    let mut open = !bracketed && opened && !has_quote(&bytes[v.min(eol)..eol]);
     let mut at = eol;
     while at < bytes.len() {
         let next = at + 1;
@@ -374,6 +379,23 @@ fn bracket_end(bytes: &[u8], from: usize) -> usize {
 
 /// True when a piece of text that starts inside a string holds an unescaped
 /// `"` (which closes it, or is a stray quote).
+/// The quotes of `piece` not escaped by a backslash.
+fn quotes(piece: &[u8]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < piece.len() {
+        match piece[i] {
+            b'\\' => i += 2,
+            b'"' => {
+                n += 1;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    n
+}
+
 fn has_quote(piece: &[u8]) -> bool {
     let mut i = 0;
     while i < piece.len() {
@@ -608,6 +630,21 @@ mod tests {
         ] {
             let out = shown(text, &SecretMask::lexical(text));
             assert!(!out.contains("JWVJ"), "{text:?} shown as {out:?}");
+        }
+        // Found by the `render` fuzz target: the value's string opened with
+        // a quote and a stray character (`"}…`), a raw line break in it,
+        // and the next line of it like a key and its colon (`WV:…`); and
+        // the class: any punctuation after the opening quote.
+        for text in [
+            "{\n  \"signature\"\r: \"}QJ1xQZK\nWV:QZK\\nQJQZKWVQZ,{{{{{{K\",\n  \"time\": \"1764\"}",
+            "{\"password\": \"-:JWVJ\nJWVJKV: x\", \"x\": 1}",
+            "{\"token\" :\" ,JWVJ\n\"JWVJKV\": 1}",
+        ] {
+            let out = shown(text, &SecretMask::lexical(text));
+            assert!(
+                !out.contains("QJQZ") && !out.contains("JWVJ"),
+                "{text:?} shown as {out:?}"
+            );
         }
         // A value that merely ends like a short secret word is no key.
         let text = "{\"pesan\": \"Kode broken\" \"ABCDEFGH\"";
