@@ -45,10 +45,11 @@ run_target() {
     "corpus/$target" -- "${args[@]}" > "$logs/$target.log" 2>&1
   local code=$?
   local execs
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$logs/$target.log" | grep -o '[0-9]*$' | tail -1)
-  # With -fork=N the parent prints no final stats: its last progress line
-  # (`#N: cov: …`) counts every worker's executions.
-  [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+: cov:' "$logs/$target.log" | tail -1 | tr -dc '0-9')
+  # With -fork=N the parent prints no final stats of its own (only a
+  # crashed worker's): its last progress line (`#N: cov: …`) counts every
+  # worker's executions.
+  execs=$(grep -oE '^#[0-9]+: cov:' "$logs/$target.log" | tail -1 | tr -dc '0-9')
+  [ -n "$execs" ] || execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$logs/$target.log" | grep -o '[0-9]*$' | tail -1)
   echo "$target: ${execs:-?} executions in $(( $(date +%s) - started )) s, exit $code (log $logs/$target.log)"
   if [ "$code" -ne 0 ]; then
     grep -E 'panicked at|ERROR: (libFuzzer|AddressSanitizer)|Test unit written to' "$logs/$target.log" | head -5
